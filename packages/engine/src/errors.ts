@@ -1,0 +1,43 @@
+// Error classes and the formatting every error message shares.
+
+/**
+ * Thrown when operand shapes do not fit an operation (broadcasting, matmul, reshape, concat, loading
+ * a state dict). The message starts with the op name, then the shapes.
+ *
+ * @example
+ * ```ts
+ * try { a.matmul(b); } catch (e) { if (e instanceof ShapeError) console.log(e.message); }
+ * ```
+ */
+export class ShapeError extends Error {
+  override readonly name = 'ShapeError';
+}
+
+/** @internal Prints a shape as `[2,3]`, a scalar shape as `[]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** @internal Describes what arrived where something else was expected, for TypeError messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  switch (typeof x) {
+    case 'number':
+      return `the number ${x}`;
+    case 'string':
+      return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
+    case 'object': {
+      const ctor = (x as object).constructor;
+      return ctor && ctor !== Object ? `a ${ctor.name}` : 'a plain object';
+    }
+    default:
+      return typeof x === 'undefined' ? 'undefined' : `a ${typeof x}`;
+  }
+}
+
+/** @internal A number in at most six significant digits, without trailing zeros: 0.196612, -1, 1e-12. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return String(x);
+  return String(Number(x.toPrecision(6)));
+}

@@ -1,0 +1,130 @@
+// One topological order and one reverse pass for every kind of node.
+
+import type { GraphNode } from './node.js';
+import { withRecording } from './recording.js';
+
+let walk = 0;
+
+/**
+ * Orders the graph below `root` so that every node comes after all of its parents. An explicit
+ * stack replaces recursion, so a chain of a million nodes needs memory, not call-stack depth.
+ * Parents are visited in array order, so the order is the same on every run. With `trackedOnly`
+ * the walk does not enter nodes that receive no gradient.
+ *
+ * @internal
+ */
+export function topoOrder<N extends GraphNode<N>>(root: N, trackedOnly = false): N[] {
+  const mark = ++walk;
+  const order: N[] = [];
+  const stack: N[] = [root];
+  const next: number[] = [0];
+  root._mark = mark;
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const node = stack[top]!;
+    const i = next[top]!;
+    if (i < node.parents.length) {
+      next[top] = i + 1;
+      const parent = node.parents[i]!;
+      if (parent._mark !== mark && (!trackedOnly || parent._tracked)) {
+        parent._mark = mark;
+        stack.push(parent);
+        next.push(0);
+      }
+    } else {
+      stack.pop();
+      next.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/**
+ * Walks `order` (from `topoOrder`) backwards from its last node, whose gradient is `seed`, and
+ * leaves each node's gradient for this pass in `_pending`. With `createGraph` the rules record
+ * nodes, so the gradients can be differentiated again.
+ */
+function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, createGraph: boolean): void {
+  order[order.length - 1]!._pending = seed;
+  withRecording(createGraph, () => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = order[i]!;
+      const g = node._pending;
+      if (g === null || node.parents.length === 0) continue;
+      const grads = node._vjp(g);
+      const parents = node.parents;
+      if (grads.length !== parents.length) {
+        throw new Error(
+          `internal: ${node.op} returned ${grads.length} gradients for ${parents.length} inputs`,
+        );
+      }
+      for (let j = 0; j < parents.length; j++) {
+        const parent = parents[j]!;
+        let gj = grads[j];
+        if (gj === null || gj === undefined || !parent._tracked) continue;
+        gj = parent._fitGrad(gj, node.op);
+        parent._pending = parent._pending === null ? gj : parent._sumGrads(parent._pending, gj);
+      }
+    }
+  });
+}
+
+/**
+ * Backpropagates from `root`: every node below it that takes gradients adds d(root)/d(node) to
+ * its accumulated gradient, as PyTorch's `backward()` does for leaves (and micrograd for every node).
+ *
+ * @internal
+ */
+export function backpropagate<N extends GraphNode<N>>(root: N, seed: N, createGraph: boolean): void {
+  const order = topoOrder(root, true);
+  try {
+    reversePass(order, seed, createGraph);
+    withRecording(createGraph, () => {
+      for (const node of order) {
+        const g = node._pending;
+        if (g === null) continue;
+        node._grad = node._grad === null ? g : node._sumGrads(node._grad, g);
+      }
+    });
+  } finally {
+    for (const node of order) node._pending = null;
+  }
+}
+
+/**
+ * The gradients of `root` with respect to `inputs` (null where `root` does not depend on one),
+ * without touching any accumulated gradient: PyTorch's `torch.autograd.grad`.
+ *
+ * @internal
+ */
+export function gradientsOf<N extends GraphNode<N>>(
+  root: N,
+  seed: N,
+  inputs: readonly N[],
+  createGraph: boolean,
+): (N | null)[] {
+  const order = topoOrder(root, true);
+  try {
+    reversePass(order, seed, createGraph);
+    return inputs.map((input) => input._pending);
+  } finally {
+    for (const node of order) node._pending = null;
+  }
+}
+
+/**
+ * Every node below `root` with its gradient d(root)/d(node), in topological order, without touching
+ * accumulated gradients. Used by `explain`.
+ *
+ * @internal
+ */
+export function allGradients<N extends GraphNode<N>>(root: N, seed: N): { node: N; grad: N | null }[] {
+  const order = topoOrder(root, true);
+  try {
+    reversePass(order, seed, false);
+    return order.map((node) => ({ node, grad: node._pending }));
+  } finally {
+    for (const node of order) node._pending = null;
+  }
+}

@@ -1,0 +1,64 @@
+// The node type shared by Value and Tensor: op name, ordered parents, local backward rule, gradients.
+
+/**
+ * A node of the computation graph. `Value` and `Tensor` extend it; the topological order and the
+ * reverse pass in `backward.ts` work on any subclass without knowing which one it is.
+ */
+export abstract class GraphNode<N extends GraphNode<N>> {
+  /** The operation that produced this node, `''` for a leaf. */
+  readonly op: string;
+  /** The inputs of the operation, in argument order; a repeated input stays repeated. */
+  readonly parents: readonly N[];
+  /** @internal Gradient accumulated by backward passes (PyTorch's `.grad`). */
+  _grad: N | null = null;
+  /** @internal Gradient collected by the pass in progress; always null between passes. */
+  _pending: N | null = null;
+  /** @internal Stamp of the last topological walk that visited this node. */
+  _mark = 0;
+
+  protected constructor(op: string, parents: readonly N[]) {
+    this.op = op;
+    this.parents = parents;
+  }
+
+  /** @internal Whether gradients flow into this node (always for Value, `requiresGrad` for Tensor). */
+  abstract get _tracked(): boolean;
+
+  /**
+   * @internal The local backward rule: given the gradient `g` of the output, one gradient per
+   * parent in parent order, or `null` where a parent gets none. Written with engine ops so that
+   * it can be recorded (createGraph).
+   */
+  abstract _vjp(g: N): readonly (N | null)[];
+
+  /** @internal The sum of two gradients of this node. */
+  abstract _sumGrads(a: N, b: N): N;
+
+  /**
+   * @internal The seed of a reverse pass started from this node: 1 for a scalar. A node that is not
+   * a scalar throws, naming `op` (the caller: 'backward', 'grad', ...).
+   */
+  abstract _seed(op: string): N;
+
+  /** @internal A zero gradient shaped like this node, for inputs the output does not depend on. */
+  abstract _zerosLike(): N;
+
+  /**
+   * @internal This node as an input to differentiate with respect to: itself when it takes
+   * gradients, else a tracked leaf sharing its data.
+   */
+  _asInput(): N {
+    return this as unknown as N;
+  }
+
+  /** @internal Text for graph pictures: the node's label, its data and its gradient, each short. */
+  abstract _summary(): { label: string; data: string; grad: string };
+
+  /**
+   * @internal Brings a gradient produced by the rule of `childOp` to this node's shape (undoing
+   * broadcasting) and checks it. Scalars need nothing.
+   */
+  _fitGrad(g: N, _childOp: string): N {
+    return g;
+  }
+}

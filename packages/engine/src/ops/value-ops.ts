@@ -1,0 +1,106 @@
+// The scalar op table: each op's forward on numbers beside its backward rule written with Value ops.
+
+import type { Value } from '../value.js';
+
+/** Names of the primitive scalar operations; every Value node carries one of these (or '' for a leaf). */
+export type ValueOpName =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'relu'
+  | 'reciprocal';
+
+interface ValueRule {
+  /** Number of Value inputs: 1 or 2 (pow takes its exponent as a number attribute). */
+  readonly arity: 1 | 2;
+  /** The forward on numbers; `b` is the second input's data, or pow's exponent. */
+  forward(a: number, b: number): number;
+  /** One gradient per input, given the output's gradient `g` and the output node itself. */
+  backward(g: Value, out: Value): (Value | null)[];
+}
+
+/** @internal The scalar op table; a missing rule is a compile error. */
+export const valueOps: { readonly [K in ValueOpName]: ValueRule } = {
+  add: {
+    arity: 2,
+    forward: (a, b) => a + b,
+    // d(a + b) = da + db
+    backward: (g) => [g, g],
+  },
+  sub: {
+    arity: 2,
+    forward: (a, b) => a - b,
+    // d(a - b) = da - db
+    backward: (g) => [g, g.neg()],
+  },
+  mul: {
+    arity: 2,
+    forward: (a, b) => a * b,
+    // d(a·b) = b·da + a·db
+    backward: (g, out) => {
+      const [a, b] = out.parents as [Value, Value];
+      return [g.mul(b), g.mul(a)];
+    },
+  },
+  div: {
+    arity: 2,
+    forward: (a, b) => a / b,
+    // d(a/b) = da/b - a·db/b²
+    backward: (g, out) => {
+      const [a, b] = out.parents as [Value, Value];
+      return [g.div(b), g.mul(a).div(b.mul(b)).neg()];
+    },
+  },
+  pow: {
+    arity: 1,
+    forward: (a, e) => a ** e,
+    // d(a^e) = e·a^(e-1)·da; for e = 0 the output is constant (and a^(-1) would be ∞ at a = 0)
+    backward: (g, out) => {
+      const [a] = out.parents as [Value];
+      const e = out._attr;
+      return [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))];
+    },
+  },
+  neg: {
+    arity: 1,
+    forward: (a) => -a,
+    // d(-a) = -da
+    backward: (g) => [g.neg()],
+  },
+  exp: {
+    arity: 1,
+    forward: (a) => Math.exp(a),
+    // d(e^a) = e^a·da: reuse the output
+    backward: (g, out) => [g.mul(out)],
+  },
+  log: {
+    arity: 1,
+    forward: (a) => Math.log(a),
+    // d(ln a) = da/a
+    backward: (g, out) => [g.div(out.parents[0]!)],
+  },
+  tanh: {
+    arity: 1,
+    forward: (a) => Math.tanh(a),
+    // d(tanh a) = (1 - tanh²a)·da: reuse the output, which stays finite for any a
+    backward: (g, out) => [g.mul(out.mul(out).neg().add(1))],
+  },
+  relu: {
+    arity: 1,
+    forward: (a) => Math.max(a, 0),
+    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does
+    backward: (g, out) => [g.mul(out.data > 0 ? 1 : 0)],
+  },
+  reciprocal: {
+    arity: 1,
+    forward: (a) => 1 / a,
+    // d(1/a) = -da/a² = -(1/a)²·da: reuse the output
+    backward: (g, out) => [g.mul(out.mul(out)).neg()],
+  },
+};

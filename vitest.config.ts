@@ -1,0 +1,11 @@
+// One vitest run for the whole workspace; workspace packages resolve to their TypeScript sources.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@chainrule/source'] },
+  ssr: { resolve: { conditions: ['@chainrule/source'], externalConditions: ['@chainrule/source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
