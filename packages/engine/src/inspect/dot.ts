@@ -1,7 +1,8 @@
 // toDot: the graph below a node as Graphviz DOT text, one record per node and one ellipse per op.
 
+import { describe } from '../errors.js';
 import { topoOrder } from '../graph/backward.js';
-import type { GraphNode } from '../graph/node.js';
+import { GraphNode } from '../graph/node.js';
 
 /** Options of `toDot`. */
 export interface DotOptions {
@@ -21,6 +22,9 @@ export interface DotOptions {
  * ```
  */
 export function toDot<N extends GraphNode<N>>(root: N, options: DotOptions = {}): string {
+  if (!(root instanceof GraphNode)) {
+    throw new TypeError(`toDot: expected a Value or a Tensor, got ${describe(root)}`);
+  }
   const order = topoOrder(root);
   const ids = new Map<N, string>();
   for (const [i, node] of order.entries()) ids.set(node, `n${i}`);

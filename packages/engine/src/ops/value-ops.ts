@@ -94,8 +94,8 @@ export const valueOps: { readonly [K in ValueOpName]: ValueRule } = {
   relu: {
     arity: 1,
     forward: (a) => Math.max(a, 0),
-    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does
-    backward: (g, out) => [g.mul(out.data > 0 ? 1 : 0)],
+    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does; NaN stays NaN, not a plausible 0
+    backward: (g, out) => [g.mul(Number.isNaN(out.data) ? Number.NaN : out.data > 0 ? 1 : 0)],
   },
   reciprocal: {
     arity: 1,
