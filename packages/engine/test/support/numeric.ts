@@ -24,7 +24,11 @@ export interface Closeness {
 
 /** Options of the finite-difference helpers. */
 export interface DiffOptions {
-  /** Step relative to the point: h = step·max(1, |x|). Default 1e-3 (with Richardson) or 1e-5 (without). */
+  /**
+   * Step relative to the point: h = step·max(1, |x|). Default 1e-4 (with Richardson, gradcheck's own
+   * step) or 1e-5 (without). Scaling h to |x| assumes f varies on the scale of |x|; for a function that
+   * oscillates faster (sin at x = 1000), pass a smaller step.
+   */
   step?: number;
   /**
    * Combine the central differences at h and h/2 as (4·D(h/2) - D(h)) / 3, cancelling the h² error
@@ -39,7 +43,7 @@ export interface DiffOptions {
  */
 export function centralDiff(f: (x: number) => number, x: number, options: DiffOptions = {}): number {
   const richardson = options.richardson ?? true;
-  const h = (options.step ?? (richardson ? 1e-3 : 1e-5)) * Math.max(1, Math.abs(x));
+  const h = (options.step ?? (richardson ? 1e-4 : 1e-5)) * Math.max(1, Math.abs(x));
   const central = (step: number): number => (f(x + step) - f(x - step)) / (2 * step);
   return richardson ? (4 * central(h / 2) - central(h)) / 3 : central(h);
 }
