@@ -2,44 +2,46 @@
 
 import { describe } from './errors.js';
 import { gradientsOf } from './graph/backward.js';
-import { GraphNode } from './graph/node.js';
 import { isRecording, withRecording } from './graph/recording.js';
+import { Tensor } from './tensor.js';
 import { Value } from './value.js';
 
-/** What `grad` can differentiate with respect to: a number (lifted to a Value) or a Value. */
-export type GradInput = number | Value;
-/** The node a function receives for an input: a number arrives as a Value. */
-export type Lifted<X extends GradInput> = X extends number ? Value : X;
-/** The gradient returned for an input: a number for a number, a Value for a Value. */
-export type GradOf<X extends GradInput> = X extends number ? number : X;
+type Node = Value | Tensor;
+/** What the implementations accept: either overload's function (each takes one kind of input). */
+type AnyFn<R extends unknown[]> = (x: Value & Tensor, ...rest: R) => Node;
 
-function run<X extends GradInput, R extends unknown[]>(
-  name: string,
-  f: (x: Lifted<X>, ...rest: R) => Value,
-  x: X,
-  rest: R,
-): [Value, GradOf<X>] {
-  let input: Value;
+function run<R extends unknown[]>(name: string, f: AnyFn<R>, x: unknown, rest: R): [Node, number | Node] {
+  let input: Node;
   if (typeof x === 'number') input = new Value(x);
-  else if (x instanceof GraphNode) input = (x as Value)._asInput();
-  else throw new TypeError(`${name}: expected a number or a Value to differentiate at, got ${describe(x)}`);
+  else if (x instanceof Value || x instanceof Tensor) input = x._asInput();
+  else
+    throw new TypeError(
+      `${name}: expected a number, a Value or a Tensor to differentiate at, got ${describe(x)}`,
+    );
   // f records a graph even inside noGrad; the gradient keeps a graph only where the caller records
   // one, which is what lets grad(grad(f)) differentiate the inner gradient.
   const createGraph = isRecording();
-  const out = withRecording(true, () => f(input as Lifted<X>, ...rest));
-  if (!(out instanceof GraphNode)) {
-    throw new TypeError(`${name}: the function must return a Value, got ${describe(out)}`);
+  const out = withRecording(true, () => f(input as Value & Tensor, ...rest));
+  if (!(out instanceof Value || out instanceof Tensor)) {
+    throw new TypeError(`${name}: the function must return a Value or a Tensor, got ${describe(out)}`);
   }
-  const [g] = gradientsOf(out, out._seed(name), [input], createGraph);
+  if (out instanceof Value !== input instanceof Value) {
+    throw new TypeError(
+      `${name}: the function must return a ${input instanceof Value ? 'Value' : 'Tensor'} for a ${input instanceof Value ? 'Value' : 'Tensor'} input`,
+    );
+  }
+  const g = (
+    gradientsOf as (root: Node, seed: Node, inputs: Node[], createGraph: boolean) => (Node | null)[]
+  )(out, out._seed(name), [input], createGraph)[0];
   const gradient = g ?? input._zerosLike();
-  const result = (typeof x === 'number' ? gradient.data : gradient) as GradOf<X>;
-  return [out, result];
+  return [out, typeof x === 'number' ? (gradient as Value).data : gradient];
 }
 
 /**
  * The gradient of a scalar function with respect to its first argument, as a function: JAX's `grad`.
- * Other arguments are passed through. Given a number it returns a number; given a Value it returns a
- * Value that can be differentiated again, so `grad(grad(f))` is the second derivative.
+ * Other arguments are passed through. Given a number it returns a number; given a Value or a Tensor
+ * it returns one that can be differentiated again, so `grad(grad(f))` is the second derivative. A
+ * tensor function must return a single element.
  *
  * @example
  * ```ts
@@ -48,9 +50,15 @@ function run<X extends GradInput, R extends unknown[]>(
  * grad(grad(f))(2);  // 12 (6x)
  * ```
  */
-export function grad<X extends GradInput, R extends unknown[]>(
-  f: (x: Lifted<X>, ...rest: R) => Value,
-): (x: X, ...rest: R) => GradOf<X> {
+export function grad<R extends unknown[]>(
+  f: (x: Value, ...rest: R) => Value,
+): { (x: number, ...rest: R): number; (x: Value, ...rest: R): Value };
+export function grad<R extends unknown[]>(
+  f: (x: Tensor, ...rest: R) => Tensor,
+): (x: Tensor, ...rest: R) => Tensor;
+export function grad<R extends unknown[]>(
+  f: AnyFn<R>,
+): (x: number & Value & Tensor, ...rest: R) => number | Node {
   return (x, ...rest) => run('grad', f, x, rest)[1];
 }
 
@@ -63,11 +71,17 @@ export function grad<X extends GradInput, R extends unknown[]>(
  * const [y, dy] = valueAndGrad((x: Value) => x.mul(x))(3); // 9, 6
  * ```
  */
-export function valueAndGrad<X extends GradInput, R extends unknown[]>(
-  f: (x: Lifted<X>, ...rest: R) => Value,
-): (x: X, ...rest: R) => [X extends number ? number : Value, GradOf<X>] {
+export function valueAndGrad<R extends unknown[]>(
+  f: (x: Value, ...rest: R) => Value,
+): { (x: number, ...rest: R): [number, number]; (x: Value, ...rest: R): [Value, Value] };
+export function valueAndGrad<R extends unknown[]>(
+  f: (x: Tensor, ...rest: R) => Tensor,
+): (x: Tensor, ...rest: R) => [Tensor, Tensor];
+export function valueAndGrad<R extends unknown[]>(
+  f: AnyFn<R>,
+): (x: number & Value & Tensor, ...rest: R) => [number | Node, number | Node] {
   return (x, ...rest) => {
     const [out, g] = run('valueAndGrad', f, x, rest);
-    return [(typeof x === 'number' ? out.data : out) as X extends number ? number : Value, g];
+    return [typeof (x as unknown) === 'number' ? (out as Value).data : out, g];
   };
 }

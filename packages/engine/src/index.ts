@@ -1,7 +1,7 @@
 // The public API of @chainrule/engine: everything a user imports comes from this list.
 
 export { formatShape, ShapeError } from './errors.js';
-export { type GradInput, type GradOf, grad, type Lifted, valueAndGrad } from './functional.js';
+export { grad, valueAndGrad } from './functional.js';
 export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
 export { noGrad } from './graph/recording.js';
@@ -13,6 +13,20 @@ export {
   type GradcheckReport,
   gradcheck,
 } from './inspect/gradcheck.js';
+export { type BackendName, getBackend, setBackend } from './kernels/index.js';
+export type { SliceIndex } from './ops/slice.js';
+export type { TensorOpName } from './ops/tensor-ops.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
+export type { Shape } from './shape.js';
+export {
+  concat,
+  type RandomOptions,
+  stack,
+  Tensor,
+  type TensorLike,
+  type TensorOptions,
+  tensor,
+} from './tensor.js';
+export type { NestedArray, NumericArray } from './tensor-create.js';
 export { type BackwardOptions, Value, type ValueLike, value } from './value.js';

@@ -2,8 +2,8 @@
 
 import { describe } from '../errors.js';
 import { gradientsOf } from '../graph/backward.js';
-import type { GraphNode } from '../graph/node.js';
 import { noGrad, withRecording } from '../graph/recording.js';
+import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 
 /** Options of `gradcheck`. */
@@ -46,7 +46,7 @@ export interface GradcheckReport {
   worst: GradcheckMismatch | null;
 }
 
-type Node = GraphNode<Value>;
+type Node = Value | Tensor;
 
 /** How gradcheck reads and perturbs one input. */
 interface Probe {
@@ -71,18 +71,38 @@ function probeFor(x: unknown, position: number): Probe {
       analytic: (g) => (g === null ? 0 : (g as Value).data),
     };
   }
-  throw new TypeError(`gradcheck: input ${position} must be a number or a Value, got ${describe(x)}`);
+  if (x instanceof Tensor) {
+    const base = x.data.slice();
+    return {
+      leaf: new Tensor(base, x.shape, { requiresGrad: true }),
+      size: base.length,
+      read: (i) => base[i]!,
+      at: (i, w) => {
+        const data = base.slice();
+        data[i] = w;
+        return new Tensor(data, x.shape);
+      },
+      analytic: (g, i) => (g === null ? 0 : (g as Tensor).data[i]!),
+    };
+  }
+  throw new TypeError(
+    `gradcheck: input ${position} must be a number, a Value or a Tensor, got ${describe(x)}`,
+  );
 }
 
 function scalarOf(out: unknown): number {
   if (out instanceof Value) return out.data;
-  throw new TypeError(`gradcheck: the function must return a Value, got ${describe(out)}`);
+  if (out instanceof Tensor && out.size === 1) return out.data[0]!;
+  throw new TypeError(
+    `gradcheck: the function must return a Value or a single-element Tensor, got ${out instanceof Tensor ? `shape [${out.shape.join(',')}]` : describe(out)}`,
+  );
 }
 
 /**
  * Checks the gradients `backward` computes for `fn` at `inputs` against central finite differences
  * (Richardson-extrapolated, so the numeric derivative is accurate to about 1e-10), element by element.
- * The inputs are copied: their own gradients are not touched.
+ * Inputs are numbers and Values, or Tensors (every element is checked); the function returns a Value
+ * or a single-element Tensor. The inputs are copied: their own gradients are not touched.
  *
  * @example
  * ```ts
@@ -94,6 +114,16 @@ function scalarOf(out: unknown): number {
 export function gradcheck(
   fn: (...inputs: Value[]) => Value,
   inputs: readonly (number | Value)[],
+  options?: GradcheckOptions,
+): GradcheckReport;
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options?: GradcheckOptions,
+): GradcheckReport;
+export function gradcheck(
+  fn: (...inputs: (Value & Tensor)[]) => Node,
+  inputs: readonly (number | Value | Tensor)[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
   if (typeof fn !== 'function') throw new TypeError(`gradcheck: expected a function, got ${describe(fn)}`);
@@ -103,15 +133,17 @@ export function gradcheck(
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-8;
   const probes = inputs.map(probeFor);
-  const leaves = probes.map((p) => p.leaf as Value);
+  const leaves = probes.map((p) => p.leaf as Value & Tensor);
 
   const out = withRecording(true, () => fn(...leaves));
   scalarOf(out);
-  const grads = gradientsOf(out, out._seed('gradcheck'), leaves, false);
+  const grads = (
+    gradientsOf as (root: Node, seed: Node, inputs: Node[], createGraph: boolean) => (Node | null)[]
+  )(out, out._seed('gradcheck'), leaves, false);
 
   const evaluate = (k: number, i: number, v: number): number => {
     const args = leaves.slice();
-    args[k] = probes[k]!.at(i, v) as Value;
+    args[k] = probes[k]!.at(i, v) as Value & Tensor;
     return scalarOf(noGrad(() => fn(...args)));
   };
 

@@ -1,0 +1,69 @@
+// The kernel interface: synchronous loops over Float64Arrays that know nothing of graphs.
+
+/** Elementwise functions of one array. `step` is [x > 0] and `sign` is sign(x) (0 at 0): gradient masks. */
+export type UnaryKernelOp = 'neg' | 'exp' | 'log' | 'tanh' | 'relu' | 'reciprocal' | 'abs' | 'step' | 'sign';
+
+/**
+ * Elementwise functions of two arrays. `gtHalf` is 1 where a > b, 1/2 where a = b and 0 where a < b:
+ * how maximum and minimum share their gradient at ties, as PyTorch does.
+ */
+export type BinaryKernelOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gtHalf';
+
+/**
+ * The operations a kernel backend provides. Every kernel writes into an output array the caller
+ * allocated, never keeps a reference to its arguments, and never allocates per element, so a
+ * backend can be swapped (TypeScript loops, WebAssembly SIMD) without touching an op.
+ *
+ * @internal
+ */
+export interface Kernels {
+  /** The backend's name, as `getBackend()` reports it. */
+  readonly name: string;
+  /** out[i] = op(x[i]). `out` may be `x`. */
+  unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array): void;
+  /**
+   * out = op(a, b) with NumPy broadcasting: `outShape` is the broadcast of `aShape` and `bShape`
+   * (already checked). `out` may alias an operand of the output's shape.
+   */
+  binary(
+    op: BinaryKernelOp,
+    a: Float64Array,
+    aShape: readonly number[],
+    b: Float64Array,
+    bShape: readonly number[],
+    out: Float64Array,
+    outShape: readonly number[],
+  ): void;
+  /** Copies `x` of shape `xShape` broadcast to `outShape` into `out`. */
+  broadcastTo(
+    x: Float64Array,
+    xShape: readonly number[],
+    out: Float64Array,
+    outShape: readonly number[],
+  ): void;
+  /** Sums `x` of shape `xShape` down to `outShape`, which broadcasts to `xShape`: undoes a broadcast. */
+  sumTo(x: Float64Array, xShape: readonly number[], out: Float64Array, outShape: readonly number[]): void;
+  /** x viewed as [outer, len, inner]: out[o, i] = Σ_j x[o, j, i]. */
+  sumAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
+  /** x viewed as [outer, len, inner]: out[o, i] = max_j x[o, j, i] (NaN if any is NaN). */
+  maxAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
+  /**
+   * Batched matrix product C = op(A)·op(B), overwriting `out`. For batch item t, A starts at
+   * `t·aStride` and holds m×k (k×m when `transA`, read transposed), B starts at `t·bStride` and holds
+   * k×n (n×k when `transB`), C starts at `t·m·n` and holds m×n, all row-major. A stride of 0
+   * broadcasts one matrix over the batch. `out` never aliases `a` or `b`.
+   */
+  matmul(
+    a: Float64Array,
+    b: Float64Array,
+    out: Float64Array,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    batch: number,
+    aStride: number,
+    bStride: number,
+  ): void;
+}

@@ -1,0 +1,51 @@
+// The kernel registry: which backend the tensor ops call.
+
+import type { Kernels } from './backend.js';
+import { tsKernels } from './ts-kernels.js';
+
+/** The kernel backends chainrule knows. */
+export type BackendName = 'ts' | 'wasm';
+
+const backends = new Map<string, Kernels>([['ts', tsKernels]]);
+let current: Kernels = tsKernels;
+
+/** @internal The active kernels. */
+export function kernels(): Kernels {
+  return current;
+}
+
+/** @internal Makes a backend available to `setBackend`. */
+export function registerBackend(k: Kernels): void {
+  backends.set(k.name, k);
+}
+
+/**
+ * Chooses the kernel backend for tensor operations. Results never differ beyond floating-point rounding.
+ *
+ * @example
+ * ```ts
+ * setBackend('ts');
+ * getBackend(); // 'ts'
+ * ```
+ */
+export function setBackend(name: BackendName): void {
+  const k = backends.get(name);
+  if (k === undefined) {
+    throw new RangeError(
+      `setBackend: unknown or unavailable backend '${String(name)}' (available: ${[...backends.keys()].join(', ')})`,
+    );
+  }
+  current = k;
+}
+
+/**
+ * The name of the active kernel backend.
+ *
+ * @example
+ * ```ts
+ * getBackend(); // 'ts'
+ * ```
+ */
+export function getBackend(): BackendName {
+  return current.name as BackendName;
+}

@@ -1,0 +1,9 @@
+// The TypeScript kernel backend: plain loops, the reference every other backend is tested against.
+
+import type { Kernels } from './backend.js';
+import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
+import { matmul } from './ts-matmul.js';
+import { maxAxis, sumAxis } from './ts-reduce.js';
+
+/** @internal */
+export const tsKernels: Kernels = { name: 'ts', unary, binary, broadcastTo, sumTo, sumAxis, maxAxis, matmul };

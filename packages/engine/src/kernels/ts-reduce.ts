@@ -1,0 +1,40 @@
+// TypeScript reduction kernels over an axis, with the array viewed as [outer, len, inner].
+
+/** out[o, i] = Σ_j x[o, j, i]; the j loop is outside the i loop so memory is read in order. */
+export function sumAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void {
+  out.fill(0);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let s = 0;
+      const base = o * len;
+      for (let j = 0; j < len; j++) s += x[base + j]!;
+      out[o] = s;
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    for (let j = 0; j < len; j++) {
+      const xb = (o * len + j) * inner;
+      for (let i = 0; i < inner; i++) out[ob + i]! += x[xb + i]!;
+    }
+  }
+}
+
+/** out[o, i] = max_j x[o, j, i]; a NaN anywhere in a slice makes that maximum NaN. */
+export function maxAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void {
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    const xb0 = o * len * inner;
+    for (let i = 0; i < inner; i++) out[ob + i] = x[xb0 + i]!;
+    for (let j = 1; j < len; j++) {
+      const xb = xb0 + j * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = x[xb + i]!;
+        const m = out[ob + i]!;
+        // v > m is false for NaN on either side; the second test lets a NaN in v take over
+        if (v > m || Number.isNaN(v)) out[ob + i] = v;
+      }
+    }
+  }
+}
