@@ -1,0 +1,74 @@
+// Error classes of @chainrule/nn and the helpers its messages share.
+
+/**
+ * Thrown when saved state (a model's state dict or an optimizer's) does not fit what it is loaded
+ * into. `problems` lists every mismatch found; the message names them. Nothing was changed.
+ *
+ * @example
+ * ```ts
+ * try { model.loadStateDict(saved); } catch (e) {
+ *   if (e instanceof StateDictError) console.log(e.problems); // ["missing key '0.bias'", ...]
+ * }
+ * ```
+ */
+export class StateDictError extends Error {
+  override readonly name = 'StateDictError';
+  /** Every mismatch found, one short sentence each. */
+  readonly problems: readonly string[];
+
+  constructor(op: string, problems: readonly string[]) {
+    const shown = problems.slice(0, 8).join('; ');
+    const more = problems.length > 8 ? `; and ${problems.length - 8} more` : '';
+    super(`${op}: refused, nothing was changed: ${shown}${more}`);
+    this.problems = problems;
+  }
+}
+
+/** @internal Says what arrived where something else was expected, for TypeError messages. */
+export function kindOf(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  switch (typeof x) {
+    case 'number':
+      return `the number ${x}`;
+    case 'string':
+      return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
+    case 'undefined':
+      return 'undefined';
+    case 'object': {
+      const proto = Object.getPrototypeOf(x) as { constructor?: { name?: string } } | null;
+      const name = proto?.constructor?.name;
+      return name && name !== 'Object' ? `a ${name}` : 'a plain object';
+    }
+    default:
+      return `a ${typeof x}`;
+  }
+}
+
+/** @internal Throws a RangeError unless `x` is an integer >= `min`. */
+export function checkInteger(op: string, what: string, x: unknown, min: number): number {
+  if (typeof x !== 'number' || !Number.isInteger(x)) {
+    throw new TypeError(`${op}: ${what} must be an integer, got ${kindOf(x)}`);
+  }
+  if (x < min) throw new RangeError(`${op}: ${what} must be at least ${min}, got ${x}`);
+  return x;
+}
+
+/** @internal Throws unless `x` is a finite number in [min, max] (or [min, max) when `openMax`). */
+export function checkNumber(
+  op: string,
+  what: string,
+  x: unknown,
+  min = -Infinity,
+  max = Infinity,
+  openMax = false,
+): number {
+  if (typeof x !== 'number' || Number.isNaN(x)) {
+    throw new TypeError(`${op}: ${what} must be a number, got ${kindOf(x)}`);
+  }
+  if (!Number.isFinite(x) || x < min || x > max || (openMax && x === max)) {
+    const range = `${min === -Infinity ? '(-∞' : `[${min}`}, ${max === Infinity ? '∞)' : `${max}${openMax ? ')' : ']'}`}`;
+    throw new RangeError(`${op}: ${what} must be in ${range}, got ${x}`);
+  }
+  return x;
+}

@@ -1,0 +1,43 @@
+// The public API of @chainrule/nn (browser-safe: nothing here imports from Node).
+
+export {
+  type BlobOptions,
+  type Dataset,
+  makeBlobs,
+  makeCircles,
+  makeMoons,
+  type ToyOptions,
+} from './datasets.js';
+export { StateDictError } from './errors.js';
+export {
+  bceWithLogits,
+  binaryCrossEntropy,
+  crossEntropy,
+  hingeLoss,
+  type LossOptions,
+  mseLoss,
+  type Reduction,
+  sseLoss,
+} from './losses.js';
+export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
+export {
+  type LearningRate,
+  Optimizer,
+  type OptimizerState,
+  type Parameter,
+  type ScalarParameter,
+  type TensorParameter,
+} from './optim/optimizer.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export type { RandomOptions } from './random-option.js';
+export {
+  Layer,
+  Neuron,
+  type NeuronOptions,
+  type ScalarActivation,
+  ScalarMLP,
+  type ScalarMLPOptions,
+} from './scalar.js';
+export { cosineAnnealingLR, exponentialLR, linearWarmup, type Schedule, stepLR } from './schedules.js';
+export type { StateDict, StateEntry } from './state-dict.js';
