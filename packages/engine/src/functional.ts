@@ -18,9 +18,10 @@ function run<R extends unknown[]>(name: string, f: AnyFn<R>, x: unknown, rest: R
     throw new TypeError(
       `${name}: expected a number, a Value or a Tensor to differentiate at, got ${describe(x)}`,
     );
-  // f records a graph even inside noGrad; the gradient keeps a graph only where the caller records
-  // one, which is what lets grad(grad(f)) differentiate the inner gradient.
-  const createGraph = isRecording();
+  // f records a graph even inside noGrad. The gradient keeps a graph of its own only where someone
+  // can use it: when the caller records and the input is itself tracked (as in grad(grad(f)), where
+  // the outer call hands the inner one its tracked input).
+  const createGraph = isRecording() && typeof x !== 'number' && (x as Node)._tracked;
   const out = withRecording(true, () => f(input as Value & Tensor, ...rest));
   if (!(out instanceof Value || out instanceof Tensor)) {
     throw new TypeError(`${name}: the function must return a Value or a Tensor, got ${describe(out)}`);

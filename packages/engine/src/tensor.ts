@@ -622,8 +622,8 @@ export class Tensor extends GraphNode<Tensor> {
   }
 
   /**
-   * log Σ exp(x) along an axis, computed stably: the maximum is subtracted first and added back, so
-   * large inputs do not overflow.
+   * log Σ exp(x) along an axis, computed stably: the maximum m is subtracted first and added back,
+   * log Σ exp(x - m) + m, so large inputs do not overflow.
    *
    * @example
    * ```ts
@@ -638,7 +638,8 @@ export class Tensor extends GraphNode<Tensor> {
   }
 
   /**
-   * log softmax along an axis (default the last): x - logSumExp(x), stable for any input.
+   * log softmax along an axis (default the last), computed as (x - m) - log Σ exp(x - m) with m the
+   * maximum: stable for any input, and exact where the shifted values are.
    *
    * @example
    * ```ts
@@ -646,11 +647,14 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   logSoftmax(axis = -1): Tensor {
-    return this.sub(this.logSumExp(axis, true));
+    const ax = normalizeAxis(axis, this.ndim, 'logSoftmax');
+    const z = this.sub(this._detachedMax(ax));
+    return z.sub(z.exp().sum(ax, true).log());
   }
 
   /**
-   * softmax along an axis (default the last): exp(x) / Σ exp(x), computed as exp(logSoftmax(x)).
+   * softmax along an axis (default the last): exp(x - m) / Σ exp(x - m) with m the maximum, so no
+   * exponential overflows.
    *
    * @example
    * ```ts
@@ -658,7 +662,9 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   softmax(axis = -1): Tensor {
-    return this.logSoftmax(axis).exp();
+    const ax = normalizeAxis(axis, this.ndim, 'softmax');
+    const e = this.sub(this._detachedMax(ax)).exp();
+    return e.div(e.sum(ax, true));
   }
 
   /** The maximum along an axis with keepDims, as a constant; non-finite maxima become 0 so x - m stays defined. */
