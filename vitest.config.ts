@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { conditions: ['@chainrule/source'] },
   ssr: { resolve: { conditions: ['@chainrule/source'], externalConditions: ['@chainrule/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/test/**/*.test.ts'],
     testTimeout: 60_000,
   },
 });

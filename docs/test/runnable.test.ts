@@ -1,0 +1,80 @@
+// Runs every code block marked `ts runnable` in docs/*.md and checks the values its comments promise.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
+const scratch = join(docs, '.runnable');
+
+interface Block {
+  page: string;
+  index: number;
+  code: string;
+}
+
+function runnableBlocks(): Block[] {
+  const blocks: Block[] = [];
+  for (const page of readdirSync(docs).filter((f) => f.endsWith('.md'))) {
+    const text = readFileSync(join(docs, page), 'utf8');
+    const pattern = /```ts runnable\n([\s\S]*?)```/g;
+    let index = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text))
+      blocks.push({ page, index: index++, code: m[1]! });
+  }
+  return blocks;
+}
+
+/**
+ * The value a `console.log(...); // comment` line promises, when the comment starts with a JSON-like
+ * literal (an array, a number, a string): everything up to the first `:` or `(` outside brackets.
+ */
+function promised(line: string): string | null {
+  const comment = /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(line)?.[1];
+  if (comment === undefined || !/^[[\-\d"]/.test(comment)) return null;
+  let depth = 0;
+  let end = comment.length;
+  for (let i = 0; i < comment.length; i++) {
+    const c = comment[i]!;
+    if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (depth === 0 && (c === ':' || c === '(' || c === '=')) {
+      end = i;
+      break;
+    }
+  }
+  return comment.slice(0, end).replace(/\s+/g, '');
+}
+
+const blocks = runnableBlocks();
+mkdirSync(scratch, { recursive: true });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('runnable blocks in the docs', () => {
+  test('there are runnable blocks to check', () => {
+    expect(blocks.length).toBeGreaterThan(5);
+  });
+
+  test.each(blocks.map((b) => [`${b.page} block ${b.index + 1}`, b] as const))(
+    '%s runs and prints what it says',
+    async (_, block) => {
+      const file = join(scratch, `${block.page.replace('.md', '')}-${block.index}.ts`);
+      writeFileSync(file, block.code);
+      const printed: string[] = [];
+      const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      });
+      try {
+        await import(file);
+      } finally {
+        spy.mockRestore();
+      }
+      const expected = block.code.split('\n').filter((l) => /^\s*console\.log\(/.test(l));
+      expect(printed.length).toBe(expected.length);
+      expected.forEach((line, i) => {
+        const want = promised(line);
+        if (want !== null) expect(printed[i]!.replace(/\s+/g, '')).toBe(want);
+      });
+    },
+  );
+});
