@@ -1,0 +1,325 @@
+// The 'wasm' kernel backend: matmul in WebAssembly SIMD, on one thread or a pool sharing its memory.
+
+import type { Kernels } from '../backend.js';
+import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
+import { matmulWasm } from './generated/matmul-wasm.js';
+import {
+  createThreadPool,
+  hardwareThreads,
+  KERNEL_ARITY,
+  nodeProcess,
+  type ThreadPool,
+} from './thread-pool.js';
+import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+
+const PAGE = 65_536;
+/** The wasm32 limit, which the kernel modules declare as their maximum. */
+const MAX_PAGES = 65_536;
+const ALIGN = 64;
+
+/**
+ * Below this many multiply-adds per product (batch·m·n·k) the TypeScript kernel wins: copying into
+ * and out of WebAssembly memory and packing panels cost more than the SIMD saves (measured: about
+ * 6×6×6; see bench/src/matmul-wasm.ts).
+ */
+export const WASM_MIN_FLOPS = 256;
+/** Each extra thread must get at least this many multiply-adds, or waking it costs more than it saves. */
+export const THREAD_MIN_FLOPS = 1 << 18;
+
+interface MatmulExports {
+  matmul: MatmulEntry;
+  heapBase(): number;
+  blockRows(): number;
+  blockDepth(): number;
+  blockCols(): number;
+  fused(): number;
+}
+
+/** The kernel entry point: pointers and sizes as i32, see assembly/matmul.ts. */
+type MatmulEntry = (...args: number[]) => void;
+
+let requestedThreads: number | null = null;
+let envThreads: number | undefined;
+
+/** How many threads (counting the caller) large products use, from `setNumThreads`, CHAINRULE_THREADS, or the machine. */
+export function getNumThreads(): number {
+  if (requestedThreads !== null) return requestedThreads;
+  if (envThreads === undefined) {
+    // read once: the environment is slow to query and does not change under a running process
+    const fromEnv = Number.parseInt(nodeProcess()?.env?.CHAINRULE_THREADS ?? '', 10);
+    envThreads =
+      Number.isInteger(fromEnv) && fromEnv >= 1
+        ? Math.min(fromEnv, 64)
+        : Math.max(1, Math.min(hardwareThreads(), 8));
+  }
+  return envThreads;
+}
+
+/**
+ * Sets how many threads (counting the caller) the WebAssembly kernels may use for one large product;
+ * 1 keeps everything on the calling thread. Overrides the CHAINRULE_THREADS environment variable.
+ * Where threads are unavailable (a browser's main thread, a page without cross-origin isolation)
+ * the kernels use one thread whatever this says.
+ *
+ * @example
+ * setNumThreads(2); // the calling thread and one worker
+ */
+export function setNumThreads(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new RangeError(`setNumThreads: expected an integer from 1 to 64, got ${count}`);
+  }
+  requestedThreads = count;
+}
+
+/** Base64 to bytes, by hand: `atob` is not in every runtime the engine targets. */
+function decodeBase64(text: string): Uint8Array {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const value = new Uint8Array(128);
+  for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
+  const length = text.length;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((length / 4) * 3 - padding);
+  let at = 0;
+  for (let i = 0; i < length; i += 4) {
+    const word =
+      (value[text.charCodeAt(i)]! << 18) |
+      (value[text.charCodeAt(i + 1)]! << 12) |
+      (value[text.charCodeAt(i + 2)]! << 6) |
+      value[text.charCodeAt(i + 3)]!;
+    if (at < bytes.length) bytes[at++] = word >> 16;
+    if (at < bytes.length) bytes[at++] = (word >> 8) & 255;
+    if (at < bytes.length) bytes[at++] = word & 255;
+  }
+  return bytes;
+}
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/** The state behind one `Kernels` object: a module instance, its memory, and maybe a pool. */
+class WasmMatmul {
+  private readonly exports: MatmulExports;
+  private readonly kernel: MatmulEntry;
+  private readonly heapBase: number;
+  private readonly mc: number;
+  private readonly kc: number;
+  private readonly nc: number;
+  private view: Float64Array;
+  private pool: ThreadPool | null | undefined = undefined;
+
+  constructor(
+    api: WasmApi,
+    private readonly module: WasmModule,
+    private readonly memory: WasmMemory,
+    private readonly small: Kernels['matmul'],
+    private readonly minFlops: number,
+    private readonly threadMinFlops: number,
+  ) {
+    const instance = new api.Instance(module, { env: { memory } });
+    this.exports = instance.exports as unknown as MatmulExports;
+    this.kernel = this.exports.matmul;
+    this.heapBase = roundUp(this.exports.heapBase(), ALIGN);
+    this.mc = this.exports.blockRows();
+    this.kc = this.exports.blockDepth();
+    this.nc = this.exports.blockCols();
+    this.view = new Float64Array(memory.buffer);
+  }
+
+  /** Worker threads started so far. */
+  get workers(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /** Bytes of WebAssembly memory held. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  get shared(): boolean {
+    return this.memory.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** Grows the memory to hold `bytes` (rarely: only when a product is larger than any before). */
+  private reserve(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return false;
+      this.memory.grow(pages);
+    }
+    if (this.view.buffer !== this.memory.buffer || this.view.length * 8 !== this.memory.buffer.byteLength) {
+      this.view = new Float64Array(this.memory.buffer);
+    }
+    return true;
+  }
+
+  /** The pool, started on first need; null when threads are unavailable or failed to start. */
+  private threads(count: number): ThreadPool | null {
+    if (this.pool === undefined)
+      this.pool = this.shared ? createThreadPool(this.module, this.memory, 'matmul') : null;
+    if (this.pool === null) return null;
+    try {
+      this.pool.ensure(count - 1);
+      return this.pool;
+    } catch {
+      this.pool = null;
+      return null;
+    }
+  }
+
+  /** `Kernels.matmul`: copy in, run on one thread or several, copy out. */
+  readonly matmul: Kernels['matmul'] = (a, b, out, m, k, n, transA, transB, batch, aStride, bStride) => {
+    if (m === 0 || n === 0 || batch === 0) return;
+    if (k === 0) {
+      out.fill(0, 0, batch * m * n);
+      return;
+    }
+    const flops = batch * m * n * k;
+    if (flops < this.minFlops) {
+      this.small(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
+      return;
+    }
+    // how many threads, and whether they split the batch or the rows of each product
+    let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
+    const byBatch = batch >= threads && (batch % threads === 0 || m < 8 * threads);
+    if (!byBatch) threads = Math.min(threads, Math.ceil(m / 4));
+    if (threads > 1 && this.threads(threads) === null) threads = 1;
+
+    const aLength = aStride === 0 ? m * k : (batch - 1) * aStride + m * k;
+    const bLength = bStride === 0 ? k * n : (batch - 1) * bStride + k * n;
+    const cLength = batch * m * n;
+    const kc = Math.min(this.kc, k);
+    const packA = roundUp(Math.min(this.mc, m), 4) * kc * 8;
+    const packB = roundUp(Math.min(this.nc, n), 4) * kc * 8;
+    const aAt = this.heapBase;
+    const bAt = roundUp(aAt + aLength * 8, ALIGN);
+    const cAt = roundUp(bAt + bLength * 8, ALIGN);
+    const scratchAt = roundUp(cAt + cLength * 8, ALIGN);
+    const scratchSize = roundUp(packA, ALIGN) + roundUp(packB, ALIGN);
+    if (!this.reserve(scratchAt + threads * scratchSize)) {
+      this.small(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
+      return;
+    }
+    const view = this.view;
+    view.set(aLength === a.length ? a : a.subarray(0, aLength), aAt / 8);
+    view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
+
+    const packBAt = roundUp(packA, ALIGN);
+    if (threads === 1) {
+      const tA = transA ? 1 : 0;
+      const tB = transB ? 1 : 0;
+      this.kernel(
+        aAt,
+        bAt,
+        cAt,
+        m,
+        k,
+        n,
+        tA,
+        tB,
+        0,
+        batch,
+        aStride,
+        bStride,
+        0,
+        m,
+        scratchAt,
+        scratchAt + packBAt,
+      );
+    } else {
+      const jobs: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        let batchStart = 0;
+        let batchEnd = batch;
+        let rowStart = 0;
+        let rowEnd = m;
+        if (byBatch) {
+          batchStart = Math.floor((t * batch) / threads);
+          batchEnd = Math.floor(((t + 1) * batch) / threads);
+        } else {
+          // rows in multiples of 4 so that only the last thread has a ragged tile
+          const rows = roundUp(Math.ceil(m / threads), 4);
+          rowStart = Math.min(m, t * rows);
+          rowEnd = Math.min(m, (t + 1) * rows);
+        }
+        const scratch = scratchAt + t * scratchSize;
+        jobs.push([
+          ...[aAt, bAt, cAt, m, k, n, transA ? 1 : 0, transB ? 1 : 0],
+          ...[batchStart, batchEnd, aStride, bStride, rowStart, rowEnd, scratch, scratch + packBAt],
+        ]);
+      }
+      const own = jobs.shift()!;
+      this.pool!.run(jobs, () => this.kernel(...own));
+    }
+    out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
+  };
+}
+
+if (KERNEL_ARITY !== 16) throw new Error('internal: wasm matmul takes 16 arguments');
+
+let compiled: { api: WasmApi; module: WasmModule; shared: boolean; fused: boolean } | null | undefined;
+
+function compile(): typeof compiled {
+  const api = wasmApi();
+  if (!api || !hasSimd()) return null;
+  const fused = hasRelaxedSimd();
+  const shared = hasSharedMemory();
+  const name = `${fused ? 'relaxed' : 'simd'}${shared ? 'Shared' : ''}` as const;
+  // synchronous compilation: the module is about 2 KiB, under the 4 KiB browsers allow on the main thread
+  return { api, module: new api.Module(decodeBase64(matmulWasm[name])), shared, fused };
+}
+
+/** Facts about a 'wasm' kernels object, for tests and benchmarks. */
+export interface WasmKernelInfo {
+  /** Relaxed-SIMD fused multiply-add in use. */
+  readonly fused: boolean;
+  /** Memory shared, so worker threads are possible. */
+  readonly shared: boolean;
+  /** Worker threads started so far (0 until a product large enough needs them). */
+  readonly workers: number;
+  /** Bytes of WebAssembly memory held: grows to the largest product seen, never shrinks. */
+  readonly memoryBytes: number;
+}
+
+/** Thresholds of `createWasmKernels`; tests set them to 0 to send every product through WASM and threads. */
+export interface WasmKernelOptions {
+  /** Products below this many multiply-adds stay on the base kernel. Default `WASM_MIN_FLOPS`. */
+  minFlops?: number;
+  /** Multiply-adds each thread must have before another is woken. Default `THREAD_MIN_FLOPS`. */
+  threadMinFlops?: number;
+}
+
+/** The 'wasm' backend: `Kernels` plus what it found at start-up. */
+export type WasmKernels = Kernels & { readonly wasm: WasmKernelInfo };
+
+/**
+ * The 'wasm' backend built on `base`: matmul runs in WebAssembly SIMD (products below
+ * `WASM_MIN_FLOPS` stay on `base.matmul`), every other kernel is `base`'s. Null where WebAssembly
+ * SIMD is unavailable. Each call makes an independent instance with its own memory (grown as
+ * products require, reused across calls) and, on first need, its own worker pool.
+ */
+export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}): WasmKernels | null {
+  if (compiled === undefined) compiled = compile();
+  const found = compiled;
+  if (!found) return null;
+  const { api, module, shared, fused } = found;
+  const memory = new api.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+  const small = base.matmul.bind(base);
+  const minFlops = options.minFlops ?? WASM_MIN_FLOPS;
+  const threadMinFlops = Math.max(1, options.threadMinFlops ?? THREAD_MIN_FLOPS);
+  const state = new WasmMatmul(api, module, memory, small, minFlops, threadMinFlops);
+  return {
+    ...base,
+    name: 'wasm',
+    wasm: {
+      fused,
+      shared,
+      get workers() {
+        return state.workers;
+      },
+      get memoryBytes() {
+        return state.memoryBytes;
+      },
+    },
+    matmul: state.matmul,
+  };
+}

@@ -1,0 +1,257 @@
+// The WebAssembly matmul kernel against a naive reference: random shapes, transposes, batches, threads.
+
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Kernels } from '../src/kernels/backend.js';
+import { tsKernels } from '../src/kernels/ts-kernels.js';
+import {
+  createWasmKernels,
+  getNumThreads,
+  hasRelaxedSimd,
+  hasSimd,
+  setNumThreads,
+  type WasmKernels,
+} from '../src/kernels/wasm/index.js';
+import { createRng } from '../src/random.js';
+import { referenceMatmul } from './support/reference-matmul.js';
+
+interface Case {
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  batch: number;
+  broadcastA: boolean;
+  broadcastB: boolean;
+  seed: number;
+}
+
+function operands(c: Case): { a: Float64Array; b: Float64Array; aStride: number; bStride: number } {
+  const rng = createRng(c.seed);
+  const aStride = c.broadcastA ? 0 : c.m * c.k;
+  const bStride = c.broadcastB ? 0 : c.k * c.n;
+  const a = Float64Array.from({ length: aStride === 0 ? c.m * c.k : c.batch * aStride }, () => rng.normal());
+  const b = Float64Array.from({ length: bStride === 0 ? c.k * c.n : c.batch * bStride }, () => rng.normal());
+  return { a, b, aStride, bStride };
+}
+
+/**
+ * The worst error of `kernels` on case c, relative to Σ_p |op(A)_ip|·|op(B)_pj| (the scale a
+ * rounding error of a dot product is measured against: an element that cancels to near zero cannot
+ * be expected to keep relative accuracy of its own).
+ */
+function worstError(kernels: Kernels, c: Case): number {
+  const { a, b, aStride, bStride } = operands(c);
+  const size = c.batch * c.m * c.n;
+  // NaN sentinels: every element of the output must be written
+  const out = new Float64Array(size).fill(Number.NaN);
+  const expected = new Float64Array(size);
+  const scale = new Float64Array(size);
+  kernels.matmul(a, b, out, c.m, c.k, c.n, c.transA, c.transB, c.batch, aStride, bStride);
+  referenceMatmul(a, b, expected, c.m, c.k, c.n, c.transA, c.transB, c.batch, aStride, bStride);
+  referenceMatmul(
+    a.map(Math.abs),
+    b.map(Math.abs),
+    scale,
+    c.m,
+    c.k,
+    c.n,
+    c.transA,
+    c.transB,
+    c.batch,
+    aStride,
+    bStride,
+  );
+  let worst = 0;
+  for (let i = 0; i < size; i++) {
+    const error = Math.abs(out[i]! - expected[i]!) / (scale[i]! || 1);
+    if (!(error <= worst)) worst = error; // NaN wins
+  }
+  return worst;
+}
+
+const size = fc.integer({ min: 1, max: 70 });
+const anyCase: fc.Arbitrary<Case> = fc.record({
+  m: size,
+  k: size,
+  n: size,
+  transA: fc.boolean(),
+  transB: fc.boolean(),
+  batch: fc.integer({ min: 1, max: 3 }),
+  broadcastA: fc.boolean(),
+  broadcastB: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+const available = hasSimd();
+const initialThreads = getNumThreads();
+afterAll(() => setNumThreads(initialThreads));
+
+describe.skipIf(!available)('wasm matmul', () => {
+  // thresholds at zero send every product, however small, through WebAssembly and the threads
+  const kernels = createWasmKernels(tsKernels, { minFlops: 0, threadMinFlops: 1 }) as WasmKernels;
+
+  test('is available where WebAssembly SIMD is, as the backend named wasm', () => {
+    expect(kernels).not.toBeNull();
+    expect(kernels.name).toBe('wasm');
+    expect(kernels.unary).toBe(tsKernels.unary);
+  });
+
+  test('uses the fused kernel exactly when relaxed SIMD validates', () => {
+    expect(kernels.wasm.fused).toBe(hasRelaxedSimd());
+  });
+
+  for (const threads of [1, 2, 3]) {
+    test(`matches the reference within 1e-12 on random shapes, transposes and batches (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+      setNumThreads(threads);
+      fc.assert(
+        fc.property(anyCase, (c) => {
+          expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
+        }),
+        { numRuns: 150 },
+      );
+      if (threads > 1) expect(kernels.wasm.workers).toBeGreaterThanOrEqual(threads - 1);
+    });
+  }
+
+  test('handles sizes past every cache block (rows past 96, depth past 256, columns past 2048)', () => {
+    const cases: [number, number, number][] = [
+      [101, 3, 7],
+      [5, 300, 9],
+      [6, 3, 2053],
+      [97, 263, 13],
+      [1, 521, 1],
+    ];
+    for (const threads of [1, 2, 3]) {
+      setNumThreads(threads);
+      for (const [m, k, n] of cases) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const c = {
+              m,
+              k,
+              n,
+              transA,
+              transB,
+              batch: 2,
+              broadcastA: false,
+              broadcastB: true,
+              seed: m + k + n,
+            };
+            expect(worstError(kernels, c), `${m}×${k}×${n} ${transA} ${transB}`).toBeLessThanOrEqual(1e-12);
+          }
+        }
+      }
+    }
+  });
+
+  test('splits a batch across threads as well as rows', () => {
+    setNumThreads(3);
+    const c = {
+      m: 3,
+      k: 17,
+      n: 5,
+      transA: false,
+      transB: false,
+      batch: 12,
+      broadcastA: false,
+      broadcastB: false,
+      seed: 7,
+    };
+    expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
+  });
+
+  test('an inner dimension of 0 gives zeros, and empty outputs are left alone', () => {
+    const out = new Float64Array(6).fill(5);
+    kernels.matmul(new Float64Array(0), new Float64Array(0), out, 2, 0, 3, false, false, 1, 0, 0);
+    expect([...out]).toEqual([0, 0, 0, 0, 0, 0]);
+    const untouched = new Float64Array(1).fill(5);
+    kernels.matmul(new Float64Array(0), new Float64Array(4), untouched, 0, 2, 2, false, false, 1, 0, 4);
+    expect(untouched[0]).toBe(5);
+  });
+
+  test('propagates NaN and infinity instead of hiding them', () => {
+    setNumThreads(1);
+    const a = Float64Array.from([1, Number.NaN, 0, 0, 2, 0, 0, 0, 3]);
+    const b = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, Number.POSITIVE_INFINITY]);
+    const out = new Float64Array(9);
+    kernels.matmul(a, b, out, 3, 3, 3, false, false, 1, 0, 0);
+    expect(Number.isNaN(out[0])).toBe(true); // NaN·4 in the sum
+    expect(Number.isNaN(out[5])).toBe(true); // 0·∞
+    expect(out[8]).toBe(Number.POSITIVE_INFINITY);
+    expect(out[3]).toBe(8); // 2·4
+  });
+
+  test('reuses its memory: a product no larger than an earlier one does not grow it', () => {
+    setNumThreads(2);
+    const c = {
+      m: 64,
+      k: 64,
+      n: 64,
+      transA: false,
+      transB: false,
+      batch: 2,
+      broadcastA: false,
+      broadcastB: false,
+      seed: 1,
+    };
+    worstError(kernels, c);
+    const held = kernels.wasm.memoryBytes;
+    for (let i = 0; i < 20; i++) worstError(kernels, { ...c, m: 1 + 3 * i, seed: i });
+    expect(kernels.wasm.memoryBytes).toBe(held);
+  });
+
+  test('small products stay on the base kernel by default', () => {
+    const calls: number[] = [];
+    const base: Kernels = {
+      ...tsKernels,
+      matmul: (...args) => {
+        calls.push(args[3]);
+        tsKernels.matmul(...args);
+      },
+    };
+    const defaults = createWasmKernels(base) as WasmKernels;
+    const c = {
+      m: 2,
+      k: 2,
+      n: 2,
+      transA: false,
+      transB: false,
+      batch: 1,
+      broadcastA: false,
+      broadcastB: false,
+      seed: 3,
+    };
+    expect(worstError(defaults, c)).toBeLessThanOrEqual(1e-12);
+    expect(worstError(defaults, { ...c, m: 40, k: 40, n: 40 })).toBeLessThanOrEqual(1e-12);
+    expect(calls).toEqual([2]);
+  });
+
+  test('setNumThreads refuses counts outside 1 to 64', () => {
+    expect(() => setNumThreads(0)).toThrow(RangeError);
+    expect(() => setNumThreads(1.5)).toThrow('setNumThreads: expected an integer from 1 to 64, got 1.5');
+  });
+
+  test('a deliberately wrong kernel fails the comparison', () => {
+    const wrong: Kernels = {
+      ...tsKernels,
+      matmul: (a, b, out, m, k, n, transA, transB, batch, aStride, bStride) => {
+        kernels.matmul(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
+        out[out.length - 1]! += 1e-9;
+      },
+    };
+    const c = {
+      m: 5,
+      k: 7,
+      n: 3,
+      transA: true,
+      transB: false,
+      batch: 1,
+      broadcastA: false,
+      broadcastB: false,
+      seed: 9,
+    };
+    expect(worstError(wrong, c)).toBeGreaterThan(1e-12);
+  });
+});

@@ -1,0 +1,62 @@
+// The WASM thread pool seen from outside: a Node process that used it exits by itself, the thread
+// count comes from CHAINRULE_THREADS, and the relaxed-SIMD kernel agrees where a flag enables it.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { hasSimd } from '../src/kernels/wasm/index.js';
+
+const child = fileURLToPath(new URL('./support/wasm-child.ts', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+interface ChildReport {
+  threads: number;
+  workers: number;
+  fused: boolean;
+  worst: number;
+}
+
+/** Runs wasm-child.ts in a fresh Node process; the timeout is what catches a process that never exits. */
+function runChild(env: Record<string, string>, nodeFlags: string[] = []) {
+  const run = spawnSync(
+    process.execPath,
+    [...nodeFlags, '--conditions=@chainrule/source', '--import', 'tsx', child],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  return {
+    status: run.status,
+    signal: run.signal,
+    stderr: run.stderr,
+    report: (line ? JSON.parse(line) : null) as ChildReport | null,
+  };
+}
+
+describe.skipIf(!hasSimd())('wasm thread pool', () => {
+  test('a Node process that used the pool exits by itself, with CHAINRULE_THREADS choosing the count', () => {
+    const { status, signal, stderr, report } = runChild({ CHAINRULE_THREADS: '3' });
+    expect(signal, stderr).toBeNull();
+    expect(status, stderr).toBe(0);
+    expect(report).toMatchObject({ threads: 3, workers: 2 });
+    expect(report!.worst).toBeLessThan(1e-12);
+  });
+
+  test('one thread starts no workers', () => {
+    const { status, report } = runChild({ CHAINRULE_THREADS: '1' });
+    expect(status).toBe(0);
+    expect(report).toMatchObject({ threads: 1, workers: 0 });
+  });
+
+  test('the relaxed-SIMD fused kernel is chosen and agrees where the runtime validates it', () => {
+    const flag = Number.parseInt(process.versions.node, 10) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+    const { status, stderr, report } = runChild({ CHAINRULE_THREADS: '2' }, flag);
+    expect(status, stderr).toBe(0);
+    expect(report).toMatchObject({ fused: true, workers: 1 });
+    expect(report!.worst).toBeLessThan(1e-12);
+  });
+});
