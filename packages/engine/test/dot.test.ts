@@ -90,9 +90,12 @@ describe('toDot', () => {
     const fields = [...parseDot(dot).nodes.values()]
       .filter((a) => a['shape'] === 'record')
       .map((a) => recordFields(a['label']!));
-    expect(fields).toContainEqual(['x', 'data 1', 'grad 0.196612']);
-    expect(fields).toContainEqual(['data 0.731059', 'grad 1']);
-    expect(fields).toContainEqual(['data 1.36788', 'grad -0.534447']);
+    // numbers print with six significant digits; D = s(1), C = 1 + e^-1, dD/dC = -1/C², dD/dx = s(1)(1 - s(1))
+    const six = (v: number): string => String(Number(v.toPrecision(6)));
+    const c = 1 + Math.exp(-1);
+    expect(fields).toContainEqual(['x', 'data 1', `grad ${six((1 / c) * (1 - 1 / c))}`]);
+    expect(fields).toContainEqual([`data ${six(1 / c)}`, 'grad 1']);
+    expect(fields).toContainEqual([`data ${six(c)}`, `grad ${six(-1 / (c * c))}`]);
   });
 
   test('escapes labels that contain DOT record syntax', () => {

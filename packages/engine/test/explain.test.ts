@@ -110,6 +110,17 @@ describe('explain', () => {
     expect(row('x')).toContain('dB/dA·dA/dx + dB/dB·dB/dx');
   });
 
+  test('keeps user labels and names unlabelled nodes with the letters left over', () => {
+    const x = value(0.5, 'A');
+    const t = x.mul(2);
+    t.label = 'B';
+    const names = explain(t.exp().add(x))
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(' ')[0]);
+    expect(names).toEqual(['A', 'B', 'C', 'D']);
+  });
+
   test('rejects something that is not a Value, naming explain', () => {
     expect(() => explain({} as Value)).toThrow(TypeError);
     expect(() => explain({} as Value)).toThrow(/^explain: .*plain object/);

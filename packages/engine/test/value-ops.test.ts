@@ -2,6 +2,7 @@
 // reused nodes, and the edges (±1000, zero, domain boundaries, NaN).
 
 import { add, div, mul, sub, type Value, value } from '@chainrule/engine';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { centralDiff, expectRelClose } from './support/numeric.js';
 
@@ -78,6 +79,82 @@ describe('unary ops', () => {
         expectRelClose(x.grad, centralDiff(c.f, p), 1e-7, 1e-12);
       }
     }
+  });
+});
+
+describe('each op against central differences at random points', () => {
+  // Domains by construction: log and reciprocal get |x| ≥ 0.1 of the right sign, relu stays off its kink.
+  const away = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true });
+  const domains: Record<string, fc.Arbitrary<number>> = {
+    neg: away(-50, 50),
+    exp: away(-20, 20),
+    log: away(0.1, 1e3),
+    tanh: away(-5, 5),
+    relu: fc.oneof(away(-50, -1e-3), away(1e-3, 50)),
+    sigmoid: away(-30, 30),
+    reciprocal: fc.oneof(away(-10, -0.1), away(0.1, 10)),
+  };
+  for (const c of unaryCases) {
+    test(`${c.name}: the gradient matches central differences`, () => {
+      fc.assert(
+        fc.property(domains[c.name]!, (p) => {
+          const x = value(p);
+          c.apply(x).backward();
+          expectRelClose(x.grad, centralDiff(c.f, p), 1e-6, 1e-12);
+        }),
+      );
+    });
+  }
+
+  test('add, sub, mul and div: both partial derivatives match central differences', () => {
+    const ops: [string, (a: Value, b: Value) => Value, (a: number, b: number) => number][] = [
+      ['add', (a, b) => a.add(b), (a, b) => a + b],
+      ['sub', (a, b) => a.sub(b), (a, b) => a - b],
+      ['mul', (a, b) => a.mul(b), (a, b) => a * b],
+      ['div', (a, b) => a.div(b), (a, b) => a / b],
+    ];
+    const operand = fc.double({ min: -100, max: 100, noNaN: true });
+    const divisor = fc.oneof(away(-100, -0.1), away(0.1, 100));
+    for (const [name, apply, f] of ops) {
+      fc.assert(
+        fc.property(operand, name === 'div' ? divisor : operand, (p, q) => {
+          const a = value(p);
+          const b = value(q);
+          apply(a, b).backward();
+          expectRelClose(
+            a.grad,
+            centralDiff((t) => f(t, q), p),
+            1e-6,
+            1e-9,
+          );
+          expectRelClose(
+            b.grad,
+            centralDiff((t) => f(p, t), q),
+            1e-6,
+            1e-9,
+          );
+        }),
+      );
+    }
+  });
+
+  test('pow: the gradient matches central differences for positive bases and any exponent', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        (p, e) => {
+          const x = value(p);
+          x.pow(e).backward();
+          expectRelClose(
+            x.grad,
+            centralDiff((t) => t ** e, p),
+            1e-6,
+            1e-9,
+          );
+        },
+      ),
+    );
   });
 });
 

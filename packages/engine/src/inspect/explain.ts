@@ -80,12 +80,12 @@ export function explain(root: Value): string {
   return formatTable(table);
 }
 
-/** Labels where given; else A, B, C, … for computed nodes (skipping letters taken by labels) and the value for leaves. */
 /** An unlabelled leaf: a number that entered the graph as an operand. */
 function isConstant(node: Value): boolean {
   return node.op === '' && node.label === '';
 }
 
+/** Labels where given; else A, B, C, … for computed nodes (skipping letters taken by labels) and the value for leaves. */
 function nameNodes(order: readonly Value[]): Map<Value, string> {
   const taken = new Set(order.map((n) => n.label).filter((l) => l !== ''));
   const names = new Map<Value, string>();
