@@ -62,7 +62,7 @@ describe('runnable blocks in the docs', () => {
       writeFileSync(file, block.code);
       const printed: string[] = [];
       const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-        printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+        printed.push(args.map((a) => JSON.stringify(a)).join(' '));
       });
       try {
         await import(file);
