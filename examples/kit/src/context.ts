@@ -1,6 +1,6 @@
 // The terminal side of an example: a context that prints and draws progress bars, and a one-line CLI main.
 
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Example, ExampleContext, Progress } from './example.js';
 import { outDirFor } from './files.js';
 
@@ -27,12 +27,15 @@ export function recordingContext(outDir: string): ExampleContext & { lines: stri
 }
 
 function progressBar(label: string, total: number): Progress {
-  const bar = new SingleBar({
-    format: `  ${label} [{bar}] {value}/{total} {figures}`,
-    barsize: 30,
-    hideCursor: true,
-    clearOnComplete: false,
-  });
+  const bar = new SingleBar(
+    {
+      format: `  ${label} [{bar}] {value}/{total} {figures}`,
+      barsize: 30,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    Presets.shades_classic,
+  );
   bar.start(total, 0, { figures: '' });
   return {
     update: (step, figures = {}) => bar.update(step, { figures: formatFigures(figures) }),
