@@ -35,6 +35,13 @@ describe('grad and valueAndGrad', () => {
     expect(c.grad).toBe(0);
   });
 
+  test('the gradient of the identity is 1, and backward from a leaf gives it gradient 1', () => {
+    expect(grad((x: Value) => x)(7)).toBe(1);
+    const x = value(7);
+    x.backward();
+    expect(x.grad).toBe(1);
+  });
+
   test('leaves accumulated gradients alone', () => {
     const x = value(1.5);
     grad((v: Value) => v.mul(v))(x);

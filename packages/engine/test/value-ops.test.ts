@@ -140,20 +140,16 @@ describe('each op against central differences at random points', () => {
 
   test('pow: the gradient matches central differences for positive bases and any exponent', () => {
     fc.assert(
-      fc.property(
-        fc.double({ min: 0.1, max: 10, noNaN: true }),
-        fc.double({ min: -4, max: 4, noNaN: true }),
-        (p, e) => {
-          const x = value(p);
-          x.pow(e).backward();
-          expectRelClose(
-            x.grad,
-            centralDiff((t) => t ** e, p),
-            1e-6,
-            1e-9,
-          );
-        },
-      ),
+      fc.property(away(0.1, 10), away(-4, 4), (p, e) => {
+        const x = value(p);
+        x.pow(e).backward();
+        expectRelClose(
+          x.grad,
+          centralDiff((t) => t ** e, p),
+          1e-6,
+          1e-9,
+        );
+      }),
     );
   });
 });
@@ -290,20 +286,6 @@ describe('pow', () => {
       y.backward();
       expect(y.data).toBe(1);
       expect(x.grad).toBe(0);
-    }
-  });
-
-  test('the derivative of x^e is e·x^(e-1) across exponents and bases', () => {
-    for (const e of [-2.5, -1, 0.25, 2, 3.7]) {
-      for (const base of [0.3, 1, 2.2]) {
-        const x = value(base);
-        x.pow(e).backward();
-        expectRelClose(
-          x.grad,
-          centralDiff((t) => t ** e, base),
-          1e-8,
-        );
-      }
     }
   });
 });
