@@ -96,7 +96,7 @@ describe('random expression DAGs over 2 to 5 leaves', () => {
         runs++;
         if (shared) sharedRuns++;
       }),
-      params(500),
+      params(1000),
     );
     // the generator reaches every instruction kind and every op, and mostly builds DAGs, not trees
     expect([...kindsSeen].sort()).toEqual([...KINDS].sort());
@@ -128,7 +128,7 @@ describe('random expression DAGs over 2 to 5 leaves', () => {
           expect(hessianRow, `row ${i}`).toBeAllClose(numeric, { rtol: 1e-6, atol: 1e-7 });
         }
       }),
-      params(200),
+      params(300),
     );
   });
 
