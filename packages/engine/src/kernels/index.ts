@@ -2,12 +2,19 @@
 
 import type { Kernels } from './backend.js';
 import { tsKernels } from './ts-kernels.js';
+import { createWasmKernels } from './wasm/index.js';
 
 /** The kernel backends chainrule knows. */
 export type BackendName = 'ts' | 'wasm';
 
 const backends = new Map<string, Kernels>([['ts', tsKernels]]);
-let current: Kernels = tsKernels;
+// WebAssembly SIMD where it exists (matmul there, everything else the TS loops), else TS alone
+const wasmKernels = createWasmKernels(tsKernels);
+if (wasmKernels) backends.set('wasm', wasmKernels);
+// CHAINRULE_BACKEND=ts|wasm chooses at start-up; an unavailable choice falls back to the default
+const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  ?.CHAINRULE_BACKEND;
+let current: Kernels = backends.get(fromEnv ?? '') ?? wasmKernels ?? tsKernels;
 
 /** @internal The active kernels. */
 export function kernels(): Kernels {
@@ -43,7 +50,7 @@ export function setBackend(name: BackendName): void {
  *
  * @example
  * ```ts
- * getBackend(); // 'ts'
+ * getBackend(); // 'wasm' where WebAssembly SIMD exists (the default), else 'ts'
  * ```
  */
 export function getBackend(): BackendName {
