@@ -105,13 +105,17 @@ describe.skipIf(!available)('wasm matmul', () => {
   for (const threads of [1, 2, 3]) {
     test(`matches the reference within 1e-12 on random shapes, transposes and batches (${threads} thread${threads > 1 ? 's' : ''})`, () => {
       setNumThreads(threads);
+      const helpedBefore = kernels.wasm.workerChunks;
       fc.assert(
         fc.property(anyCase, (c) => {
           expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
         }),
         { numRuns: 150 },
       );
-      if (threads > 1) expect(kernels.wasm.workers).toBeGreaterThanOrEqual(threads - 1);
+      if (threads > 1) {
+        expect(kernels.wasm.workers).toBeGreaterThanOrEqual(threads - 1);
+        expect(kernels.wasm.workerChunks).toBeGreaterThan(helpedBefore);
+      }
     });
   }
 

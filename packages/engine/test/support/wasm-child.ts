@@ -20,6 +20,7 @@ console.log(
   JSON.stringify({
     threads: getNumThreads(),
     workers: kernels.wasm.workers,
+    workerChunks: kernels.wasm.workerChunks,
     fused: kernels.wasm.fused,
     worst,
   }),

@@ -1,27 +1,91 @@
 // Worker threads that run a WebAssembly kernel on a shared memory while the calling thread waits.
 //
-// The engine's API is synchronous, so a threaded product blocks its caller: the caller posts one job
-// per worker into a shared control array, wakes them with Atomics.notify, computes its own share, then
-// sleeps in Atomics.wait until the last worker has counted itself out. Only Node allows Atomics.wait
-// on the main thread and can start a worker from a string synchronously enough to wait for it, so
-// the pool exists in Node (through `process.getBuiltinModule`, so nothing is imported from Node and
-// bundles stay browser-safe); elsewhere `createThreadPool` returns null and the kernels use one thread.
+// The engine's API is synchronous, so a threaded product blocks its caller. The caller describes the
+// job in a shared control array (the kernel's arguments and how to cut one range of them into
+// chunks), wakes as many workers as it wants helping, and then claims chunks itself like any worker;
+// each chunk is claimed with one compare-and-swap, so a worker that the operating system wakes late
+// finds the chunks already done instead of holding everyone up. The caller sleeps in Atomics.wait
+// only for chunks a worker is still computing. Only Node allows Atomics.wait on the main thread and
+// starts a worker from a string synchronously enough to wait for it, so the pool exists in Node
+// (reached through `process.getBuiltinModule`, so nothing is imported from Node and bundles stay
+// browser-safe); elsewhere `createThreadPool` returns null and the kernels use one thread.
 
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
-/** Control array layout (Int32 indices). */
-const GENERATION = 0; // bumped once per job; workers sleep on it
-const PENDING = 1; // workers still running the current job; the caller sleeps on it
-const READY = 2; // workers that have instantiated the module and are waiting for jobs
-const FAILED = 3; // set by a worker whose kernel threw
-const SLOTS = 8; // first job slot; slot w = [active, ...kernel arguments]
 /** Arguments of the kernel entry point, all i32. */
 export const KERNEL_ARITY = 16;
-const SLOT_SIZE = KERNEL_ARITY + 1;
+
+/** Control array layout (Int32 indices), shared with the worker program as JSON. */
+const L = {
+  /** Tag of the latest job (16 bits, never 0 after the first); workers sleep on it. */
+  generation: 0,
+  /** (tag << 16) | next unclaimed chunk; 0xffff in the low half when no job is open. */
+  claim: 1,
+  /** Chunks of the current job finished; the caller sleeps on it. */
+  done: 2,
+  /** Workers that have instantiated the module and wait for jobs. */
+  ready: 3,
+  /** Set when a kernel threw. */
+  failed: 4,
+  /** The job: chunk count, chunk size, length of the range cut, index of the range's start argument. */
+  chunks: 5,
+  chunkSize: 6,
+  total: 7,
+  split: 8,
+  /** Bytes between consecutive participants' scratch (arguments 14 and 15 are participant 0's). */
+  scratchStride: 9,
+  /** Participants allowed (the caller is 0, worker w is w + 1). */
+  participants: 10,
+  /** Chunks run by workers since the pool started: evidence for tests that workers really helped. */
+  helped: 11,
+  args: 16,
+  size: 16 + KERNEL_ARITY,
+};
+const CLOSED = 0xffff;
 const MAX_WORKERS = 63;
 const STARTUP_TIMEOUT_MS = 10_000;
 /** A job that takes this long means a worker died; fail loudly instead of hanging. */
 const JOB_TIMEOUT_MS = 600_000;
+
+/**
+ * Claims and runs chunks of job `tag` until none is left. Shared verbatim by the caller and the
+ * worker program (as source text), so it must use nothing but its parameters.
+ *
+ * A claim is a compare-and-swap on the tagged claim word, so it can only succeed while job `tag` is
+ * open: the caller closes the word before it rewrites the job description, and a claim that
+ * succeeded keeps the job open (its chunk is not done yet), so the description read after a claim is
+ * always the claimed job's.
+ */
+function runChunks(
+  c: Int32Array,
+  kernel: (...args: number[]) => void,
+  participant: number,
+  layout: typeof L,
+  tag: number,
+): void {
+  for (;;) {
+    const word = Atomics.load(c, layout.claim);
+    const chunk = word & 0xffff;
+    if (word >>> 16 !== tag || chunk >= Atomics.load(c, layout.chunks)) return;
+    if (Atomics.compareExchange(c, layout.claim, word, word + 1) !== word) continue;
+    const args: number[] = [];
+    for (let i = 0; i < 16; i++) args.push(c[layout.args + i]!);
+    const size = c[layout.chunkSize]!;
+    const split = c[layout.split]!;
+    args[split] = chunk * size;
+    args[split + 1] = Math.min(c[layout.total]!, chunk * size + size);
+    const scratch = participant * c[layout.scratchStride]!;
+    args[14] += scratch;
+    args[15] += scratch;
+    try {
+      kernel(...args);
+    } catch {
+      Atomics.store(c, layout.failed, 1);
+    }
+    if (participant > 0) Atomics.add(c, layout.helped, 1);
+    if (Atomics.add(c, layout.done, 1) + 1 === c[layout.chunks]) Atomics.notify(c, layout.done);
+  }
+}
 
 interface NodeWorker {
   unref(): void;
@@ -42,36 +106,45 @@ export function nodeProcess(): NodeProcess | undefined {
 }
 
 /**
- * The worker's whole program. It instantiates the kernel module on the shared memory, reports ready,
- * and then runs the kernel entry point for each job posted into its slot. Plain JavaScript in a
- * string, so starting a worker needs no file of its own.
+ * The worker's whole program: instantiate the kernel module on the shared memory, report ready, then
+ * help with each job it is woken for. Plain JavaScript in a string, so a worker needs no file.
  */
 const workerSource = `'use strict';
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, entry } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports[entry];
 const c = new Int32Array(control);
-const slot = ${SLOTS} + index * ${SLOT_SIZE};
-let generation = Atomics.load(c, ${GENERATION});
-Atomics.add(c, ${READY}, 1);
-Atomics.notify(c, ${READY});
+const layout = ${JSON.stringify(L)};
+const runChunks = ${runChunks.toString()};
+let seen = Atomics.load(c, layout.generation);
+Atomics.add(c, layout.ready, 1);
+Atomics.notify(c, layout.ready);
 for (;;) {
-  Atomics.wait(c, ${GENERATION}, generation);
-  generation = Atomics.load(c, ${GENERATION});
-  if (Atomics.load(c, slot) !== 1) continue;
-  Atomics.store(c, slot, 0);
-  try {
-    kernel(${Array.from({ length: KERNEL_ARITY }, (_, i) => `c[slot + ${i + 1}]`).join(', ')});
-  } catch {
-    Atomics.store(c, ${FAILED}, 1);
-  }
-  if (Atomics.sub(c, ${PENDING}, 1) === 1) Atomics.notify(c, ${PENDING});
+  Atomics.wait(c, layout.generation, seen);
+  seen = Atomics.load(c, layout.generation);
+  if (index + 1 < Atomics.load(c, layout.participants)) runChunks(c, kernel, index + 1, layout, seen);
 }
 `;
 
+/** One job: the kernel's arguments, with one argument range cut into chunks. */
+export interface PoolJob {
+  /** The kernel's arguments for participant 0 (the caller); the range arguments are overwritten per chunk. */
+  readonly args: readonly number[];
+  /** Index of the range's start argument; the next argument is its end. */
+  readonly split: number;
+  /** Length of the range, chunk size, and how many chunks that makes. */
+  readonly total: number;
+  readonly chunkSize: number;
+  /** Participants, the caller included; at most `size + 1`. */
+  readonly participants: number;
+  /** Bytes added to arguments 14 and 15 (scratch pointers) per participant. */
+  readonly scratchStride: number;
+}
+
 /** A set of workers sharing one module and one memory; grows on demand, never shrinks. */
 export class ThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + MAX_WORKERS * SLOT_SIZE)));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * L.size));
+  private tag = 0;
   private workers = 0;
 
   constructor(
@@ -79,11 +152,18 @@ export class ThreadPool {
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
     private readonly entry: string,
-  ) {}
+  ) {
+    Atomics.store(this.control, L.claim, CLOSED);
+  }
 
   /** Workers running now. */
   get size(): number {
     return this.workers;
+  }
+
+  /** Chunks that workers (not the caller) have run so far. */
+  get helped(): number {
+    return Atomics.load(this.control, L.helped);
   }
 
   /**
@@ -108,54 +188,57 @@ export class ThreadPool {
       worker.unref();
       // seen only once the caller's event loop turns again; the wait below times out meanwhile
       worker.on('error', () => {
-        Atomics.store(this.control, FAILED, 1);
+        Atomics.store(this.control, L.failed, 1);
       });
     }
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
-      const ready = Atomics.load(this.control, READY);
+      const ready = Atomics.load(this.control, L.ready);
       if (ready >= count) break;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`internal: wasm thread pool: only ${ready} of ${count} workers started`);
-      Atomics.wait(this.control, READY, ready, left);
+      Atomics.wait(this.control, L.ready, ready, left);
     }
     this.workers = count;
     return count;
   }
 
   /**
-   * Runs `jobs[w]` (kernel arguments) on worker w and `own` on the calling thread at the same time,
-   * and returns when all have finished. `jobs.length` must not exceed `size`.
+   * Runs `job` on the caller (participant 0, with `kernel`, its own instance's entry point) and up to
+   * `job.participants - 1` workers, and returns when every chunk is done.
    */
-  run(jobs: readonly (readonly number[])[], own: () => void): void {
+  run(job: PoolJob, kernel: (...args: number[]) => void): void {
     const c = this.control;
-    if (jobs.length > this.workers)
-      throw new Error(`internal: wasm thread pool: ${jobs.length} jobs, ${this.workers} workers`);
-    Atomics.store(c, PENDING, jobs.length);
-    for (let w = 0; w < jobs.length; w++) {
-      const slot = SLOTS + w * SLOT_SIZE;
-      const args = jobs[w]!;
-      for (let i = 0; i < KERNEL_ARITY; i++) c[slot + 1 + i] = args[i]! | 0;
-      Atomics.store(c, slot, 1);
+    if (job.participants - 1 > this.workers) {
+      throw new Error(
+        `internal: wasm thread pool: ${job.participants} participants, ${this.workers} workers`,
+      );
     }
-    Atomics.add(c, GENERATION, 1);
-    Atomics.notify(c, GENERATION);
-    let ownError: unknown = null;
-    try {
-      own();
-    } catch (error) {
-      ownError = error;
-    }
+    const chunks = Math.ceil(job.total / job.chunkSize);
+    if (chunks >= CLOSED) throw new Error(`internal: wasm thread pool: ${chunks} chunks`);
+    for (let i = 0; i < KERNEL_ARITY; i++) c[L.args + i] = job.args[i]! | 0;
+    c[L.chunks] = chunks;
+    c[L.chunkSize] = job.chunkSize;
+    c[L.total] = job.total;
+    c[L.split] = job.split;
+    c[L.scratchStride] = job.scratchStride;
+    c[L.participants] = job.participants;
+    Atomics.store(c, L.done, 0);
+    this.tag = (this.tag % 0xfffe) + 1;
+    Atomics.store(c, L.claim, (this.tag << 16) | 0);
+    Atomics.store(c, L.generation, this.tag);
+    Atomics.notify(c, L.generation, job.participants - 1);
+    runChunks(c, kernel, 0, L, this.tag);
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
-      const pending = Atomics.load(c, PENDING);
-      if (pending === 0) break;
+      const done = Atomics.load(c, L.done);
+      if (done === chunks) break;
       if (Date.now() > deadline) throw new Error('internal: wasm thread pool: a worker stopped answering');
-      Atomics.wait(c, PENDING, pending, 1000);
+      Atomics.wait(c, L.done, done, 1000);
     }
-    if (ownError !== null) throw ownError;
-    if (Atomics.exchange(c, FAILED, 0) !== 0)
-      throw new Error('internal: wasm thread pool: a worker kernel failed');
+    Atomics.store(c, L.claim, (this.tag << 16) | CLOSED);
+    if (Atomics.exchange(c, L.failed, 0) !== 0)
+      throw new Error('internal: wasm thread pool: a kernel failed');
   }
 }
 

@@ -24,7 +24,11 @@ const ALIGN = 64;
  */
 export const WASM_MIN_FLOPS = 256;
 /** Each extra thread must get at least this many multiply-adds, or waking it costs more than it saves. */
-export const THREAD_MIN_FLOPS = 1 << 18;
+export const THREAD_MIN_FLOPS = 1 << 20;
+/** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
+const CHUNKS_PER_THREAD = 3;
+/** Rows per chunk at least: each chunk packs its own copy of op(B), which must be worth it. */
+const MIN_CHUNK_ROWS = 16;
 
 interface MatmulExports {
   matmul: MatmulEntry;
@@ -129,6 +133,11 @@ class WasmMatmul {
     return this.pool?.size ?? 0;
   }
 
+  /** Chunks of threaded products that workers ran. */
+  get workerChunks(): number {
+    return this.pool?.helped ?? 0;
+  }
+
   /** Bytes of WebAssembly memory held. */
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;
@@ -180,8 +189,9 @@ class WasmMatmul {
     }
     // how many threads, and whether they split the batch or the rows of each product
     let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
-    const byBatch = batch >= threads && (batch % threads === 0 || m < 8 * threads);
-    if (!byBatch) threads = Math.min(threads, Math.ceil(m / 4));
+    // whole batch items per chunk when there are enough of them, else rows of each product
+    const byBatch = batch >= 2 * threads || (batch >= threads && m < MIN_CHUNK_ROWS * threads);
+    if (!byBatch) threads = Math.min(threads, Math.ceil(m / MIN_CHUNK_ROWS));
     if (threads > 1 && this.threads(threads) === null) threads = 1;
 
     const aLength = aStride === 0 ? m * k : (batch - 1) * aStride + m * k;
@@ -226,29 +236,41 @@ class WasmMatmul {
         scratchAt + packBAt,
       );
     } else {
-      const jobs: number[][] = [];
-      for (let t = 0; t < threads; t++) {
-        let batchStart = 0;
-        let batchEnd = batch;
-        let rowStart = 0;
-        let rowEnd = m;
-        if (byBatch) {
-          batchStart = Math.floor((t * batch) / threads);
-          batchEnd = Math.floor(((t + 1) * batch) / threads);
-        } else {
-          // rows in multiples of 4 so that only the last thread has a ragged tile
-          const rows = roundUp(Math.ceil(m / threads), 4);
-          rowStart = Math.min(m, t * rows);
-          rowEnd = Math.min(m, (t + 1) * rows);
-        }
-        const scratch = scratchAt + t * scratchSize;
-        jobs.push([
-          ...[aAt, bAt, cAt, m, k, n, transA ? 1 : 0, transB ? 1 : 0],
-          ...[batchStart, batchEnd, aStride, bStride, rowStart, rowEnd, scratch, scratch + packBAt],
-        ]);
-      }
-      const own = jobs.shift()!;
-      this.pool!.run(jobs, () => this.kernel(...own));
+      // chunks several per thread, so a thread that starts late leaves its share to the others
+      const total = byBatch ? batch : m;
+      const chunkSize = byBatch
+        ? Math.ceil(batch / (threads * CHUNKS_PER_THREAD))
+        : Math.max(MIN_CHUNK_ROWS, roundUp(Math.ceil(m / (threads * CHUNKS_PER_THREAD)), 4));
+      const tA = transA ? 1 : 0;
+      const tB = transB ? 1 : 0;
+      this.pool!.run(
+        {
+          args: [
+            aAt,
+            bAt,
+            cAt,
+            m,
+            k,
+            n,
+            tA,
+            tB,
+            0,
+            batch,
+            aStride,
+            bStride,
+            0,
+            m,
+            scratchAt,
+            scratchAt + packBAt,
+          ],
+          split: byBatch ? 8 : 12,
+          total,
+          chunkSize,
+          participants: threads,
+          scratchStride: scratchSize,
+        },
+        this.kernel,
+      );
     }
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
   };
@@ -276,6 +298,8 @@ export interface WasmKernelInfo {
   readonly shared: boolean;
   /** Worker threads started so far (0 until a product large enough needs them). */
   readonly workers: number;
+  /** Chunks of threaded products that workers (not the calling thread) ran so far. */
+  readonly workerChunks: number;
   /** Bytes of WebAssembly memory held: grows to the largest product seen, never shrinks. */
   readonly memoryBytes: number;
 }
@@ -315,6 +339,9 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
       shared,
       get workers() {
         return state.workers;
+      },
+      get workerChunks() {
+        return state.workerChunks;
       },
       get memoryBytes() {
         return state.memoryBytes;

@@ -1,0 +1,71 @@
+// The matmul kernels themselves, below the Tensor API: WebAssembly SIMD on one and two threads beside
+// the TypeScript kernel, in GFLOP/s with the copies into and out of WebAssembly memory counted, and
+// the crossovers that set the wasm backend's thresholds (WASM_MIN_FLOPS, THREAD_MIN_FLOPS).
+
+import { tsKernels } from '../../packages/engine/src/kernels/ts-kernels.js';
+import {
+  createWasmKernels,
+  setNumThreads,
+  THREAD_MIN_FLOPS,
+  WASM_MIN_FLOPS,
+  type WasmKernels,
+} from '../../packages/engine/src/kernels/wasm/index.js';
+import { figureTable, machine, median } from './measure.js';
+
+const quick = process.argv.includes('--quick');
+type Matmul = WasmKernels['matmul'];
+
+/** GFLOP/s of n×n · n×n through `matmul`: the median of several samples, each at least `sampleMs` long. */
+function gflops(matmul: Matmul, n: number, threads: number): number {
+  setNumThreads(threads);
+  const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+  const b = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i));
+  const out = new Float64Array(n * n);
+  const sampleMs = quick ? 40 : 150;
+  const samples = n >= 1024 ? (quick ? 1 : 3) : quick ? 3 : 7;
+  matmul(a, b, out, n, n, n, false, false, 1, 0, 0); // warm-up: compile, grow memory, start workers
+  const rates: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    let calls = 0;
+    const start = performance.now();
+    let now = start;
+    do {
+      matmul(a, b, out, n, n, n, false, false, 1, 0, 0);
+      calls++;
+      now = performance.now();
+    } while (now - start < sampleMs);
+    rates.push((2 * n ** 3 * calls) / ((now - start) * 1e6));
+  }
+  return median(rates);
+}
+
+const wasm = createWasmKernels(tsKernels);
+// thresholds at zero: every product goes through WebAssembly (and, with 2 threads, through both)
+const forced = createWasmKernels(tsKernels, { minFlops: 0, threadMinFlops: 1 });
+if (!wasm || !forced) {
+  console.log('matmul-wasm: WebAssembly SIMD is not available here; nothing to measure');
+} else {
+  const kernel = wasm.wasm.fused ? 'relaxed-SIMD fused multiply-add' : 'plain SIMD (no relaxed SIMD here)';
+  console.log(`matmul kernels, n×n · n×n, GFLOP/s = 2n³ / time, copies counted; ${kernel} (${machine()})`);
+  const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
+  const rows = [64, 256, 1024].map((n) => {
+    const ts = gflops(tsKernels.matmul, n, 1);
+    const one = gflops(wasm.matmul, n, 1);
+    const two = gflops(wasm.matmul, n, 2);
+    return [`n = ${n}`, fmt(ts), fmt(one), fmt(two), `${fmt(one / ts)}×`, `${fmt(two / one)}×`];
+  });
+  console.log(figureTable(['size', 'ts', 'wasm 1 thread', 'wasm 2 threads', 'wasm/ts', '2 threads/1'], rows));
+
+  console.log(
+    `\ncrossovers (wasm and threads forced on every size; defaults: wasm from ${WASM_MIN_FLOPS} multiply-adds,` +
+      ` a second thread from ${2 * THREAD_MIN_FLOPS})`,
+  );
+  const small = quick ? [4, 6, 8, 16, 32, 64, 128] : [2, 4, 5, 6, 7, 8, 12, 16, 24, 32, 48, 64, 96, 128];
+  const crossRows = small.map((n) => {
+    const ts = gflops(tsKernels.matmul, n, 1);
+    const one = gflops(forced.matmul, n, 1);
+    const two = gflops(forced.matmul, n, 2);
+    return [`n = ${n}`, fmt(ts), fmt(one), fmt(two), one > ts ? 'wasm' : 'ts', two > one ? '2' : '1'];
+  });
+  console.log(figureTable(['size', 'ts', 'wasm 1', 'wasm 2', 'faster', 'threads'], crossRows));
+}
