@@ -544,10 +544,10 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   mean(axis?: number | null, keepDims = false): Tensor {
-    const s = this.sum(axis, keepDims);
+    // the axis is checked here first, so an error names mean, not the sum inside it
     const count =
       axis === undefined || axis === null ? this.size : this.shape[normalizeAxis(axis, this.ndim, 'mean')]!;
-    return s.div(count);
+    return this.sum(axis, keepDims).div(count);
   }
 
   /**
