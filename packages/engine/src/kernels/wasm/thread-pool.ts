@@ -87,13 +87,6 @@ function runChunks(
   }
 }
 
-interface NodeWorker {
-  unref(): void;
-  on(event: 'error', listener: (error: unknown) => void): void;
-}
-interface WorkerThreadsModule {
-  Worker: new (code: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
-}
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
   env?: Record<string, string | undefined>;
@@ -105,26 +98,110 @@ export function nodeProcess(): NodeProcess | undefined {
   return typeof scope.process?.getBuiltinModule === 'function' ? scope.process : undefined;
 }
 
+/** What a worker is started with. */
+interface WorkerData {
+  module: WasmModule;
+  memory: WasmMemory;
+  control: SharedArrayBuffer;
+  index: number;
+  entry: string;
+}
+
 /**
- * The worker's whole program: instantiate the kernel module on the shared memory, report ready, then
- * help with each job it is woken for. Plain JavaScript in a string, so a worker needs no file.
+ * How workers are started here. `blocking`: whether the caller may sleep until a new worker is
+ * ready (Node); a browser worker starts only after its parent returns to its event loop, so there
+ * the pool uses workers once they have shown up, and the caller works alone until then.
  */
-const workerSource = `'use strict';
-const { workerData } = require('node:worker_threads');
-const { module, memory, control, index, entry } = workerData;
-const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports[entry];
-const c = new Int32Array(control);
-const layout = ${JSON.stringify(L)};
-const runChunks = ${runChunks.toString()};
-let seen = Atomics.load(c, layout.generation);
-Atomics.add(c, layout.ready, 1);
-Atomics.notify(c, layout.ready);
-for (;;) {
-  Atomics.wait(c, layout.generation, seen);
-  seen = Atomics.load(c, layout.generation);
-  if (index + 1 < Atomics.load(c, layout.participants)) runChunks(c, kernel, index + 1, layout, seen);
+interface Spawner {
+  readonly blocking: boolean;
+  spawn(body: string, data: WorkerData): void;
+}
+
+/**
+ * The worker's program after its data has arrived: instantiate the kernel module on the shared
+ * memory, report ready, then help with each job it is woken for. Plain JavaScript in a string, so a
+ * worker needs no file of its own.
+ */
+const workerMain = `function main({ module, memory, control, index, entry }) {
+  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports[entry];
+  const c = new Int32Array(control);
+  const layout = ${JSON.stringify(L)};
+  const runChunks = ${runChunks.toString()};
+  let seen = Atomics.load(c, layout.generation);
+  Atomics.add(c, layout.ready, 1);
+  Atomics.notify(c, layout.ready);
+  for (;;) {
+    Atomics.wait(c, layout.generation, seen);
+    seen = Atomics.load(c, layout.generation);
+    if (index + 1 < Atomics.load(c, layout.participants)) runChunks(c, kernel, index + 1, layout, seen);
+  }
 }
 `;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+interface WorkerThreadsModule {
+  Worker: new (code: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
+}
+
+/** Node: `worker_threads` from a string, unref'd so that no worker keeps the process alive. */
+function nodeSpawner(onError: () => void): Spawner | null {
+  let threads: WorkerThreadsModule | undefined;
+  try {
+    threads = nodeProcess()?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined;
+  } catch {
+    return null;
+  }
+  const Worker = threads?.Worker;
+  if (!Worker) return null;
+  return {
+    blocking: true,
+    spawn: (body, data) => {
+      const source = `'use strict';\n${body}main(require('node:worker_threads').workerData);\n`;
+      const worker = new Worker(source, {
+        eval: true,
+        name: `chainrule-wasm-${data.index}`,
+        workerData: data,
+      });
+      worker.unref();
+      // heard only when the caller's event loop turns; a startup wait times out meanwhile
+      worker.on('error', onError);
+    },
+  };
+}
+
+interface WebWorker {
+  postMessage(message: unknown): void;
+}
+interface WebScope {
+  crossOriginIsolated?: boolean;
+  Worker?: new (url: string) => WebWorker;
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL?: { createObjectURL(blob: unknown): string };
+  WorkerGlobalScope?: abstract new () => unknown;
+}
+
+/**
+ * Browsers: Web Workers from a Blob URL, only inside a worker of a cross-origin-isolated page (the
+ * main thread of a page may not Atomics.wait, so a synchronous product cannot wait for helpers
+ * there). Not exercised by the Node test suite.
+ */
+function webSpawner(): Spawner | null {
+  const scope = globalThis as WebScope;
+  const { Worker, Blob, URL, WorkerGlobalScope } = scope;
+  if (scope.crossOriginIsolated !== true || !Worker || !Blob || !URL || !WorkerGlobalScope) return null;
+  if (!(globalThis instanceof WorkerGlobalScope)) return null;
+  return {
+    blocking: false,
+    spawn: (body, data) => {
+      const source = `'use strict';\n${body}self.onmessage = (event) => main(event.data);\n`;
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      new Worker(url).postMessage(data);
+    },
+  };
+}
 
 /** One job: the kernel's arguments, with one argument range cut into chunks. */
 export interface PoolJob {
@@ -132,7 +209,7 @@ export interface PoolJob {
   readonly args: readonly number[];
   /** Index of the range's start argument; the next argument is its end. */
   readonly split: number;
-  /** Length of the range, chunk size, and how many chunks that makes. */
+  /** Length of the range, and the chunk size it is cut by. */
   readonly total: number;
   readonly chunkSize: number;
   /** Participants, the caller included; at most `size + 1`. */
@@ -145,10 +222,10 @@ export interface PoolJob {
 export class ThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * L.size));
   private tag = 0;
-  private workers = 0;
+  private started = 0;
 
   constructor(
-    private readonly threads: WorkerThreadsModule,
+    private readonly spawner: Spawner,
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
     private readonly entry: string,
@@ -156,9 +233,9 @@ export class ThreadPool {
     Atomics.store(this.control, L.claim, CLOSED);
   }
 
-  /** Workers running now. */
+  /** Workers started so far. */
   get size(): number {
-    return this.workers;
+    return this.started;
   }
 
   /** Chunks that workers (not the caller) have run so far. */
@@ -166,41 +243,35 @@ export class ThreadPool {
     return Atomics.load(this.control, L.helped);
   }
 
+  /** Marks the pool failed: the next job reports it. */
+  readonly fail = (): void => {
+    Atomics.store(this.control, L.failed, 1);
+  };
+
   /**
-   * Starts workers until there are `count` (at most 63) and waits until each has instantiated the
-   * module. Workers are unref'd: they never keep a Node process alive. Returns the workers ready.
+   * Starts workers until there are `count` (at most 63); where the caller may block (Node), waits
+   * until they have all instantiated the module. Returns how many workers are ready to help.
    */
   ensure(count: number): number {
     count = Math.min(count, MAX_WORKERS);
-    if (count <= this.workers) return this.workers;
-    for (let index = this.workers; index < count; index++) {
-      const worker = new this.threads.Worker(workerSource, {
-        eval: true,
-        name: `chainrule-wasm-${index}`,
-        workerData: {
-          module: this.module,
-          memory: this.memory,
-          control: this.control.buffer,
-          index,
-          entry: this.entry,
-        },
-      });
-      worker.unref();
-      // seen only once the caller's event loop turns again; the wait below times out meanwhile
-      worker.on('error', () => {
-        Atomics.store(this.control, L.failed, 1);
-      });
+    for (; this.started < count; this.started++) {
+      const data = {
+        module: this.module,
+        memory: this.memory,
+        control: this.control.buffer,
+        entry: this.entry,
+      };
+      this.spawner.spawn(workerMain, { ...data, index: this.started });
     }
+    if (!this.spawner.blocking) return Math.min(count, Atomics.load(this.control, L.ready));
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
       const ready = Atomics.load(this.control, L.ready);
-      if (ready >= count) break;
+      if (ready >= count) return count;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`internal: wasm thread pool: only ${ready} of ${count} workers started`);
       Atomics.wait(this.control, L.ready, ready, left);
     }
-    this.workers = count;
-    return count;
   }
 
   /**
@@ -209,9 +280,9 @@ export class ThreadPool {
    */
   run(job: PoolJob, kernel: (...args: number[]) => void): void {
     const c = this.control;
-    if (job.participants - 1 > this.workers) {
+    if (job.participants - 1 > this.started) {
       throw new Error(
-        `internal: wasm thread pool: ${job.participants} participants, ${this.workers} workers`,
+        `internal: wasm thread pool: ${job.participants} participants, ${this.started} workers`,
       );
     }
     const chunks = Math.ceil(job.total / job.chunkSize);
@@ -242,18 +313,13 @@ export class ThreadPool {
   }
 }
 
-/** A pool for `module` on `memory` (which must be shared), or null where threads cannot block-wait. */
+/** A pool for `module` on `memory` (which must be shared), or null where a caller cannot wait for helpers. */
 export function createThreadPool(module: WasmModule, memory: WasmMemory, entry: string): ThreadPool | null {
-  const node = nodeProcess();
-  if (!node || !(memory.buffer instanceof SharedArrayBuffer)) return null;
-  let threads: WorkerThreadsModule | undefined;
-  try {
-    threads = node.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined;
-  } catch {
-    return null;
-  }
-  if (!threads?.Worker) return null;
-  return new ThreadPool(threads, module, memory, entry);
+  if (!(memory.buffer instanceof SharedArrayBuffer)) return null;
+  let pool: ThreadPool | null = null;
+  const spawner = nodeSpawner(() => pool?.fail()) ?? webSpawner();
+  if (spawner) pool = new ThreadPool(spawner, module, memory, entry);
+  return pool;
 }
 
 /** How many threads the machine offers (Node's `availableParallelism`, or the browser's count). */

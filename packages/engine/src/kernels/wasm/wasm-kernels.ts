@@ -161,17 +161,19 @@ class WasmMatmul {
     return true;
   }
 
-  /** The pool, started on first need; null when threads are unavailable or failed to start. */
-  private threads(count: number): ThreadPool | null {
+  /**
+   * Threads ready for a product that wants `count` (the caller included): starts the pool on first
+   * need, and gives 1 when threads are unavailable or failed to start.
+   */
+  private threads(count: number): number {
     if (this.pool === undefined)
       this.pool = this.shared ? createThreadPool(this.module, this.memory, 'matmul') : null;
-    if (this.pool === null) return null;
+    if (this.pool === null) return 1;
     try {
-      this.pool.ensure(count - 1);
-      return this.pool;
+      return 1 + this.pool.ensure(count - 1);
     } catch {
       this.pool = null;
-      return null;
+      return 1;
     }
   }
 
@@ -187,12 +189,11 @@ class WasmMatmul {
       this.small(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
       return;
     }
-    // how many threads, and whether they split the batch or the rows of each product
     let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
     // whole batch items per chunk when there are enough of them, else rows of each product
     const byBatch = batch >= 2 * threads || (batch >= threads && m < MIN_CHUNK_ROWS * threads);
     if (!byBatch) threads = Math.min(threads, Math.ceil(m / MIN_CHUNK_ROWS));
-    if (threads > 1 && this.threads(threads) === null) threads = 1;
+    if (threads > 1) threads = this.threads(threads);
 
     const aLength = aStride === 0 ? m * k : (batch - 1) * aStride + m * k;
     const bLength = bStride === 0 ? k * n : (batch - 1) * bStride + k * n;
@@ -213,64 +214,24 @@ class WasmMatmul {
     view.set(aLength === a.length ? a : a.subarray(0, aLength), aAt / 8);
     view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
 
-    const packBAt = roundUp(packA, ALIGN);
+    const scratchB = scratchAt + roundUp(packA, ALIGN);
+    const args = [aAt, bAt, cAt, m, k, n, transA ? 1 : 0, transB ? 1 : 0, 0, batch, aStride, bStride, 0, m];
+    args.push(scratchAt, scratchB);
     if (threads === 1) {
-      const tA = transA ? 1 : 0;
-      const tB = transB ? 1 : 0;
-      this.kernel(
-        aAt,
-        bAt,
-        cAt,
-        m,
-        k,
-        n,
-        tA,
-        tB,
-        0,
-        batch,
-        aStride,
-        bStride,
-        0,
-        m,
-        scratchAt,
-        scratchAt + packBAt,
-      );
+      this.kernel(...args);
     } else {
-      // chunks several per thread, so a thread that starts late leaves its share to the others
-      const total = byBatch ? batch : m;
+      // several chunks per thread, so that a thread the system wakes late leaves its share to the others
       const chunkSize = byBatch
         ? Math.ceil(batch / (threads * CHUNKS_PER_THREAD))
         : Math.max(MIN_CHUNK_ROWS, roundUp(Math.ceil(m / (threads * CHUNKS_PER_THREAD)), 4));
-      const tA = transA ? 1 : 0;
-      const tB = transB ? 1 : 0;
-      this.pool!.run(
-        {
-          args: [
-            aAt,
-            bAt,
-            cAt,
-            m,
-            k,
-            n,
-            tA,
-            tB,
-            0,
-            batch,
-            aStride,
-            bStride,
-            0,
-            m,
-            scratchAt,
-            scratchAt + packBAt,
-          ],
-          split: byBatch ? 8 : 12,
-          total,
-          chunkSize,
-          participants: threads,
-          scratchStride: scratchSize,
-        },
-        this.kernel,
-      );
+      const job = {
+        args,
+        split: byBatch ? 8 : 12,
+        total: byBatch ? batch : m,
+        chunkSize,
+        participants: threads,
+      };
+      this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     }
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
   };
