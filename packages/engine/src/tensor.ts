@@ -669,11 +669,11 @@ export class Tensor extends GraphNode<Tensor> {
 
   /** The maximum along an axis with keepDims, as a constant; non-finite maxima become 0 so x - m stays defined. */
   private _detachedMax(axis: number): Tensor {
-    if (this.size === 0)
-      return this._constant(
-        new Float64Array(0),
-        this.shape.map((d, i) => (i === axis ? 1 : d)),
-      );
+    if (this.size === 0) {
+      // an empty axis still leaves one (zero) shift per slice: [2,0] along axis 1 has shape [2,1]
+      const shape = this.shape.map((d, i) => (i === axis ? 1 : d));
+      return this._constant(new Float64Array(sizeOf(shape)), shape);
+    }
     const m = this.detach().max(axis, true);
     for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
     return m;

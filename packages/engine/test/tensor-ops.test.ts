@@ -787,6 +787,14 @@ describe('softmax, logSoftmax and logSumExp', () => {
     expectTensor(tensor([[0, third]]).logSumExp(0), [0, third]);
   });
 
+  test('over an empty axis softmax is empty and logSumExp is -Infinity, as in NumPy', () => {
+    const empty = Tensor.zeros([2, 0]);
+    expect(empty.softmax(1).shape).toEqual([2, 0]);
+    expect(empty.logSoftmax(1).shape).toEqual([2, 0]);
+    expectTensor(empty.logSumExp(1), [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    expect(empty.softmax(0).shape).toEqual([2, 0]);
+  });
+
   test('all three stay finite and exact at ±1000', () => {
     for (const big of [1000, -1000]) {
       const x = leaf([
