@@ -2,7 +2,7 @@
 // gradient shapes, createGraph and grad/valueAndGrad (a Hessian-vector product), the sigmoid composite,
 // and gradcheck on tensors, including a deliberately wrong gradient it must reject.
 
-import { grad, gradcheck, noGrad, type Tensor, tensor, valueAndGrad } from '@chainrule/engine';
+import { concat, grad, gradcheck, noGrad, stack, type Tensor, tensor, valueAndGrad } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 import { centralDiff } from './support/numeric.js';
 import { expectTensor } from './support/tensors.js';
@@ -166,6 +166,66 @@ describe('higher order: createGraph, grad and valueAndGrad', () => {
       grad(f)(tensor(x0.map((xi, j) => xi + t * v.data[j]!))).data[i]!;
     const numeric = x0.map((_, i) => centralDiff((t) => gradientAt(t, i), 0));
     expect(hvp.data).toBeAllClose(numeric, { rtol: 1e-7, atol: 1e-9 });
+  });
+
+  test('Hessian-vector products of every kind of op match finite differences of the gradient', () => {
+    const w = tensor([
+      [0.5, -1],
+      [2, 0.3],
+    ]);
+    const cases: [string, (x: Tensor) => Tensor][] = [
+      ['pow and div', (x) => x.pow(3).div(x.mul(x).add(1)).sum()],
+      ['a tensor exponent', (x) => x.abs().add(0.5).pow(x).sum()],
+      [
+        'log, reciprocal and sigmoid',
+        (x) => x.mul(x).add(0.5).log().mul(x.sigmoid()).add(x.exp().reciprocal()).sum(),
+      ],
+      ['matmul', (x) => x.matmul(w).matmul(x).tanh().sum()],
+      [
+        'broadcasting',
+        (x) =>
+          x
+            .sum(0, true)
+            .mul(x)
+            .mul(x.slice(null, 0).reshape([2, 1]))
+            .sum(),
+      ],
+      [
+        'softmax, logSumExp and mean',
+        (x) =>
+          x
+            .softmax(0)
+            .mul(w)
+            .sum()
+            .add(x.logSumExp(1).mul(x.mean(1)).sum()),
+      ],
+      [
+        'max, maximum and relu away from ties and kinks',
+        (x) => x.max(1).pow(2).sum().add(x.maximum(0.1).mul(x.relu()).sum()),
+      ],
+      [
+        'transpose, concat and stack',
+        (x) =>
+          concat([x.T, x], 1)
+            .sum(1)
+            .mul(stack([x, x.exp()], 0).sum(0).T.matmul(w).sum(0))
+            .sum(),
+      ],
+    ];
+    const x0 = [
+      [0.7, -0.4],
+      [1.3, 0.25],
+    ];
+    const v = tensor([
+      [1, -0.5],
+      [0.3, 2],
+    ]);
+    const shifted = (t: number): Tensor => tensor(x0).add(v.mul(t));
+    for (const [name, f] of cases) {
+      const hvp = grad((x: Tensor) => grad(f)(x).mul(v).sum())(tensor(x0));
+      const numeric = [0, 1, 2, 3].map((i) => centralDiff((t) => grad(f)(shifted(t)).data[i]!, 0));
+      expect(hvp.data, name).toBeAllClose(numeric, { rtol: 1e-6, atol: 1e-8 });
+    }
   });
 
   test('the same Hessian-vector product through backward({ createGraph: true }) agrees', () => {
