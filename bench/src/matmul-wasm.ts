@@ -15,29 +15,41 @@ import { figureTable, machine, median } from './measure.js';
 const quick = process.argv.includes('--quick');
 type Matmul = WasmKernels['matmul'];
 
-/** GFLOP/s of n×n · n×n through `matmul`: the median of several samples, each at least `sampleMs` long. */
-function gflops(matmul: Matmul, n: number, threads: number): number {
+/** One product: C (m×n) = op(A)·op(B) with inner dimension k. */
+interface Shape {
+  m: number;
+  k: number;
+  n: number;
+  transA?: boolean;
+  transB?: boolean;
+}
+
+/** GFLOP/s of one product shape through `matmul`: the median of several samples, each at least `sampleMs` long. */
+function rate(matmul: Matmul, { m, k, n, transA = false, transB = false }: Shape, threads: number): number {
   setNumThreads(threads);
-  const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
-  const b = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i));
-  const out = new Float64Array(n * n);
+  const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
+  const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
+  const out = new Float64Array(m * n);
+  const big = m * n * k >= 2 ** 30;
   const sampleMs = quick ? 40 : 150;
-  const samples = n >= 1024 ? (quick ? 1 : 3) : quick ? 3 : 7;
-  matmul(a, b, out, n, n, n, false, false, 1, 0, 0); // warm-up: compile, grow memory, start workers
+  const samples = big ? (quick ? 1 : 3) : quick ? 3 : 7;
+  matmul(a, b, out, m, k, n, transA, transB, 1, 0, 0); // warm-up: compile, grow memory, start workers
   const rates: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
     const start = performance.now();
     let now = start;
     do {
-      matmul(a, b, out, n, n, n, false, false, 1, 0, 0);
+      matmul(a, b, out, m, k, n, transA, transB, 1, 0, 0);
       calls++;
       now = performance.now();
     } while (now - start < sampleMs);
-    rates.push((2 * n ** 3 * calls) / ((now - start) * 1e6));
+    rates.push((2 * m * n * k * calls) / ((now - start) * 1e6));
   }
   return median(rates);
 }
+
+const gflops = (matmul: Matmul, n: number, threads: number) => rate(matmul, { m: n, k: n, n }, threads);
 
 const wasm = createWasmKernels(tsKernels);
 // thresholds at zero: every product goes through WebAssembly (and, with 2 threads, through both)
@@ -55,6 +67,22 @@ if (!wasm || !forced) {
     return [`n = ${n}`, fmt(ts), fmt(one), fmt(two), `${fmt(one / ts)}×`, `${fmt(two / one)}×`];
   });
   console.log(figureTable(['size', 'ts', 'wasm 1 thread', 'wasm 2 threads', 'wasm/ts', '2 threads/1'], rows));
+
+  console.log('\nthe products of one 784-256 layer at batch 128: forward X·W, backward Xᵀ·G and G·Wᵀ');
+  const layer: [string, Shape][] = [
+    ['X·W     128×784 · 784×256', { m: 128, k: 784, n: 256 }],
+    ['Xᵀ·G    784×128 · 128×256', { m: 784, k: 128, n: 256, transA: true }],
+    ['G·Wᵀ    128×256 · 256×784', { m: 128, k: 256, n: 784, transB: true }],
+  ];
+  const layerRows = layer.map(([name, shape]) => {
+    const ts = rate(tsKernels.matmul, shape, 1);
+    const one = rate(wasm.matmul, shape, 1);
+    const two = rate(wasm.matmul, shape, 2);
+    return [name, fmt(ts), fmt(one), fmt(two), `${fmt(one / ts)}×`, `${fmt(two / one)}×`];
+  });
+  console.log(
+    figureTable(['product', 'ts', 'wasm 1 thread', 'wasm 2 threads', 'wasm/ts', '2 threads/1'], layerRows),
+  );
 
   console.log(
     `\ncrossovers (wasm and threads forced on every size; defaults: wasm from ${WASM_MIN_FLOPS} multiply-adds,` +

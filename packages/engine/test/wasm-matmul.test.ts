@@ -166,6 +166,20 @@ describe.skipIf(!available)('wasm matmul', () => {
     expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
   });
 
+  test('an output that aliases an operand still gets the product of the original operands', () => {
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      const rng = createRng(threads);
+      const a = Float64Array.from({ length: 37 * 37 }, () => rng.normal());
+      const b = Float64Array.from({ length: 37 * 37 }, () => rng.normal());
+      const expected = new Float64Array(37 * 37);
+      referenceMatmul(a, b, expected, 37, 37, 37, true, false, 1, 0, 0);
+      kernels.matmul(a, b, a, 37, 37, 37, true, false, 1, 0, 0);
+      // sums of 37 products of normals: an absolute 1e-12 is well inside rounding of a fused kernel
+      expect(Math.max(...a.map((x, i) => Math.abs(x - expected[i]!)))).toBeLessThan(1e-12);
+    }
+  });
+
   test('an inner dimension of 0 gives zeros, and empty outputs are left alone', () => {
     const out = new Float64Array(6).fill(5);
     kernels.matmul(new Float64Array(0), new Float64Array(0), out, 2, 0, 3, false, false, 1, 0, 0);
