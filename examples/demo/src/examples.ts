@@ -1,9 +1,15 @@
 // The examples the demo runs, in order. To add one: export an `Example` from its package and list it here.
 
+import { example as highSchoolNetwork } from '@chainrule/example-high-school-network';
 import type { Example } from '@chainrule/example-kit';
 import { example as sigmoidChainRule } from '@chainrule/example-sigmoid-chain-rule';
+import { example as singleNeuron } from '@chainrule/example-single-neuron';
+import { example as twoLayerNetwork } from '@chainrule/example-two-layer-network';
 
 export const examples: readonly Example[] = [
   sigmoidChainRule,
-  // next: two-layer network, moons classifier, single neuron, scalar MLP, 10-5-2 network
+  highSchoolNetwork,
+  singleNeuron,
+  twoLayerNetwork,
+  // next: moons classifier, scalar MLP
 ];

@@ -1,9 +1,10 @@
-// The demo: every example in sequence, then the summary table. Run from the repository root: pnpm demo
+// The demo: every example in sequence, then the summary table. Run from the repository root: pnpm demo [-- --fast]
 import { terminalContext } from '@chainrule/example-kit';
 import { examples } from './examples.js';
 import { heading, runExamples, summaryTable } from './run.js';
 
-const rows = await runExamples(examples, (_example, outDir) => terminalContext(outDir));
+const fast = process.argv.includes('--fast'); // each example's quick run, as the tests use
+const rows = await runExamples(examples, (_example, outDir) => terminalContext(outDir, { fast }));
 console.log(heading('Summary'));
 console.log(summaryTable(rows));
 const failed = rows.filter((r) => !r.ok).length;

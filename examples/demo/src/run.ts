@@ -61,7 +61,7 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
   const table = new Table({
     head: ['example', 'reproduces', "seed's figure", 'ours', ''],
     style: { head: [], border: [] },
-    colWidths: [20, 20, 24, 24, 6], // 100 columns with the borders
+    colWidths: [21, 21, 23, 23, 6], // 100 columns with the borders
     wordWrap: true,
   });
   for (const r of rows) table.push([r.example, r.reproduces, r.seedFigure, r.ours, r.ok ? 'ok' : 'FAIL']);

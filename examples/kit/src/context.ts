@@ -8,6 +8,8 @@ import { outDirFor } from './files.js';
 export interface TerminalContextOptions {
   /** Draw progress bars (only on a terminal, never in CI logs). Default: when stdout is a TTY. */
   bars?: boolean;
+  /** Ask examples for their quick run (see `ExampleContext.fast`). Default false. */
+  fast?: boolean;
 }
 
 /** A context that prints to stdout and draws progress bars with cli-progress. */
@@ -15,15 +17,25 @@ export function terminalContext(outDir: string, options: TerminalContextOptions 
   const bars = options.bars ?? process.stdout.isTTY === true;
   return {
     outDir,
+    fast: options.fast ?? false,
     log: (text) => console.log(text),
     progress: (label, total) => (bars ? progressBar(label, total) : quietProgress(label, total)),
   };
 }
 
-/** A context that keeps everything it is told: for tests. */
-export function recordingContext(outDir: string): ExampleContext & { lines: string[] } {
+/** A context that keeps everything it is told: for tests. Quick runs unless `fast: false`. */
+export function recordingContext(
+  outDir: string,
+  options: { fast?: boolean } = {},
+): ExampleContext & { lines: string[] } {
   const lines: string[] = [];
-  return { outDir, lines, log: (text) => lines.push(text), progress: () => ({ update() {}, stop() {} }) };
+  return {
+    outDir,
+    fast: options.fast ?? true,
+    lines,
+    log: (text) => lines.push(text),
+    progress: () => ({ update() {}, stop() {} }),
+  };
 }
 
 function progressBar(label: string, total: number): Progress {
@@ -60,9 +72,17 @@ function formatFigures(figures: Record<string, number | string>): string {
     .join('  ');
 }
 
-/** Runs one example as a command: prints it, lists the files it wrote, exits 1 when it did not reproduce. */
-export async function runAsCli(example: Example): Promise<void> {
-  const result = await example.run(terminalContext(outDirFor(example.name)));
+/**
+ * Runs one example as a command: prints it, lists the files it wrote, exits 1 when it did not
+ * reproduce. `--fast` among the arguments asks for the quick run.
+ */
+export async function runAsCli(
+  example: Example,
+  args: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  const result = await example.run(
+    terminalContext(outDirFor(example.name), { fast: args.includes('--fast') }),
+  );
   for (const file of result.files) console.log(`wrote ${file}`);
   console.log(`\n${example.reproduces}: seed ${example.seedFigure}, ours ${result.ours}`);
   if (!result.ok) {

@@ -38,4 +38,9 @@ export interface ExampleContext {
   log(text: string): void;
   /** A progress bar over `total` steps, labelled `label`. */
   progress(label: string, total: number): Progress;
+  /**
+   * Run quickly (tests, `start -- --fast`): examples with long training shorten it, and judge
+   * themselves by what the short run can show (the loss falls, accuracy passes a lower bar).
+   */
+  fast?: boolean;
 }
