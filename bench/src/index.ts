@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The benchmark files, in the order they run. Add new ones here (e.g. tensor.ts). */
-const benchmarks = ['scalar.ts'];
+const benchmarks = ['scalar.ts', 'matmul-wasm.ts'];
 
 const only = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
