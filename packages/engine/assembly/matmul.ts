@@ -69,7 +69,11 @@ export function matmul(
   packB: usize,
 ): void {
   const ldc = (<usize>n) << 3;
+  // a broadcast operand that fits in one packed block is packed for the first batch item only
+  const packBOnce = bStride === 0 && k <= KC && n <= NC;
+  const packAOnce = aStride === 0 && k <= KC && rowEnd - rowStart <= MC;
   for (let t = batchStart; t < batchEnd; t++) {
+    const firstItem = t === batchStart;
     const at = a + ((<usize>t * <usize>aStride) << 3);
     const bt = b + ((<usize>t * <usize>bStride) << 3);
     const ct = c + ((<usize>t * <usize>m * <usize>n) << 3);
@@ -83,14 +87,16 @@ export function matmul(
         const bFirst = transB
           ? (<usize>jc * <usize>k + <usize>pc) << 3
           : (<usize>pc * <usize>n + <usize>jc) << 3;
-        packPanels(bt + bFirst, packB, nc, kc, (<usize>(transB ? k : n)) << 3, !transB);
+        if (!packBOnce || firstItem)
+          packPanels(bt + bFirst, packB, nc, kc, (<usize>(transB ? k : n)) << 3, !transB);
         for (let ic = rowStart; ic < rowEnd; ic += MC) {
           const mc = min(MC, rowEnd - ic);
           // op(A)[i, p] is A[p·m + i] when transposed, else A[i·k + p]
           const aFirst = transA
             ? (<usize>pc * <usize>m + <usize>ic) << 3
             : (<usize>ic * <usize>k + <usize>pc) << 3;
-          packPanels(at + aFirst, packA, mc, kc, (<usize>(transA ? m : k)) << 3, transA);
+          if (!packAOnce || firstItem)
+            packPanels(at + aFirst, packA, mc, kc, (<usize>(transA ? m : k)) << 3, transA);
           for (let jr = 0; jr < nc; jr += 4) {
             const nr = min(4, nc - jr);
             const bp = packB + ((<usize>jr * <usize>kc) << 3);
