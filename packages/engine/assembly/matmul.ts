@@ -15,6 +15,7 @@ const KC: i32 = 256;
 /** Columns of op(B) packed per block: KC × 2048 × 8 bytes = 4 MiB, streamed from L3. */
 const NC: i32 = 2048;
 
+/** The block sizes, so that the host can size the packing scratch. */
 export function blockRows(): i32 {
   return MC;
 }
@@ -32,11 +33,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Whether this build multiplies and adds with relaxed-SIMD fused multiply-add. */
-export function fused(): bool {
-  return ASC_FEATURE_RELAXED_SIMD;
-}
-
+/** a·b + c: one rounding in the relaxed-SIMD build, two otherwise (the branch folds at compile time). */
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) {
     return f64x2.relaxed_madd(a, b, c);

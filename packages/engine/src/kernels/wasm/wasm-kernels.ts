@@ -36,7 +36,6 @@ interface MatmulExports {
   blockRows(): number;
   blockDepth(): number;
   blockCols(): number;
-  fused(): number;
 }
 
 /** The kernel entry point: pointers and sizes as i32, see assembly/matmul.ts. */
@@ -66,7 +65,9 @@ export function getNumThreads(): number {
  * the kernels use one thread whatever this says.
  *
  * @example
+ * ```ts
  * setNumThreads(2); // the calling thread and one worker
+ * ```
  */
 export function setNumThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > 64) {
