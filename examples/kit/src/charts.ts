@@ -39,8 +39,10 @@ export interface LabelledPoint {
 /** What `decisionBoundaryChart` draws. */
 export interface DecisionBoundaryOptions {
   title: string;
-  /** The model's probability of class 1 at (x, y). */
-  probability: (x: number, y: number) => number;
+  /** The model's probability of class 1 at each point [x, y] (called once, with the whole grid). */
+  predict: (points: [number, number][]) => ArrayLike<number>;
+  /** What `predict` returns, for the legend. Default 'P(class 1)'. */
+  legendTitle?: string;
   /** The plotted area: [xMin, xMax] and [yMin, yMax]. */
   xDomain: [number, number];
   yDomain: [number, number];
@@ -127,22 +129,23 @@ export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise
   const [y0, y1] = options.yDomain;
   const dx = (x1 - x0) / n;
   const dy = (y1 - y0) / n;
-  const cells: { x: number; x2: number; y: number; y2: number; p: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const x = x0 + i * dx;
-      const y = y0 + j * dy;
-      // each cell overlaps its neighbours a little, so no hairline seams show between them
-      const p = options.probability(x + dx / 2, y + dy / 2);
-      cells.push({ x, x2: Math.min(x1, x + 1.2 * dx), y, y2: Math.min(y1, y + 1.2 * dy), p });
-    }
-  }
+  const corners: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) corners.push([x0 + i * dx, y0 + j * dy]);
+  const p = options.predict(corners.map(([x, y]) => [x + dx / 2, y + dy / 2])); // at each cell's centre
+  // each cell overlaps its neighbours a little, so no hairline seams show between them
+  const cells = corners.map(([x, y], k) => ({
+    x,
+    x2: Math.min(x1, x + 1.2 * dx),
+    y,
+    y2: Math.min(y1, y + 1.2 * dy),
+    p: p[k]!,
+  }));
   const splits = [...new Set(options.points.map((p) => p.split))];
   const points = options.points.map((p) => ({ ...p, class: `class ${p.label}` }));
   const xAxis = { title: 'x₁', scale: { domain: options.xDomain, nice: false } };
   const yAxis = { title: 'x₂', scale: { domain: options.yDomain, nice: false } };
   return renderVegaLite({
-    ...frame(options.title, options.width ?? 480, options.height ?? 400),
+    ...frame(options.title, options.width ?? 600, options.height ?? 420),
     layer: [
       {
         data: { values: cells },
@@ -155,7 +158,7 @@ export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise
           fill: {
             field: 'p',
             type: 'quantitative',
-            title: 'P(class 1)',
+            title: options.legendTitle ?? 'P(class 1)',
             scale: { domain: [0, 0.5, 1], range: REGION_COLOURS },
             legend: { gradientLength: 160, format: '.1f' },
           },
