@@ -1,6 +1,23 @@
 // The public API of @chainrule/nn (browser-safe: nothing here imports from Node).
 
 export {
+  type Activation,
+  type ArchitectureOptions,
+  defaultInit,
+  fromArchitecture,
+  type LayerDescription,
+  MLP,
+  type MLPOptions,
+} from './architecture.js';
+export {
+  type BatchOptions,
+  batches,
+  type Rows,
+  type SplitOptions,
+  takeRows,
+  trainTestSplit,
+} from './data.js';
+export {
   type BlobOptions,
   type Dataset,
   makeBlobs,
@@ -9,16 +26,23 @@ export {
   type ToyOptions,
 } from './datasets.js';
 export { StateDictError } from './errors.js';
+export { type EpochLog, type FitOptions, fit, type History, type Metric } from './fit.js';
+export { INIT_NAMES, type Init, initialize } from './init.js';
+export { Dropout, Identity, Linear, type LinearOptions, ReLU, Sequential, Sigmoid, Tanh } from './layers.js';
 export {
   bceWithLogits,
   binaryCrossEntropy,
+  type ClassificationLoss,
   crossEntropy,
   hingeLoss,
+  type Loss,
   type LossOptions,
   mseLoss,
   type Reduction,
   sseLoss,
 } from './losses.js';
+export { type AccuracyOptions, accuracy } from './metrics.js';
+export { Module } from './module.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
 export {
   type LearningRate,

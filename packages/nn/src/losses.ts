@@ -1,6 +1,14 @@
-// Losses over scalar Values (micrograd style); each one's Tensor form follows the same definition.
+// Losses over Tensors and over lists of scalar Values (micrograd style), one definition for both.
 
-import { Value, type ValueLike } from '@chainrule/engine';
+import {
+  formatShape,
+  type NestedArray,
+  ShapeError,
+  Tensor,
+  tensor,
+  Value,
+  type ValueLike,
+} from '@chainrule/engine';
 import { kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
@@ -161,111 +169,192 @@ export function checkLabels(op: string, labels: ArrayLike<number>, rows: number,
   }
 }
 
-/**
- * Mean (or summed) squared error, (p - t)² per element.
- *
- * @example
- * ```ts
- * mseLoss([value(0.5), value(2)], [0, 1]).data; // (0.25 + 1) / 2 = 0.625
- * ```
- */
-export function mseLoss(
-  prediction: readonly Value[],
-  target: readonly ValueLike[],
-  options?: LossOptions,
-): Value {
-  return squaredErrorValues(
-    'mseLoss',
-    prediction as Value[],
-    target as ValueLike[],
-    reductionOf('mseLoss', options),
-  );
+// ---- tensor forms ---------------------------------------------------------------------------------
+
+/** @internal The target as a Tensor of the prediction's shape (nested arrays are converted). */
+function targetLike(op: string, prediction: Tensor, target: unknown): Tensor {
+  let t: Tensor;
+  if (target instanceof Tensor) t = target;
+  else if (typeof target === 'number' || Array.isArray(target)) t = tensor(target as NestedArray);
+  else throw new TypeError(`${op}: expected the target as a Tensor or nested arrays, got ${kindOf(target)}`);
+  if (t.shape.length !== prediction.shape.length || t.shape.some((d, i) => d !== prediction.shape[i])) {
+    throw new ShapeError(
+      `${op}: prediction ${formatShape(prediction.shape)} and target ${formatShape(t.shape)} differ in shape`,
+    );
+  }
+  return t;
+}
+
+function reduceTensor(terms: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'sum' ? terms.sum() : terms.mean();
+}
+
+function squaredErrorTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
+  const d = p.sub(targetLike(op, p, target));
+  return reduceTensor(d.mul(d), reduction);
+}
+
+function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
+  const t = targetLike(op, p, target);
+  checkProbabilities(op, 'prediction', p.data);
+  checkProbabilities(op, 'target', t.data);
+  // log(max(p, e^-100)) = max(log p, -100): finite at p = 0, and its gradient there is 0, never 0·∞
+  const logP = p.maximum(P_FLOOR).log();
+  const logQ = p.neg().add(1).maximum(P_FLOOR).log();
+  return reduceTensor(t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
+}
+
+function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
+  const t = targetLike(op, z, target);
+  checkProbabilities(op, 'target', t.data);
+  // softplus(z) = z·[z >= 0] + log(1 + e^(-|z|)), with the indicator and the sign of |z| = s·z taken as
+  // constants per element: smooth on each side, exact at 0 (gradient σ(0) = 0.5), finite at ±1000
+  const positive = new Float64Array(z.size);
+  const sign = new Float64Array(z.size);
+  for (let i = 0; i < z.size; i++) {
+    const nonNegative = z.data[i]! >= 0;
+    positive[i] = nonNegative ? 1 : 0;
+    sign[i] = nonNegative ? -1 : 1;
+  }
+  const softplus = z
+    .mul(new Tensor(positive, z.shape))
+    .add(z.mul(new Tensor(sign, z.shape)).exp().add(1).log());
+  return reduceTensor(softplus.sub(z.mul(t)), reduction);
+}
+
+function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {
+  const y = targetLike(op, s, target);
+  checkSigns(op, y.data);
+  return reduceTensor(s.mul(y).neg().add(1).relu(), reduction);
+}
+
+function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
+  if (z.ndim !== 2) {
+    throw new ShapeError(`${op}: expected logits of shape [N, classes], got ${formatShape(z.shape)}`);
+  }
+  const [n, classes] = z.shape as [number, number];
+  let labels: ArrayLike<number>;
+  if (target instanceof Tensor) {
+    if (target.ndim !== 1)
+      throw new ShapeError(`${op}: expected labels of shape [${n}], got ${formatShape(target.shape)}`);
+    labels = target.data;
+  } else if (Array.isArray(target)) {
+    labels = target as number[];
+  } else {
+    throw new TypeError(`${op}: expected integer labels as a Tensor or an array, got ${kindOf(target)}`);
+  }
+  checkLabels(op, labels, n, classes);
+  // -log softmax(z)[label]: pick each row's label with a constant one-hot mask
+  const oneHot = new Float64Array(n * classes);
+  for (let i = 0; i < n; i++) oneHot[i * classes + labels[i]!] = 1;
+  const picked = z
+    .logSoftmax(1)
+    .mul(new Tensor(oneHot, [n, classes]))
+    .sum(1)
+    .neg();
+  return reduceTensor(picked, reduction);
+}
+
+// ---- the public losses --------------------------------------------------------------------------
+
+/** A loss of a prediction against a target of the same shape: over Tensors, or over a list of Values. */
+export interface Loss {
+  (prediction: Tensor, target: Tensor | NestedArray, options?: LossOptions): Tensor;
+  (prediction: readonly Value[], target: readonly ValueLike[], options?: LossOptions): Value;
+}
+
+function defineLoss(
+  op: string,
+  onTensor: (op: string, p: Tensor, target: unknown, r: Reduction) => Tensor,
+  onValues: (op: string, p: Value[], target: ValueLike[], r: Reduction) => Value,
+  fallback: Reduction = 'mean',
+): Loss {
+  return ((prediction: unknown, target: unknown, options?: LossOptions) => {
+    const reduction = options?.reduction === undefined ? fallback : reductionOf(op, options);
+    if (prediction instanceof Tensor) return onTensor(op, prediction, target, reduction);
+    return onValues(op, prediction as Value[], target as ValueLike[], reduction);
+  }) as Loss;
 }
 
 /**
- * Sum of squared errors, Σ (p - t)², the loss of seeds 000 and 003; `reduction: 'mean'` makes it `mseLoss`.
+ * Mean (or summed) squared error, (p - t)² per element. Prediction and target must have the same
+ * shape: a [N, 1] prediction against a [N] target is refused rather than broadcast to [N, N].
  *
  * @example
  * ```ts
- * sseLoss([value(0.5), value(2)], [0, 1]).data; // 1.25
+ * mseLoss(tensor([0.5, 2]), tensor([0, 1])).item(); // (0.25 + 1) / 2 = 0.625
+ * mseLoss([value(0.5), value(2)], [0, 1]).data;     // the same over Values
  * ```
  */
-export function sseLoss(
-  prediction: readonly Value[],
-  target: readonly ValueLike[],
-  options?: LossOptions,
-): Value {
-  const reduction = options?.reduction === undefined ? 'sum' : reductionOf('sseLoss', options);
-  return squaredErrorValues('sseLoss', prediction as Value[], target as ValueLike[], reduction);
-}
+export const mseLoss: Loss = defineLoss('mseLoss', squaredErrorTensor, squaredErrorValues);
+
+/**
+ * Sum of squared errors, Σ (p - t)², the loss of seeds 000 and 003: `mseLoss` with reduction 'sum'
+ * by default (`reduction: 'mean'` makes it `mseLoss`).
+ *
+ * @example
+ * ```ts
+ * sseLoss(tensor([0.5, 2]), tensor([0, 1])).item(); // 1.25
+ * ```
+ */
+export const sseLoss: Loss = defineLoss('sseLoss', squaredErrorTensor, squaredErrorValues, 'sum');
 
 /**
  * Binary cross-entropy of probabilities p against targets t in [0, 1]: -[t·log p + (1 - t)·log(1 - p)].
- * Safe at p = 0 and 1: each log is clamped at -100 as in PyTorch, so the loss stays finite.
+ * Safe at p = 0 and 1: each log is clamped at -100 as in PyTorch, so loss and gradient stay finite.
  *
  * @example
  * ```ts
- * binaryCrossEntropy([value(0.8)], [1]).data; // -log 0.8 = 0.2231
+ * binaryCrossEntropy(tensor([0.8, 0.3]), tensor([1, 0])).item(); // -(log 0.8 + log 0.7) / 2 = 0.2899
  * ```
  */
-export function binaryCrossEntropy(
-  prediction: readonly Value[],
-  target: readonly ValueLike[],
-  options?: LossOptions,
-): Value {
-  const op = 'binaryCrossEntropy';
-  return bceValues(op, prediction as Value[], target as ValueLike[], reductionOf(op, options));
+export const binaryCrossEntropy: Loss = defineLoss('binaryCrossEntropy', bceTensor, bceValues);
+
+/**
+ * Binary cross-entropy of logits z (before the sigmoid) against targets in [0, 1], in the stable form
+ * softplus(z) - z·t: exact and finite for logits of any size (±1000 included). Prefer it to a Sigmoid
+ * layer followed by `binaryCrossEntropy`.
+ *
+ * @example
+ * ```ts
+ * bceWithLogits(tensor([1000, -1000]), tensor([0, 0])).item(); // (1000 + 0) / 2 = 500
+ * ```
+ */
+export const bceWithLogits: Loss = defineLoss('bceWithLogits', bceLogitTensor, bceLogitValues);
+
+/**
+ * micrograd's max-margin loss: relu(1 - y·s) per score s with target y of -1 or 1 (0/1 labels are
+ * refused: map them with 2y - 1).
+ *
+ * @example
+ * ```ts
+ * hingeLoss(tensor([0.3, -2]), tensor([1, -1])).item(); // (0.7 + 0) / 2 = 0.35
+ * ```
+ */
+export const hingeLoss: Loss = defineLoss('hingeLoss', hingeTensor, hingeValues);
+
+/** Cross-entropy's signature: logits against integer class labels. */
+export interface ClassificationLoss {
+  (prediction: Tensor, target: Tensor | readonly number[], options?: LossOptions): Tensor;
+  (prediction: readonly (readonly Value[])[], target: readonly number[], options?: LossOptions): Value;
 }
 
 /**
- * Binary cross-entropy of logits z (before the sigmoid), in the stable form
- * max(z, 0) - z·t + log(1 + e^-|z|): finite and exact for logits of any size.
+ * Cross-entropy of logits [N, classes] against integer labels [N]: -log softmax(z)[label] per row,
+ * through `logSoftmax`, so large logits do not overflow.
  *
  * @example
  * ```ts
- * bceWithLogits([value(1000)], [0]).data; // 1000
+ * crossEntropy(tensor([[2, 0], [0, 0]]), [0, 1]).item(); // (log(1 + e^-2) + log 2) / 2 = 0.4100
  * ```
  */
-export function bceWithLogits(
-  prediction: readonly Value[],
-  target: readonly ValueLike[],
+export const crossEntropy: ClassificationLoss = ((
+  prediction: unknown,
+  target: unknown,
   options?: LossOptions,
-): Value {
-  const op = 'bceWithLogits';
-  return bceLogitValues(op, prediction as Value[], target as ValueLike[], reductionOf(op, options));
-}
-
-/**
- * Cross-entropy of rows of logits against integer class labels: -log softmax(z)[label], computed
- * through log-sum-exp so large logits do not overflow.
- *
- * @example
- * ```ts
- * crossEntropy([[value(2), value(0)]], [0]).data; // log(1 + e^-2) = 0.1269
- * ```
- */
-export function crossEntropy(
-  prediction: readonly (readonly Value[])[],
-  target: readonly number[],
-  options?: LossOptions,
-): Value {
+) => {
   const op = 'crossEntropy';
-  return crossEntropyValues(op, prediction as Value[][], target as number[], reductionOf(op, options));
-}
-
-/**
- * micrograd's max-margin loss: relu(1 - y·s) per score s with target y of -1 or 1.
- *
- * @example
- * ```ts
- * hingeLoss([value(0.3), value(-2)], [1, -1]).data; // (0.7 + 0) / 2 = 0.35
- * ```
- */
-export function hingeLoss(
-  prediction: readonly Value[],
-  target: readonly ValueLike[],
-  options?: LossOptions,
-): Value {
-  const op = 'hingeLoss';
-  return hingeValues(op, prediction as Value[], target as ValueLike[], reductionOf(op, options));
-}
+  const reduction = reductionOf(op, options);
+  if (prediction instanceof Tensor) return crossEntropyTensor(op, prediction, target, reduction);
+  return crossEntropyValues(op, prediction as Value[][], target as number[], reduction);
+}) as ClassificationLoss;

@@ -50,7 +50,7 @@ describe('makeMoons', () => {
 describe('makeCircles', () => {
   test('puts class 0 on the unit circle and class 1 on the circle of radius factor', () => {
     const { x, y } = makeCircles(100, { factor: 0.5, seed: 2 });
-    x.forEach((row, i) => expectClose(Math.hypot(row[0]!, row[1]!), y[i] === 0 ? 1 : 0.5));
+    for (const [i, row] of x.entries()) expectClose(Math.hypot(row[0]!, row[1]!), y[i] === 0 ? 1 : 0.5);
     expect(y.filter((c) => c === 0).length).toBe(50);
   });
 

@@ -1,0 +1,210 @@
+// Layers: Linear, Sequential, the activation modules and Dropout.
+
+import { formatShape, type Rng, ShapeError, Tensor } from '@chainrule/engine';
+import { checkInteger, checkNumber, kindOf } from './errors.js';
+import { checkInit, type Init, initialize } from './init.js';
+import { Module } from './module.js';
+import { type RandomOptions, rngOf } from './random-option.js';
+
+/** @internal Throws a TypeError naming `op` unless `x` is a Tensor. */
+export function checkTensor(op: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${kindOf(x)}`);
+  return x;
+}
+
+/** Options of `Linear`. */
+export interface LinearOptions extends RandomOptions {
+  /** Whether the layer adds a bias. Default true. */
+  bias?: boolean;
+  /** How weights and bias are drawn. Default 'pytorch' (uniform ±1/√inFeatures). */
+  init?: Init;
+}
+
+/**
+ * A fully connected layer, y = x·Wᵀ + b, as PyTorch's `nn.Linear`: `weight` has shape
+ * [outFeatures, inFeatures], `bias` [outFeatures]. The input's last axis must have `inFeatures`
+ * elements; leading axes are batch axes.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(2, 3, { init: 'kaimingNormal', seed: 1 });
+ * layer.forward(tensor([[1, 2], [3, 4]])).shape; // [2, 3]
+ * ```
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** [outFeatures, inFeatures], requires grad. */
+  readonly weight: Tensor;
+  /** [outFeatures], requires grad; null without bias. */
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = checkInteger('Linear', 'inFeatures', inFeatures, 1);
+    this.outFeatures = checkInteger('Linear', 'outFeatures', outFeatures, 1);
+    const init = checkInit('Linear', options.init ?? 'pytorch');
+    const rng = rngOf('Linear', options);
+    this.weight = Tensor.zeros([outFeatures, inFeatures], { requiresGrad: true });
+    this.bias = (options.bias ?? true) ? Tensor.zeros([outFeatures], { requiresGrad: true }) : null;
+    initialize(init, this.weight.data, this.bias?.data ?? null, inFeatures, outFeatures, rng);
+  }
+
+  /** x·Wᵀ + b. */
+  forward(x: Tensor): Tensor {
+    checkTensor('Linear.forward', x);
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(
+        `Linear.forward: a Linear(${this.inFeatures}, ${this.outFeatures}) needs inputs whose last axis has ${this.inFeatures} elements, got shape ${formatShape(x.shape)}`,
+      );
+    }
+    const y = x.matmul(this.weight.T);
+    return this.bias === null ? y : y.add(this.bias);
+  }
+
+  override toString(): string {
+    return `Linear(${this.inFeatures}, ${this.outFeatures}${this.bias === null ? ', bias=false' : ''})`;
+  }
+}
+
+/**
+ * Modules applied one after another. Parameters are named by position (`0.weight`, `2.bias`), as in
+ * PyTorch.
+ *
+ * @example
+ * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1), new Sigmoid());
+ * model.forward(x); // [N, 1] probabilities
+ * ```
+ */
+export class Sequential extends Module {
+  readonly layers: Module[];
+
+  constructor(...layers: Module[]) {
+    super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module))
+        throw new TypeError(`Sequential: layer ${i} must be a Module, got ${kindOf(m)}`);
+    });
+    this.layers = layers;
+  }
+
+  forward(x: Tensor): Tensor {
+    for (const layer of this.layers) x = layer.forward(x);
+    return x;
+  }
+
+  override namedChildren(): [string, Module][] {
+    return this.layers.map((m, i) => [String(i), m]);
+  }
+
+  override toString(): string {
+    return `Sequential(${this.layers.join(', ')})`;
+  }
+}
+
+/**
+ * max(x, 0) elementwise.
+ *
+ * @example
+ * ```ts
+ * new ReLU().forward(tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return checkTensor('ReLU.forward', x).relu();
+  }
+  override toString(): string {
+    return 'ReLU()';
+  }
+}
+
+/**
+ * The logistic function 1 / (1 + e^-x) elementwise.
+ *
+ * @example
+ * ```ts
+ * new Sigmoid().forward(tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return checkTensor('Sigmoid.forward', x).sigmoid();
+  }
+  override toString(): string {
+    return 'Sigmoid()';
+  }
+}
+
+/**
+ * The hyperbolic tangent elementwise.
+ *
+ * @example
+ * ```ts
+ * new Tanh().forward(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return checkTensor('Tanh.forward', x).tanh();
+  }
+  override toString(): string {
+    return 'Tanh()';
+  }
+}
+
+/**
+ * Passes its input through: a placeholder for "no activation".
+ *
+ * @example
+ * ```ts
+ * new Identity().forward(x) === x; // true
+ * ```
+ */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return checkTensor('Identity.forward', x);
+  }
+  override toString(): string {
+    return 'Identity()';
+  }
+}
+
+/**
+ * Inverted dropout, seeded: in training mode each element is zeroed with probability `p` and the
+ * rest are scaled by 1/(1 - p), so the expected output equals the input; in eval mode it passes the
+ * input through. Its generator advances with every forward pass.
+ *
+ * @example
+ * ```ts
+ * const drop = new Dropout(0.5, { seed: 3 });
+ * drop.forward(Tensor.ones([4])).toArray(); // e.g. [2, 0, 2, 2]
+ * drop.eval().forward(Tensor.ones([4])).toArray(); // [1, 1, 1, 1]
+ * ```
+ */
+export class Dropout extends Module {
+  readonly p: number;
+  private readonly rng: Rng;
+
+  constructor(p = 0.5, options: RandomOptions = {}) {
+    super();
+    this.p = checkNumber('Dropout', 'p', p, 0, 1);
+    this.rng = rngOf('Dropout', options);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkTensor('Dropout.forward', x);
+    if (!this.training || this.p === 0) return x;
+    const mask = new Float64Array(x.size);
+    if (this.p < 1) {
+      const scale = 1 / (1 - this.p);
+      for (let i = 0; i < mask.length; i++) mask[i] = this.rng.next() < this.p ? 0 : scale;
+    }
+    return x.mul(new Tensor(mask, x.shape));
+  }
+
+  override toString(): string {
+    return `Dropout(p=${this.p})`;
+  }
+}

@@ -1,0 +1,195 @@
+// Module: the base of tensor networks: parameters found by walking fields, train/eval, state dicts.
+
+import { Tensor } from '@chainrule/engine';
+import { loadState, readState, type StateDict, type StateSlot } from './state-dict.js';
+
+/** Each own field of `owner` with its name, an array field's elements as `field.i`. */
+function fieldsOf(owner: object): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [key, v] of Object.entries(owner)) {
+    if (Array.isArray(v)) for (const [i, item] of v.entries()) out.push([`${key}.${i}`, item]);
+    else out.push([key, v]);
+  }
+  return out;
+}
+
+/**
+ * The base class of tensor networks, as PyTorch's `nn.Module`. A subclass implements `forward` and
+ * keeps its parameters (Tensors with `requiresGrad`) and sub-modules in fields; `parameters()`,
+ * `zeroGrad()`, `train()`/`eval()` and the state dict find them by walking those fields (arrays of
+ * them included) in declaration order.
+ *
+ * @example
+ * ```ts
+ * class TwoLayer extends Module {
+ *   hidden = new Linear(2, 8, { seed: 1 });
+ *   out = new Linear(8, 1, { seed: 2 });
+ *   forward(x: Tensor): Tensor {
+ *     return this.out.forward(this.hidden.forward(x).relu());
+ *   }
+ * }
+ * const net = new TwoLayer();
+ * net.parameters().length;            // 4
+ * Object.keys(net.stateDict());       // ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+ * ```
+ */
+export abstract class Module {
+  /** True in training mode (the default), false after `eval()`; Dropout reads it. */
+  training = true;
+
+  /** The module's computation. */
+  abstract forward(x: Tensor): Tensor;
+
+  /**
+   * The direct sub-modules with their names: every Module field, and each Module in an array field
+   * (named `field.i`). Override to name them otherwise (Sequential names them 0, 1, 2, ...).
+   */
+  namedChildren(): [string, Module][] {
+    return fieldsOf(this).filter((entry): entry is [string, Module] => entry[1] instanceof Module);
+  }
+
+  /** The module's own parameters (not its children's): every Tensor field with `requiresGrad`. */
+  namedOwnParameters(): [string, Tensor][] {
+    return fieldsOf(this).filter(
+      (entry): entry is [string, Tensor] => entry[1] instanceof Tensor && entry[1].requiresGrad,
+    );
+  }
+
+  /**
+   * Every parameter below this module with its dotted name (`0.weight`, `encoder.layers.1.bias`),
+   * each parameter once even when shared, under the first name it is found by.
+   *
+   * @example
+   * ```ts
+   * new Linear(2, 3).namedParameters().map(([name, p]) => `${name} ${p.shape}`); // ['weight 3,2', 'bias 3']
+   * ```
+   */
+  namedParameters(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const visited = new Set<Module>();
+    const out: [string, Tensor][] = [];
+    // an explicit stack, children in order: deep or shared module trees need no recursion
+    const stack: [string, Module][] = [['', this]];
+    while (stack.length > 0) {
+      const [prefix, module] = stack.pop()!;
+      if (visited.has(module)) continue;
+      visited.add(module);
+      for (const [name, p] of module.namedOwnParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix + name, p]);
+      }
+      const children = module.namedChildren();
+      for (let i = children.length - 1; i >= 0; i--)
+        stack.push([`${prefix}${children[i]![0]}.`, children[i]![1]]);
+    }
+    return out;
+  }
+
+  /**
+   * Every parameter below this module, each once, for an optimizer.
+   *
+   * @example
+   * ```ts
+   * const opt = new Adam(model.parameters(), { lr: 0.01 });
+   * ```
+   */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Every module below and including this one, each once. */
+  modules(): Module[] {
+    const out: Module[] = [];
+    const seen = new Set<Module>();
+    const stack: Module[] = [this];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      out.push(m);
+      const children = m.namedChildren();
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]![1]);
+    }
+    return out;
+  }
+
+  /**
+   * Resets the gradient of every parameter.
+   *
+   * @example
+   * ```ts
+   * model.zeroGrad();
+   * ```
+   */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /**
+   * Sets training mode on this module and every one below it (Dropout drops only in training mode).
+   *
+   * @example
+   * ```ts
+   * model.train(); // before fitting
+   * ```
+   */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /**
+   * Sets evaluation mode (`train(false)`): Dropout passes its input through.
+   *
+   * @example
+   * ```ts
+   * const prediction = model.eval().forward(xTest);
+   * ```
+   */
+  eval(): this {
+    return this.train(false);
+  }
+
+  private slots(): StateSlot[] {
+    return this.namedParameters().map(([name, p]) => ({
+      name,
+      shape: p.shape,
+      read: () => Array.from(p.data),
+      write: (data) => p.data.set(data),
+    }));
+  }
+
+  /**
+   * The parameters as plain JSON-safe data: `{ [name]: { shape, data } }`, numbers in row-major order.
+   * `JSON.stringify` writes it and `JSON.parse` reads it back bit for bit.
+   *
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(model.stateDict());
+   * ```
+   */
+  stateDict(): StateDict {
+    return readState(this.slots());
+  }
+
+  /**
+   * Loads parameters saved by `stateDict()` into this module, in place. Everything is checked first:
+   * every name (unknown and missing keys are refused), every shape, every number (finite only), and
+   * that the input is plain data (no `__proto__` key, no accessors, no class instances). On any
+   * problem it throws a StateDictError listing them all, and the module is unchanged.
+   *
+   * @example
+   * ```ts
+   * model.loadStateDict(JSON.parse(saved));
+   * ```
+   */
+  loadStateDict(state: unknown): void {
+    loadState(`${this.constructor.name}.loadStateDict`, this.slots(), state);
+  }
+
+  /** The number of parameter elements. */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+}
