@@ -68,6 +68,7 @@ function runChunks(
     const chunk = word & 0xffff;
     if (word >>> 16 !== tag || chunk >= Atomics.load(c, layout.chunks)) return;
     if (Atomics.compareExchange(c, layout.claim, word, word + 1) !== word) continue;
+    const chunks = c[layout.chunks]!;
     const args: number[] = [];
     for (let i = 0; i < 16; i++) args.push(c[layout.args + i]!);
     const size = c[layout.chunkSize]!;
@@ -83,7 +84,7 @@ function runChunks(
       Atomics.store(c, layout.failed, 1);
     }
     if (participant > 0) Atomics.add(c, layout.helped, 1);
-    if (Atomics.add(c, layout.done, 1) + 1 === c[layout.chunks]) Atomics.notify(c, layout.done);
+    if (Atomics.add(c, layout.done, 1) + 1 === chunks) Atomics.notify(c, layout.done);
   }
 }
 
@@ -298,7 +299,8 @@ export class ThreadPool {
     this.tag = (this.tag % 0xfffe) + 1;
     Atomics.store(c, L.claim, (this.tag << 16) | 0);
     Atomics.store(c, L.generation, this.tag);
-    Atomics.notify(c, L.generation, job.participants - 1);
+    // all sleepers: which ones a counted notify wakes is unspecified, and only some may take part
+    Atomics.notify(c, L.generation);
     runChunks(c, kernel, 0, L, this.tag);
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
