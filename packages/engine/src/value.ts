@@ -1,7 +1,7 @@
 // Value: a scalar node of the graph, micrograd's object with PyTorch's accumulation semantics.
 
 import { describe, formatNumber } from './errors.js';
-import { backpropagate } from './graph/backward.js';
+import { backpropagate, topoOrder } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
 import { type ValueOpName, valueOps } from './ops/value-ops.js';
@@ -37,6 +37,8 @@ export class Value extends GraphNode<Value> {
   label: string;
   /** @internal pow's exponent; 0 for every other op. */
   readonly _attr: number;
+  /** @internal The gradient of a numeric backward pass in progress. */
+  _g = 0;
 
   /**
    * A leaf Value.
@@ -313,8 +315,8 @@ export class Value extends GraphNode<Value> {
    * ```
    */
   backward(options: BackwardOptions = {}): void {
-    const createGraph = options.createGraph ?? false;
-    backpropagate(this, this._seed('backward'), createGraph);
+    if (options.createGraph === true) backpropagate(this, this._seed('backward'), true);
+    else numericBackprop(this);
   }
 
   /**
@@ -333,6 +335,23 @@ export class Value extends GraphNode<Value> {
   override toString(): string {
     const name = this.label === '' ? '' : `${this.label}: `;
     return `Value(${name}data=${this.data}, grad=${this.grad})`;
+  }
+}
+
+/**
+ * The reverse pass without createGraph, on plain numbers: the same order and the same arithmetic as
+ * `backpropagate` with each op's `numeric` rule, without a Value per intermediate gradient.
+ */
+function numericBackprop(root: Value): void {
+  const order = topoOrder(root, true);
+  for (const node of order) node._g = 0;
+  root._g = 1;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (node.op !== '') valueOps[node.op as ValueOpName].numeric(node._g, node);
+  }
+  for (const node of order) {
+    node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);
   }
 }
 

@@ -46,6 +46,21 @@ const onNumbers = (program: Program) => (xs: ArrayLike<number>) =>
   runProgram(numberAlgebra, program, Array.from(xs));
 
 /** The op names in the graph below `root`, and whether any node feeds more than one op. */
+/** Every node below `root`, once each. */
+function nodesBelow(root: Value): Set<Value> {
+  const seen = new Set<Value>([root]);
+  const stack = [root];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    for (const p of n.parents) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return seen;
+}
+
 function survey(root: Value): { ops: Set<string>; shared: boolean } {
   const ops = new Set<string>();
   const uses = new Map<Value, number>();
@@ -66,6 +81,24 @@ function survey(root: Value): { ops: Set<string>; shared: boolean } {
 }
 
 describe('random expression DAGs over 2 to 5 leaves', () => {
+  test('the numeric reverse pass gives exactly the numbers of the recorded one, on every node', () => {
+    fc.assert(
+      fc.property(programArbitrary(), (program) => {
+        const leaves = program.leaves.map((x) => value(x));
+        const out = onValues(program)(...leaves);
+        const nodes = [...nodesBelow(out)];
+        out.backward(); // numeric fast path
+        const fast = nodes.map((n) => n.grad);
+        for (const n of nodes) n.zeroGrad();
+        out.backward({ createGraph: true }); // every rule run as Value ops
+        nodes.forEach((n, i) => {
+          expect(n.grad === fast[i] || (Number.isNaN(n.grad) && Number.isNaN(fast[i]!))).toBe(true);
+        });
+      }),
+      params(300),
+    );
+  });
+
   test('Value computes what plain numbers compute, and every leaf gradient matches gradcheck and central differences', () => {
     const kindsSeen = new Set<Kind>();
     const opsSeen = new Set<string>();
