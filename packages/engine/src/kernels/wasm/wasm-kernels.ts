@@ -19,11 +19,15 @@ const ALIGN = 64;
 
 /**
  * Below this many multiply-adds per product (batch·m·n·k) the TypeScript kernel wins: copying into
- * and out of WebAssembly memory and packing panels cost more than the SIMD saves (measured: about
- * 6×6×6; see bench/src/matmul-wasm.ts).
+ * and out of WebAssembly memory and packing panels cost more than the SIMD saves. Measured with
+ * bench/src/matmul-wasm.ts on the project's machine: TypeScript faster at 8×8×8, even at 10×10×10,
+ * WebAssembly faster from 12×12×12 and on every skinny shape from 1×10·10×128 up.
  */
-export const WASM_MIN_FLOPS = 256;
-/** Each extra thread must get at least this many multiply-adds, or waking it costs more than it saves. */
+export const WASM_MIN_FLOPS = 1000;
+/**
+ * Each extra thread must get at least this many multiply-adds (about 1/20 ms of work), or waking it
+ * and repacking op(B) for its rows costs more than it saves.
+ */
 export const THREAD_MIN_FLOPS = 1 << 20;
 /** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
 const CHUNKS_PER_THREAD = 3;
