@@ -544,7 +544,9 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   mean(axis?: number | null, keepDims = false): Tensor {
-    // the axis is checked here first, so an error names mean, not the sum inside it
+    // the arguments are checked here first, so an error names mean, not the sum inside it
+    if (typeof keepDims !== 'boolean')
+      throw new TypeError(`mean: keepDims must be a boolean, got ${describe(keepDims)}`);
     const count =
       axis === undefined || axis === null ? this.size : this.shape[normalizeAxis(axis, this.ndim, 'mean')]!;
     return this.sum(axis, keepDims).div(count);
@@ -581,7 +583,7 @@ export class Tensor extends GraphNode<Tensor> {
 
   /**
    * The index of the maximum along an axis (of all elements, flattened, without one), as a tensor
-   * that takes no gradient. Ties go to the first index.
+   * that takes no gradient. Ties go to the first index; a NaN counts as the maximum, as in NumPy.
    *
    * @example
    * ```ts
@@ -592,8 +594,12 @@ export class Tensor extends GraphNode<Tensor> {
     if (this.size === 0)
       throw new RangeError(`argmax: an empty tensor ${formatShape(this.shape)} has no maximum`);
     if (axis === undefined || axis === null) {
+      // a NaN is the maximum, as in NumPy: the first one wins
       let best = 0;
-      for (let i = 1; i < this.size; i++) if (this.data[i]! > this.data[best]!) best = i;
+      for (let i = 1; i < this.size && !Number.isNaN(this.data[best]!); i++) {
+        const v = this.data[i]!;
+        if (v > this.data[best]! || Number.isNaN(v)) best = i;
+      }
       return new Tensor(new Float64Array([best]), []);
     }
     const ax = normalizeAxis(axis, this.ndim, 'argmax');
@@ -606,9 +612,9 @@ export class Tensor extends GraphNode<Tensor> {
       for (let i = 0; i < inner; i++) {
         let best = 0;
         let bestValue = this.data[o * len * inner + i]!;
-        for (let j = 1; j < len; j++) {
+        for (let j = 1; j < len && !Number.isNaN(bestValue); j++) {
           const v = this.data[(o * len + j) * inner + i]!;
-          if (v > bestValue) {
+          if (v > bestValue || Number.isNaN(v)) {
             best = j;
             bestValue = v;
           }

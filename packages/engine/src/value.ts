@@ -344,7 +344,8 @@ export class Value extends GraphNode<Value> {
  */
 function numericBackprop(root: Value): void {
   const order = topoOrder(root, true);
-  for (const node of order) node._g = 0;
+  // -0 is the identity of +: the first contribution lands unchanged, as the recorded pass assigns it
+  for (const node of order) node._g = -0;
   root._g = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;

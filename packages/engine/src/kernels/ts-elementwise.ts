@@ -92,6 +92,19 @@ function binaryRun(
   }
 }
 
+/**
+ * Whether `shape`, leading ones aside, is the trailing part of `full`: then its elements repeat as
+ * whole contiguous rows of `full`.
+ */
+function isTrailing(shape: readonly number[], full: readonly number[]): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest === 0 || rest > full.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== full[full.length - rest + i]) return false;
+  return true;
+}
+
 /** Strides of `shape` read as `outShape` (0 on broadcast axes), right-aligned. */
 function readStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const rank = outShape.length;
@@ -166,6 +179,15 @@ export function binary(
     binaryRun(op, a, 0, 0, b, 0, 1, out, 0, n);
     return;
   }
+  // A row repeated down the leading axes (a bias [n] added to [batch, n]): one run per row.
+  if (a.length === n && isTrailing(bShape, outShape)) {
+    for (let o = 0; o < n; o += b.length) binaryRun(op, a, o, 1, b, 0, 1, out, o, b.length);
+    return;
+  }
+  if (b.length === n && isTrailing(aShape, outShape)) {
+    for (let o = 0; o < n; o += a.length) binaryRun(op, a, 0, 1, b, o, 1, out, o, a.length);
+    return;
+  }
   forEachRow(
     readStrides(aShape, outShape),
     readStrides(bShape, outShape),
@@ -216,6 +238,12 @@ export function sumTo(
   }
   if (out.length === x.length) {
     out.set(x);
+    return;
+  }
+  // A bias gradient: rows of x summed into one row, in row order.
+  if (out.length > 0 && isTrailing(outShape, xShape)) {
+    const w = out.length;
+    for (let o = 0; o < x.length; o += w) for (let j = 0; j < w; j++) out[j]! += x[o + j]!;
     return;
   }
   const outStrides = readStrides(outShape, xShape);

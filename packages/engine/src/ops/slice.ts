@@ -32,7 +32,9 @@ export function normalizeSlice(shape: Shape, indices: readonly SliceIndex[], op:
   shape.forEach((size, axis) => {
     const index = indices[axis] ?? null;
     if (typeof index === 'number') {
-      if (!Number.isInteger(index) || index < -size || index >= size) {
+      if (!Number.isInteger(index))
+        throw new TypeError(`${op}: index for axis ${axis} must be an integer, got ${index}`);
+      if (index < -size || index >= size) {
         throw new RangeError(`${op}: index ${index} is out of range for axis ${axis} of size ${size}`);
       }
       starts.push(index < 0 ? index + size : index);

@@ -139,7 +139,10 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
       const [a, b] = out.parents;
       const e = out._attrs.exponent;
       if (e !== null) return [e === 0 ? g.mul(0) : g.mul(a!.pow(e - 1).mul(e))];
-      return [needs[0] ? g.mul(b!).mul(a!.pow(b!.sub(1))) : null, needs[1] ? g.mul(out).mul(a!.log()) : null];
+      return [
+        needs[0] ? g.mul(b!).mul(a!.pow(b!.sub(1))) : null,
+        needs[1] ? g.mul(out).mul(logBase(a!)) : null,
+      ];
     },
   },
   maximum: {
@@ -213,9 +216,10 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
     backward: (g, out, needs) => {
       const [a, b] = out.parents;
       const { transA, transB } = out._attrs;
-      const da = transA ? b!._matmul(g, transB, true) : g._matmul(b!, false, !transB);
-      const db = transB ? g._matmul(a!, true, transA) : a!._matmul(g, !transA, false);
-      return [needs[0] ? da : null, needs[1] ? db : null];
+      // each product is as large as the forward: compute only the gradients someone takes
+      const da = needs[0] ? (transA ? b!._matmul(g, transB, true) : g._matmul(b!, false, !transB)) : null;
+      const db = needs[1] ? (transB ? g._matmul(a!, true, transA) : a!._matmul(g, !transA, false)) : null;
+      return [da, db];
     },
   },
   sum: {
@@ -328,6 +332,21 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
     },
   },
 };
+
+/**
+ * ln(a) for the exponent's gradient a^b·ln(a): where a = 0 the product's limit is 0 (as in PyTorch), so
+ * those elements take ln(1) = 0; where a < 0 no real logarithm exists and the gradient is NaN.
+ */
+function logBase(a: Tensor): Tensor {
+  const keep = new Float64Array(a.data.length);
+  const fill = new Float64Array(a.data.length);
+  for (let i = 0; i < keep.length; i++) {
+    const v = a.data[i]!;
+    keep[i] = v > 0 || Number.isNaN(v) ? 1 : 0;
+    fill[i] = v === 0 ? 1 : v < 0 ? Number.NaN : 0;
+  }
+  return a.mul(a._constant(keep, a.shape)).add(a._constant(fill, a.shape)).log();
+}
 
 /** A gradient mask from a unary kernel: a constant, never part of the graph. */
 function constUnary(op: UnaryKernelOp, a: Tensor): Tensor {

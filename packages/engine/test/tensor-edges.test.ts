@@ -1,0 +1,78 @@
+// Edge cases of individual tensor ops: the exponent's gradient at a zero or negative base, NaN in argmax,
+// argument errors that must name the op the user called, and the bias-row kernels.
+import { tensor } from '@chainrule/engine';
+import { describe, expect, test } from 'vitest';
+
+describe('pow with a tensor exponent', () => {
+  test('the exponent gradient is 0 where the base is 0 and NaN where the base is negative', () => {
+    const a = tensor([0, -2, 3]);
+    const b = tensor([2, 2, 2], { requiresGrad: true });
+    a.pow(b).sum().backward();
+    const g = b.grad!.data;
+    expect(g[0]).toBe(0);
+    expect(g[1]).toBeNaN();
+    expect(g[2]).toBeCloseTo(9 * Math.log(3), 12);
+  });
+
+  test('the base gradient is b·a^(b-1) even where the exponent takes a gradient too', () => {
+    const a = tensor([0, -2, 3], { requiresGrad: true });
+    const b = tensor([2, 2, 2], { requiresGrad: true });
+    a.pow(b).sum().backward();
+    expect(Array.from(a.grad!.data)).toEqual([0, -4, 6]);
+  });
+});
+
+describe('argmax', () => {
+  test('treats NaN as the maximum and takes the first one, as NumPy does', () => {
+    expect(tensor([1, Number.NaN, 5, Number.NaN]).argmax().item()).toBe(1);
+    expect(
+      tensor([
+        [1, 9],
+        [Number.NaN, 2],
+      ])
+        .argmax(0)
+        .toArray(),
+    ).toEqual([1, 0]);
+  });
+});
+
+describe('argument errors name the op called', () => {
+  test('a fractional slice index is a TypeError', () => {
+    expect(() => tensor([1, 2, 3]).slice(1.5)).toThrow(
+      new TypeError('slice: index for axis 0 must be an integer, got 1.5'),
+    );
+  });
+
+  test('a keepDims that is not a boolean names mean', () => {
+    expect(() => tensor([1, 2]).mean(0, 'yes' as unknown as boolean)).toThrow(
+      /^mean: keepDims must be a boolean/,
+    );
+  });
+});
+
+describe('bias rows', () => {
+  test('a row added down a batch, on either side, and its gradient summed back in row order', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const bias = tensor([[10, 20, 30]], { requiresGrad: true });
+    expect(x.add(bias).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(bias.sub(x).toArray()).toEqual([
+      [9, 18, 27],
+      [6, 15, 24],
+    ]);
+    x.mul(bias).sum().backward();
+    expect(bias.grad!.toArray()).toEqual([[5, 7, 9]]);
+    expect(x.grad!.toArray()).toEqual([
+      [10, 20, 30],
+      [10, 20, 30],
+    ]);
+  });
+});
