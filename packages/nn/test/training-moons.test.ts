@@ -1,41 +1,16 @@
 // Slow: seed 002's classifier and the 3-4-1 table network, each over 10 seeds.
 
 import { tensor } from '@chainrule/engine';
-import {
-  Adam,
-  accuracy,
-  binaryCrossEntropy,
-  fit,
-  fromArchitecture,
-  type LayerDescription,
-  MLP,
-  makeMoons,
-  SGD,
-  sseLoss,
-  trainTestSplit,
-} from '@chainrule/nn';
+import { Adam, accuracy, binaryCrossEntropy, fit, fromArchitecture, MLP, SGD, sseLoss } from '@chainrule/nn';
 import { describe, expect, test } from 'vitest';
+import { moonsArchitecture, moonsSplit } from './support/moons.js';
 import { overSeeds } from './support/seeds.js';
-
-// seed 002's architecture list
-const architecture: LayerDescription[] = [
-  { inputDim: 2, outputDim: 4, activation: 'relu' },
-  { inputDim: 4, outputDim: 6, activation: 'relu' },
-  { inputDim: 6, outputDim: 6, activation: 'relu' },
-  { inputDim: 6, outputDim: 4, activation: 'relu' },
-  { inputDim: 4, outputDim: 1, activation: 'sigmoid' },
-];
-
-function moons(seed: number) {
-  const data = makeMoons(1000, { noise: 0.2, seed });
-  return trainTestSplit(tensor(data.x), tensor(data.y).reshape([-1, 1]), { testSize: 0.1, seed });
-}
 
 describe('tensor networks over 10 seeds', () => {
   test('seed 002: the 2-4-6-6-4-1 fromArchitecture with its default init and Adam reaches 93% test accuracy on at least 9 of 10 seeds', () => {
     const passed = overSeeds('2-4-6-6-4-1 test accuracy', (seed) => {
-      const { xTrain, xTest, yTrain, yTest } = moons(seed);
-      const model = fromArchitecture(architecture, { seed });
+      const { xTrain, xTest, yTrain, yTest } = moonsSplit(seed);
+      const model = fromArchitecture(moonsArchitecture, { seed });
       fit(model, {
         x: xTrain,
         y: yTrain,

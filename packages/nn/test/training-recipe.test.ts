@@ -1,38 +1,16 @@
-// Slow: seed 002's own recipe, pinned to what it really does (see docs: why it stalls).
+// Slow: seed 002's own recipe, pinned to what it really does (why it stalls is in the test).
 
-import { tensor } from '@chainrule/engine';
-import {
-  accuracy,
-  binaryCrossEntropy,
-  fit,
-  fromArchitecture,
-  type LayerDescription,
-  makeMoons,
-  SGD,
-  trainTestSplit,
-} from '@chainrule/nn';
+import { accuracy, binaryCrossEntropy, fit, fromArchitecture, SGD } from '@chainrule/nn';
 import { expect, test } from 'vitest';
-
-const architecture: LayerDescription[] = [
-  { inputDim: 2, outputDim: 4, activation: 'relu' },
-  { inputDim: 4, outputDim: 6, activation: 'relu' },
-  { inputDim: 6, outputDim: 6, activation: 'relu' },
-  { inputDim: 6, outputDim: 4, activation: 'relu' },
-  { inputDim: 4, outputDim: 1, activation: 'sigmoid' },
-];
-
-function moons(seed: number) {
-  const data = makeMoons(1000, { noise: 0.2, seed });
-  return trainTestSplit(tensor(data.x), tensor(data.y).reshape([-1, 1]), { testSize: 0.1, seed });
-}
+import { moonsArchitecture, moonsSplit } from './support/moons.js';
 
 test("the seed's own recipe (normal × 0.1 init, plain gradient descent at lr 0.01, 10,000 epochs) stalls predicting one class", () => {
   // The signal shrinks by about 0.1·√fanIn per narrow relu layer, so the output starts as a constant
   // near 0.5 and the gradients reaching the first layers are tiny; many relu units are dead from the
   // start. Gradient descent settles on the prior: one class everywhere, loss ln 2.
   const seed = 1;
-  const { xTrain, xTest, yTrain, yTest } = moons(seed);
-  const model = fromArchitecture(architecture, { seed, init: { normal: 0.1 } });
+  const { xTrain, xTest, yTrain, yTest } = moonsSplit(seed);
+  const model = fromArchitecture(moonsArchitecture, { seed, init: { normal: 0.1 } });
   const history = fit(model, {
     x: xTrain,
     y: yTrain,
