@@ -2,6 +2,7 @@
 
 import { example as highSchoolNetwork } from '@chainrule/example-high-school-network';
 import type { Example } from '@chainrule/example-kit';
+import { example as moonsClassifier } from '@chainrule/example-moons-classifier';
 import { example as scalarMLP } from '@chainrule/example-scalar-mlp';
 import { example as sigmoidChainRule } from '@chainrule/example-sigmoid-chain-rule';
 import { example as singleNeuron } from '@chainrule/example-single-neuron';
@@ -12,6 +13,6 @@ export const examples: readonly Example[] = [
   highSchoolNetwork,
   singleNeuron,
   twoLayerNetwork,
-  // next: moons classifier
+  moonsClassifier,
   scalarMLP,
 ];

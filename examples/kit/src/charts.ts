@@ -22,6 +22,8 @@ export interface LineChartOptions {
   yDomain?: [number, number];
   /** Format of the y axis labels (d3-format), e.g. '.0%'. */
   yFormat?: string;
+  /** At most this many points per series are drawn, evenly spaced. Default 1000. */
+  maxPoints?: number;
   width?: number;
   height?: number;
 }
@@ -47,7 +49,7 @@ export interface DecisionBoundaryOptions {
   xDomain: [number, number];
   yDomain: [number, number];
   points: readonly LabelledPoint[];
-  /** Cells per axis of the shaded grid. Default 50. */
+  /** Cells per axis of the shaded grid. Default 60. */
   resolution?: number;
   width?: number;
   height?: number;
@@ -58,7 +60,13 @@ const config = {
   font: 'DejaVu Sans',
   title: { fontSize: 16, fontWeight: 'bold', anchor: 'start', offset: 12 },
   axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 12, titleFontSize: 13, orient: 'bottom', direction: 'horizontal' },
+  legend: {
+    labelFontSize: 12,
+    titleFontSize: 13,
+    orient: 'bottom',
+    direction: 'horizontal',
+    labelLimit: 320,
+  },
   view: { stroke: '#999' },
   background: 'white',
   padding: 12,
@@ -88,7 +96,14 @@ export async function renderVegaLite(spec: vl.TopLevelSpec): Promise<string> {
  * than one series, a legend.
  */
 export function lineChart(options: LineChartOptions): Promise<string> {
-  const rows = options.series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, x, y: s.y[i]! })));
+  // a long history is drawn from evenly spaced points (the first and last always among them)
+  const most = options.maxPoints ?? 1000;
+  const rows = options.series.flatMap((s) => {
+    const every = Math.max(1, Math.ceil(s.x.length / most));
+    return s.x
+      .map((x, i) => ({ series: s.name, x, y: s.y[i]! }))
+      .filter((_, i) => i % every === 0 || i === s.x.length - 1);
+  });
   const several = options.series.length > 1;
   const y: Record<string, unknown> = {
     field: 'y',
@@ -124,7 +139,7 @@ export function lineChart(options: LineChartOptions): Promise<string> {
  * shaped by split (circles for the first split named, triangles for the next, ...).
  */
 export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise<string> {
-  const n = options.resolution ?? 50;
+  const n = options.resolution ?? 60;
   const [x0, x1] = options.xDomain;
   const [y0, y1] = options.yDomain;
   const dx = (x1 - x0) / n;
@@ -141,7 +156,11 @@ export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise
     p: p[k]!,
   }));
   const splits = [...new Set(options.points.map((p) => p.split))];
-  const points = options.points.map((p) => ({ ...p, class: `class ${p.label}` }));
+  // points of later splits (test) are larger and outlined more heavily, so they stand out among the first
+  const points = options.points.map((p) => {
+    const first = p.split === splits[0];
+    return { ...p, class: `class ${p.label}`, size: first ? 36 : 110, outline: first ? 0.6 : 1.8 };
+  });
   const xAxis = { title: 'x₁', scale: { domain: options.xDomain, nice: false } };
   const yAxis = { title: 'x₂', scale: { domain: options.yDomain, nice: false } };
   return renderVegaLite({
@@ -166,7 +185,7 @@ export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise
       },
       {
         data: { values: points },
-        mark: { type: 'point', filled: true, size: 36, stroke: '#222', strokeWidth: 0.6, opacity: 0.9 },
+        mark: { type: 'point', filled: true, stroke: '#111', opacity: 0.9 },
         encoding: {
           x: { field: 'x', type: 'quantitative', ...xAxis },
           y: { field: 'y', type: 'quantitative', ...yAxis },
@@ -182,6 +201,8 @@ export function decisionBoundaryChart(options: DecisionBoundaryOptions): Promise
             title: 'data',
             scale: { domain: splits, range: ['circle', 'triangle-up', 'square', 'diamond'] },
           },
+          size: { field: 'size', type: 'quantitative', scale: null },
+          strokeWidth: { field: 'outline', type: 'quantitative', scale: null },
         },
       },
     ],

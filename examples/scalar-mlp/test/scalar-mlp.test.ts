@@ -21,9 +21,9 @@ describe('the quick run (10 steps)', () => {
     expect(run.ok).toBe(true);
   });
 
-  test('the decision boundary is an SVG of 2500 shaded cells and 100 points, and a PNG twice its size', () => {
+  test('the decision boundary is an SVG of 3600 shaded cells and 100 points, and a PNG twice its size', () => {
     const svg = readSvg(run.boundary.svg);
-    expect(svg.markCounts['mark-rect role-mark layer_0_marks']).toBe(2500);
+    expect(svg.markCounts['mark-rect role-mark layer_0_marks']).toBe(3600);
     expect(svg.markCounts['mark-symbol role-mark layer_1_marks']).toBe(100);
     expect(svg.texts).toEqual(expect.arrayContaining(['x₁', 'x₂', 'σ(score)', 'class 0', 'class 1']));
     expect(readPngSize(run.boundary.png)).toEqual({ width: 2 * svg.width, height: 2 * svg.height });

@@ -30,14 +30,12 @@ export async function singleNeuron(ctx: ExampleContext): Promise<SingleNeuronRun
     },
   });
   bar.stop();
-  const every = Math.max(1, Math.floor(iterations / 1000)); // a thousand points draw the curve
-  const steps = result.errors.map((_, i) => i + 1).filter((s) => s % every === 0 || s === 1);
   const svg = await lineChart({
     title: 'Single neuron: mean absolute error by iteration',
     xTitle: 'iteration',
     yTitle: 'mean |y − output| (log scale)',
     yScale: 'log',
-    series: [{ name: 'error', x: steps, y: steps.map((s) => result.errors[s - 1]!) }],
+    series: [{ name: 'error', x: result.errors.map((_, i) => i + 1), y: result.errors }],
   });
   const errorCurve = writePicture(ctx.outDir, 'error', svg);
   const agrees = result.firstStep.rule.every((r, i) => Math.abs(r - result.firstStep.autograd[i]!) < 1e-12);
