@@ -23,7 +23,16 @@ function checkActivation(op: string, where: string, a: unknown): Activation {
   );
 }
 
-/** The initialiser that trains well before `act`: Kaiming for ReLU, Xavier for sigmoid, tanh and linear. */
+/**
+ * The initialiser that trains well before `act`: Kaiming (uniform) for ReLU, Xavier (uniform) for
+ * sigmoid, tanh and linear layers; `MLP` and `fromArchitecture` use it unless given `init`.
+ *
+ * @example
+ * ```ts
+ * defaultInit('relu');    // 'kaimingUniform'
+ * defaultInit('sigmoid'); // 'xavierUniform'
+ * ```
+ */
 export function defaultInit(act: Activation): Init {
   return act === 'relu' ? 'kaimingUniform' : 'xavierUniform';
 }

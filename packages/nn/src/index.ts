@@ -62,6 +62,7 @@ export {
   type ScalarActivation,
   ScalarMLP,
   type ScalarMLPOptions,
+  ScalarModule,
 } from './scalar.js';
 export { cosineAnnealingLR, exponentialLR, linearWarmup, type Schedule, stepLR } from './schedules.js';
 export type { StateDict, StateEntry } from './state-dict.js';

@@ -43,12 +43,24 @@ export abstract class Module {
   /**
    * The direct sub-modules with their names: every Module field, and each Module in an array field
    * (named `field.i`). Override to name them otherwise (Sequential names them 0, 1, 2, ...).
+   *
+   * @example
+   * ```ts
+   * new Sequential(new Linear(2, 2), new ReLU()).namedChildren().map(([name]) => name); // ['0', '1']
+   * ```
    */
   namedChildren(): [string, Module][] {
     return fieldsOf(this).filter((entry): entry is [string, Module] => entry[1] instanceof Module);
   }
 
-  /** The module's own parameters (not its children's): every Tensor field with `requiresGrad`. */
+  /**
+   * The module's own parameters (not its children's): every Tensor field with `requiresGrad`.
+   *
+   * @example
+   * ```ts
+   * new Linear(2, 3).namedOwnParameters().map(([name]) => name); // ['weight', 'bias']
+   * ```
+   */
   namedOwnParameters(): [string, Tensor][] {
     return fieldsOf(this).filter(
       (entry): entry is [string, Tensor] => entry[1] instanceof Tensor && entry[1].requiresGrad,
@@ -98,7 +110,14 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every module below and including this one, each once. */
+  /**
+   * Every module below and including this one, each once.
+   *
+   * @example
+   * ```ts
+   * new MLP([2, 4, 1]).modules().length; // 4: the MLP, Linear, ReLU, Linear
+   * ```
+   */
   modules(): Module[] {
     const out: Module[] = [];
     const seen = new Set<Module>();
@@ -188,7 +207,14 @@ export abstract class Module {
     loadState(`${this.constructor.name}.loadStateDict`, this.slots(), state);
   }
 
-  /** The number of parameter elements. */
+  /**
+   * The number of parameter elements.
+   *
+   * @example
+   * ```ts
+   * new Linear(2, 3).numParameters(); // 9
+   * ```
+   */
   numParameters(): number {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }

@@ -20,6 +20,26 @@ function checkActivation(op: string, a: unknown): ScalarActivation {
   throw new TypeError(`${op}: activation must be one of relu, tanh, sigmoid, linear, got ${kindOf(a)}`);
 }
 
+/**
+ * The base of the scalar networks, micrograd's `Module`: its parameters, and resetting their gradients.
+ */
+export abstract class ScalarModule {
+  /** Every parameter Value, in a fixed order. */
+  abstract parameters(): Value[];
+
+  /**
+   * Resets every parameter's gradient to 0.
+   *
+   * @example
+   * ```ts
+   * model.zeroGrad(); // before the next backward pass
+   * ```
+   */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+}
+
 /** Options of `Neuron` and `Layer`. */
 export interface NeuronOptions extends RandomOptions {
   /** The nonlinearity. Default 'relu', as micrograd's `nonlin=True`. */
@@ -38,7 +58,7 @@ export interface NeuronOptions extends RandomOptions {
  * n.weights[0]!.grad; // d out / d w0
  * ```
  */
-export class Neuron {
+export class Neuron extends ScalarModule {
   /** One weight per input. */
   readonly weights: Value[];
   /** The bias. */
@@ -47,6 +67,7 @@ export class Neuron {
   readonly activation: ScalarActivation;
 
   constructor(inputs: number, options: NeuronOptions = {}) {
+    super();
     checkInteger('Neuron', 'the number of inputs', inputs, 1);
     const rng = rngOf('Neuron', options);
     this.activation = checkActivation('Neuron', options.activation ?? 'relu');
@@ -74,18 +95,20 @@ export class Neuron {
     return activations[this.activation](act);
   }
 
-  /** The weights, then the bias. */
+  /**
+   * The weights, then the bias.
+   *
+   * @example
+   * ```ts
+   * new Neuron(3).parameters().length; // 4
+   * ```
+   */
   parameters(): Value[] {
     return [...this.weights, this.bias];
   }
 
-  /** Resets every parameter's gradient. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.zeroGrad();
-  }
-
   /** `ReLUNeuron(3)`, as micrograd prints it. */
-  toString(): string {
+  override toString(): string {
     const name =
       this.activation === 'linear' ? 'Linear' : this.activation === 'relu' ? 'ReLU' : this.activation;
     return `${name}Neuron(${this.weights.length})`;
@@ -101,32 +124,42 @@ export class Neuron {
  * layer.forward([0.5, -1]).length; // 3
  * ```
  */
-export class Layer {
+export class Layer extends ScalarModule {
   readonly neurons: Neuron[];
 
   constructor(inputs: number, outputs: number, options: NeuronOptions = {}) {
+    super();
     checkInteger('Layer', 'the number of outputs', outputs, 1);
     const rng = rngOf('Layer', options);
     this.neurons = Array.from({ length: outputs }, () => new Neuron(inputs, { ...options, rng }));
   }
 
-  /** One output Value per neuron. */
+  /**
+   * One output Value per neuron.
+   *
+   * @example
+   * ```ts
+   * new Layer(2, 3).forward([1, -1]).length; // 3
+   * ```
+   */
   forward(x: readonly ValueLike[]): Value[] {
     return this.neurons.map((n) => n.forward(x));
   }
 
-  /** Every neuron's parameters, in order. */
+  /**
+   * Every neuron's parameters, in order.
+   *
+   * @example
+   * ```ts
+   * new Layer(2, 3).parameters().length; // 9
+   * ```
+   */
   parameters(): Value[] {
     return this.neurons.flatMap((n) => n.parameters());
   }
 
-  /** Resets every parameter's gradient. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.zeroGrad();
-  }
-
   /** `Layer of [ReLUNeuron(2), ...]`. */
-  toString(): string {
+  override toString(): string {
     return `Layer of [${this.neurons.join(', ')}]`;
   }
 }
@@ -150,10 +183,11 @@ export interface ScalarMLPOptions extends RandomOptions {
  * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * ```
  */
-export class ScalarMLP {
+export class ScalarMLP extends ScalarModule {
   readonly layers: Layer[];
 
   constructor(inputs: number, outputs: readonly number[], options: ScalarMLPOptions = {}) {
+    super();
     checkInteger('ScalarMLP', 'the number of inputs', inputs, 1);
     if (!Array.isArray(outputs) || outputs.length === 0) {
       throw new TypeError(`ScalarMLP: expected a non-empty array of layer sizes, got ${kindOf(outputs)}`);
@@ -181,14 +215,16 @@ export class ScalarMLP {
     return h as Value[];
   }
 
-  /** Every parameter: layer by layer, neuron by neuron, weights then bias. */
+  /**
+   * Every parameter: layer by layer, neuron by neuron, weights then bias.
+   *
+   * @example
+   * ```ts
+   * new ScalarMLP(2, [16, 16, 1]).parameters().length; // 337
+   * ```
+   */
   parameters(): Value[] {
     return this.layers.flatMap((l) => l.parameters());
-  }
-
-  /** Resets every parameter's gradient. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.zeroGrad();
   }
 
   private slots(): StateSlot[] {
@@ -241,7 +277,7 @@ export class ScalarMLP {
   }
 
   /** `MLP of [Layer of [...], ...]`. */
-  toString(): string {
+  override toString(): string {
     return `MLP of [${this.layers.join(', ')}]`;
   }
 }

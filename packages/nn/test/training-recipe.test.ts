@@ -6,8 +6,9 @@ import { moonsArchitecture, moonsSplit } from './support/moons.js';
 
 test("the seed's own recipe (normal × 0.1 init, plain gradient descent at lr 0.01, 10,000 epochs) stalls predicting one class", () => {
   // The signal shrinks by about 0.1·√fanIn per narrow relu layer, so the output starts as a constant
-  // near 0.5 and the gradients reaching the first layers are tiny; many relu units are dead from the
-  // start. Gradient descent settles on the prior: one class everywhere, loss ln 2.
+  // near 0.5 and the gradients reaching the first layers are tiny. Plain gradient descent pushes the
+  // relu units of a layer below zero for every input, the layer dies, and the output is σ(bias) for
+  // every input: one class everywhere, loss ln 2 (the run prints a spread of exactly 0).
   const seed = 1;
   const { xTrain, xTest, yTrain, yTest } = moonsSplit(seed);
   const model = fromArchitecture(moonsArchitecture, { seed, init: { normal: 0.1 } });
