@@ -42,12 +42,16 @@ function madd(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * C[i, j] for i in [rowStart, rowEnd) of every batch item t in [batchStart, batchEnd), where batch
- * item t reads A at `a + t·aStride` and B at `b + t·bStride` (strides in elements, 0 broadcasts) and
- * writes C at `c + t·m·n`. `packA` needs roundUp4(min(MC, rows))·min(KC, k) doubles and `packB`
- * roundUp4(min(NC, n))·min(KC, k) doubles, both private to the calling thread. k must be at least 1.
+ * C[i, j] for i in [rowStart, rowEnd) and j in [colStart, colEnd) of every batch item t in
+ * [batchStart, batchEnd), where batch item t reads A at `a + t·aStride` and B at `b + t·bStride`
+ * (strides in elements, 0 broadcasts) and writes C at `c + t·m·n`. `packA` needs
+ * roundUp4(min(MC, rows))·min(KC, k) doubles and `packB` roundUp4(min(NC, columns))·min(KC, k),
+ * both private to the calling thread; they come first so that a thread pool can offset them alone.
+ * k must be at least 1.
  */
 export function matmul(
+  packA: usize,
+  packB: usize,
   a: usize,
   b: usize,
   c: usize,
@@ -56,26 +60,26 @@ export function matmul(
   n: i32,
   transA: bool,
   transB: bool,
-  batchStart: i32,
-  batchEnd: i32,
   aStride: i32,
   bStride: i32,
+  batchStart: i32,
+  batchEnd: i32,
   rowStart: i32,
   rowEnd: i32,
-  packA: usize,
-  packB: usize,
+  colStart: i32,
+  colEnd: i32,
 ): void {
   const ldc = (<usize>n) << 3;
   // a broadcast operand that fits in one packed block is packed for the first batch item only
-  const packBOnce = bStride === 0 && k <= KC && n <= NC;
+  const packBOnce = bStride === 0 && k <= KC && colEnd - colStart <= NC;
   const packAOnce = aStride === 0 && k <= KC && rowEnd - rowStart <= MC;
   for (let t = batchStart; t < batchEnd; t++) {
     const firstItem = t === batchStart;
     const at = a + ((<usize>t * <usize>aStride) << 3);
     const bt = b + ((<usize>t * <usize>bStride) << 3);
     const ct = c + ((<usize>t * <usize>m * <usize>n) << 3);
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = min(NC, n - jc);
+    for (let jc = colStart; jc < colEnd; jc += NC) {
+      const nc = min(NC, colEnd - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         // the first depth block overwrites C, later ones add to it: C needs no clearing beforehand

@@ -13,7 +13,7 @@
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
 /** Arguments of the kernel entry point, all i32. */
-export const KERNEL_ARITY = 16;
+export const KERNEL_ARITY = 18;
 
 /** Control array layout (Int32 indices), shared with the worker program as JSON. */
 const L = {
@@ -32,7 +32,7 @@ const L = {
   chunkSize: 6,
   total: 7,
   split: 8,
-  /** Bytes between consecutive participants' scratch (arguments 14 and 15 are participant 0's). */
+  /** Bytes between consecutive participants' scratch (arguments 0 and 1 are participant 0's). */
   scratchStride: 9,
   /** Participants allowed (the caller is 0, worker w is w + 1). */
   participants: 10,
@@ -70,14 +70,14 @@ function runChunks(
     if (Atomics.compareExchange(c, layout.claim, word, word + 1) !== word) continue;
     const chunks = c[layout.chunks]!;
     const args: number[] = [];
-    for (let i = 0; i < 16; i++) args.push(c[layout.args + i]!);
+    for (let i = 0; i < 18; i++) args.push(c[layout.args + i]!);
     const size = c[layout.chunkSize]!;
     const split = c[layout.split]!;
     args[split] = chunk * size;
     args[split + 1] = Math.min(c[layout.total]!, chunk * size + size);
     const scratch = participant * c[layout.scratchStride]!;
-    args[14] += scratch;
-    args[15] += scratch;
+    args[0] += scratch;
+    args[1] += scratch;
     try {
       kernel(...args);
     } catch {
@@ -215,7 +215,7 @@ export interface PoolJob {
   readonly chunkSize: number;
   /** Participants, the caller included; at most `size + 1`. */
   readonly participants: number;
-  /** Bytes added to arguments 14 and 15 (scratch pointers) per participant. */
+  /** Bytes added to arguments 0 and 1 (scratch pointers) per participant. */
   readonly scratchStride: number;
 }
 

@@ -31,8 +31,14 @@ export const WASM_MIN_FLOPS = 1000;
 export const THREAD_MIN_FLOPS = 1 << 20;
 /** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
 const CHUNKS_PER_THREAD = 3;
-/** Rows per chunk at least: each chunk packs its own copy of op(B), which must be worth it. */
-const MIN_CHUNK_ROWS = 16;
+/** Rows or columns per chunk at least: each chunk packs its own copy of one operand, which must be worth it. */
+const MIN_CHUNK = 16;
+/** The kernel argument where each range a thread pool may cut starts (its end is the next argument). */
+enum Split {
+  Batch = 12,
+  Rows = 14,
+  Columns = 16,
+}
 
 interface MatmulExports {
   matmul: MatmulEntry;
@@ -195,9 +201,17 @@ class WasmMatmul {
       return;
     }
     let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
-    // whole batch items per chunk when there are enough of them, else rows of each product
-    const byBatch = batch >= 2 * threads || (batch >= threads && m < MIN_CHUNK_ROWS * threads);
-    if (!byBatch) threads = Math.min(threads, Math.ceil(m / MIN_CHUNK_ROWS));
+    // What the threads split: whole batch items when there are enough of them; else the rows of C
+    // or its columns, whichever repacks less, since every chunk packs its own copy of the other
+    // operand: a chunk of rows packs all of op(B) (k×n), a chunk of columns all of op(A) (m×k).
+    const split =
+      batch >= 2 * threads || (batch >= threads && Math.max(m, n) < MIN_CHUNK * threads)
+        ? Split.Batch
+        : n > m
+          ? Split.Columns
+          : Split.Rows;
+    const extent = split === Split.Batch ? batch : split === Split.Columns ? n : m;
+    if (split !== Split.Batch) threads = Math.min(threads, Math.ceil(extent / MIN_CHUNK));
     if (threads > 1) threads = this.threads(threads);
 
     const aLength = aStride === 0 ? m * k : (batch - 1) * aStride + m * k;
@@ -220,29 +234,35 @@ class WasmMatmul {
     view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
 
     const scratchB = scratchAt + roundUp(packA, ALIGN);
-    const args = [aAt, bAt, cAt, m, k, n, transA ? 1 : 0, transB ? 1 : 0, 0, batch, aStride, bStride, 0, m];
-    args.push(scratchAt, scratchB);
+    const args = [
+      scratchAt,
+      scratchB,
+      aAt,
+      bAt,
+      cAt,
+      m,
+      k,
+      n,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      aStride,
+      bStride,
+    ];
+    args.push(0, batch, 0, m, 0, n); // batch items, rows, columns
     if (threads === 1) {
       this.kernel(...args);
     } else {
       // several chunks per thread, so that a thread the system wakes late leaves its share to the others
-      const chunkSize = byBatch
-        ? Math.ceil(batch / (threads * CHUNKS_PER_THREAD))
-        : Math.max(MIN_CHUNK_ROWS, roundUp(Math.ceil(m / (threads * CHUNKS_PER_THREAD)), 4));
-      const job = {
-        args,
-        split: byBatch ? 8 : 12,
-        total: byBatch ? batch : m,
-        chunkSize,
-        participants: threads,
-      };
+      const perChunk = Math.ceil(extent / (threads * CHUNKS_PER_THREAD));
+      const chunkSize = split === Split.Batch ? perChunk : Math.max(MIN_CHUNK, roundUp(perChunk, 4));
+      const job = { args, split, total: extent, chunkSize, participants: threads };
       this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     }
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
   };
 }
 
-if (KERNEL_ARITY !== 16) throw new Error('internal: wasm matmul takes 16 arguments');
+if (KERNEL_ARITY !== 18) throw new Error('internal: wasm matmul takes 18 arguments');
 
 let compiled: { api: WasmApi; module: WasmModule; shared: boolean; fused: boolean } | null | undefined;
 
