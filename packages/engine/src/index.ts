@@ -21,6 +21,7 @@ export { createRng, type Rng } from './random.js';
 export type { Shape } from './shape.js';
 export {
   concat,
+  linear,
   type RandomOptions,
   stack,
   Tensor,

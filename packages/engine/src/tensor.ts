@@ -1155,6 +1155,42 @@ export function tensor(data: NestedArray | NumericArray | Tensor, options: Tenso
 }
 
 /**
+ * The affine map of a linear layer, x·Wᵀ + b, with the weight stored as PyTorch stores it: `[out, in]`.
+ * The product reads W transposed in place (the kernel's transpose flag), so nothing is copied; `x` may
+ * be 1-D (`[in]`) or carry any leading batch axes (`[..., in]`).
+ *
+ * @example
+ * ```ts
+ * const w = tensor([[1, 0], [0, 2], [1, 1]]); // 2 inputs, 3 outputs
+ * linear(tensor([[3, 4]]), w, tensor([0, 0, 1])).toArray(); // [[3, 8, 8]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`linear: expected an input Tensor, got ${describe(x)}`);
+  if (!(weight instanceof Tensor))
+    throw new TypeError(`linear: expected a weight Tensor, got ${describe(weight)}`);
+  if (bias !== null && !(bias instanceof Tensor)) {
+    throw new TypeError(`linear: expected a bias Tensor or null, got ${describe(bias)}`);
+  }
+  if (weight.ndim !== 2)
+    throw new ShapeError(`linear: the weight must be 2-D [out, in], got ${formatShape(weight.shape)}`);
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new ShapeError(
+      `linear: cannot apply a weight ${formatShape(weight.shape)} to an input ${formatShape(x.shape)}: its last axis must have ${inFeatures} elements`,
+    );
+  }
+  if (bias !== null && !sameShape(bias.shape, [outFeatures])) {
+    throw new ShapeError(`linear: the bias must have shape [${outFeatures}], got ${formatShape(bias.shape)}`);
+  }
+  const y =
+    x.ndim === 1
+      ? x.reshape([1, inFeatures])._matmul(weight, false, true).reshape([outFeatures])
+      : x._matmul(weight, false, true);
+  return bias === null ? y : y.add(bias);
+}
+
+/**
  * Joins tensors along an existing axis; all other axes must agree.
  *
  * @example

@@ -1,6 +1,6 @@
 // Edge cases of individual tensor ops: the exponent's gradient at a zero or negative base, NaN in argmax,
 // argument errors that must name the op the user called, and the bias-row kernels.
-import { tensor } from '@chainrule/engine';
+import { gradcheck, linear, tensor } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 describe('pow with a tensor exponent', () => {
@@ -74,5 +74,48 @@ describe('bias rows', () => {
       [10, 20, 30],
       [10, 20, 30],
     ]);
+  });
+});
+
+describe('linear', () => {
+  test('is x·Wᵀ + b for 1-D, 2-D and batched inputs, with gradients through the transposed read', () => {
+    const w = tensor(
+      [
+        [1, 0],
+        [0, 2],
+        [1, 1],
+      ],
+      { requiresGrad: true },
+    );
+    const b = tensor([0, 0, 1], { requiresGrad: true });
+    expect(linear(tensor([3, 4]), w, b).toArray()).toEqual([3, 8, 8]);
+    expect(linear(tensor([[3, 4]]), w).toArray()).toEqual([[3, 8, 7]]);
+    expect(linear(tensor([[[3, 4]], [[1, 1]]]), w, b).shape).toEqual([2, 1, 3]);
+    const x = tensor(
+      [
+        [3, 4],
+        [1, -1],
+      ],
+      { requiresGrad: true },
+    );
+    const report = gradcheck((xx, ww, bb) => linear(xx, ww, bb).pow(2).sum(), [x, w, b]);
+    expect(report.ok).toBe(true);
+  });
+
+  test('refuses a weight that is not [out, in] or an input whose last axis is not in', () => {
+    const w = tensor([
+      [1, 0],
+      [0, 2],
+      [1, 1],
+    ]);
+    expect(() => linear(tensor([1, 2, 3]), w)).toThrow(
+      'linear: cannot apply a weight [3,2] to an input [3]: its last axis must have 2 elements',
+    );
+    expect(() => linear(tensor([1, 2]), tensor([1, 2]))).toThrow(
+      'linear: the weight must be 2-D [out, in], got [2]',
+    );
+    expect(() => linear(tensor([1, 2]), w, tensor([1, 2]))).toThrow(
+      'linear: the bias must have shape [3], got [2]',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // Layers: Linear, Sequential, the activation modules and Dropout.
 
-import { formatShape, type Rng, ShapeError, Tensor } from '@chainrule/engine';
+import { formatShape, linear, type Rng, ShapeError, Tensor } from '@chainrule/engine';
 import { checkInteger, checkNumber, kindOf } from './errors.js';
 import { checkInit, type Init, initialize } from './init.js';
 import { Module } from './module.js';
@@ -58,8 +58,7 @@ export class Linear extends Module {
         `Linear.forward: a Linear(${this.inFeatures}, ${this.outFeatures}) needs inputs whose last axis has ${this.inFeatures} elements, got shape ${formatShape(x.shape)}`,
       );
     }
-    const y = x.matmul(this.weight.T);
-    return this.bias === null ? y : y.add(this.bias);
+    return linear(x, this.weight, this.bias);
   }
 
   override toString(): string {
