@@ -5,14 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test, vi } from 'vitest';
 import {
+  decisionBoundaryChart,
   displayPath,
   dotToSvg,
+  fontFiles,
+  lineChart,
   outDirFor,
+  pictureFiles,
+  recordingContext,
   repoRoot,
   svgToPng,
   terminalContext,
   writeOut,
+  writePicture,
 } from '../src/index.js';
+import { readPngSize, readSvg } from '../src/testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainrule-kit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,4 +55,68 @@ test('off a terminal a progress bar prints one line when it stops, with the last
   } finally {
     log.mockRestore();
   }
+});
+
+test('the fonts come from the dejavu-fonts-ttf package, not the system', () => {
+  const files = fontFiles();
+  expect(files.map((f) => f.split('/').at(-1))).toContain('DejaVuSans.ttf');
+  for (const f of files) expect(readFileSync(f).subarray(0, 4)).toEqual(Buffer.from([0, 1, 0, 0])); // TrueType
+});
+
+test('a line chart draws each series with labelled axes, thinned to maxPoints, and renders to PNG', async () => {
+  const x = Array.from({ length: 5000 }, (_, i) => i);
+  const svg = await lineChart({
+    title: 'falling',
+    xTitle: 'step',
+    yTitle: 'loss',
+    series: [
+      { name: 'a', x, y: x.map((i) => 1 / (i + 1)) },
+      { name: 'b', x, y: x.map((i) => 2 / (i + 1)) },
+    ],
+    yScale: 'log',
+    maxPoints: 100,
+  });
+  const picture = writePicture(dir, 'line', svg);
+  const read = readSvg(picture.svg);
+  expect(read.markCounts['mark-line role-mark marks']).toBe(2);
+  expect(read.texts).toEqual(expect.arrayContaining(['falling', 'step', 'loss', 'a', 'b']));
+  const vertices = [...svg.matchAll(/aria-roledescription="line mark" d="([^"]+)"/g)].map(
+    (m) => m[1]!.split('L').length,
+  );
+  expect(vertices).toEqual([101, 101]); // every 50th of 5000 points, and the last
+  expect(readPngSize(picture.png)).toEqual({ width: 2 * read.width, height: 2 * read.height });
+  expect(pictureFiles(picture)).toEqual([displayPath(picture.svg), displayPath(picture.png)]);
+});
+
+test('a decision boundary asks for the whole grid once and draws one cell per grid point and every point', async () => {
+  let calls = 0;
+  const svg = await decisionBoundaryChart({
+    title: 'half plane',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    resolution: 10,
+    predict: (grid) => {
+      calls++;
+      return grid.map(([x, y]) => (x > y ? 1 : 0));
+    },
+    points: [
+      { x: 0.2, y: 0.8, label: 0, split: 'train' },
+      { x: 0.8, y: 0.2, label: 1, split: 'test' },
+    ],
+  });
+  expect(calls).toBe(1);
+  const read = readSvg(writeOut(dir, 'boundary.svg', svg));
+  expect(read.markCounts['mark-rect role-mark layer_0_marks']).toBe(100);
+  expect(read.markCounts['mark-symbol role-mark layer_1_marks']).toBe(2);
+  expect(read.texts).toEqual(expect.arrayContaining(['train', 'test', 'class 0', 'class 1', 'P(class 1)']));
+});
+
+test('readSvg refuses text that is not well-formed XML', () => {
+  expect(() => readSvg(writeOut(dir, 'bad.svg', '<svg><g></svg>'))).toThrow(/not well-formed/);
+});
+
+test('a recording context runs quickly unless told otherwise; a terminal one only when asked', () => {
+  expect(recordingContext(dir).fast).toBe(true);
+  expect(recordingContext(dir, { fast: false }).fast).toBe(false);
+  expect(terminalContext(dir, { bars: false }).fast).toBe(false);
 });
