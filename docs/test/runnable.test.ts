@@ -27,11 +27,15 @@ function runnableBlocks(): Block[] {
 
 /**
  * The value a `console.log(...); // comment` line promises, when the comment starts with a JSON-like
- * literal (an array, a number, a string): everything up to the first `:` or `(` outside brackets.
+ * literal: a string up to its closing quote, else an array or number up to the first `:`, `(` or `=` outside
+ * brackets.
  */
 function promised(line: string): string | null {
   const comment = /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(line)?.[1];
   if (comment === undefined || !/^[[\-\d"]/.test(comment)) return null;
+  // a string literal runs to its closing quote, colons and all
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(comment);
+  if (quoted !== null) return quoted[0].replace(/\s+/g, '');
   let depth = 0;
   let end = comment.length;
   for (let i = 0; i < comment.length; i++) {
