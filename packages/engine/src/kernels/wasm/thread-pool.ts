@@ -40,6 +40,8 @@ const L = {
   helped: 11,
   args: 16,
   size: 16 + KERNEL_ARITY,
+  /** Milliseconds a worker spins after a job before it sleeps (not an index). */
+  spinMs: 0.5,
 };
 const CLOSED = 0xffff;
 const MAX_WORKERS = 63;
@@ -132,6 +134,10 @@ const workerMain = `function main({ module, memory, control, index, entry }) {
   Atomics.add(c, layout.ready, 1);
   Atomics.notify(c, layout.ready);
   for (;;) {
+    // spin a moment before sleeping: the next product (the next layer, the next step) usually comes
+    // soon, and waking a sleeping thread costs far more than this, above all in a virtual machine
+    const until = performance.now() + layout.spinMs;
+    while (Atomics.load(c, layout.generation) === seen && performance.now() < until);
     Atomics.wait(c, layout.generation, seen);
     seen = Atomics.load(c, layout.generation);
     if (index + 1 < Atomics.load(c, layout.participants)) runChunks(c, kernel, index + 1, layout, seen);
@@ -302,6 +308,9 @@ export class ThreadPool {
     // all sleepers: which ones a counted notify wakes is unspecified, and only some may take part
     Atomics.notify(c, L.generation);
     runChunks(c, kernel, 0, L, this.tag);
+    // the workers' last chunks usually end within moments: spin first, as they do, then sleep
+    const until = performance.now() + L.spinMs;
+    while (Atomics.load(c, L.done) !== chunks && performance.now() < until);
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(c, L.done);
