@@ -25,10 +25,12 @@ const ALIGN = 64;
  */
 export const WASM_MIN_FLOPS = 1000;
 /**
- * Each extra thread must get at least this many multiply-adds (about 1/20 ms of work), or waking it
- * and repacking op(B) for its rows costs more than it saves.
+ * Each extra thread must get at least this many multiply-adds, or waking it and repacking an operand
+ * for its chunks costs more than it saves. Measured on the project's idle 2-core machine, n×n
+ * products: two threads lose at 48³, win from 64³ (+13%), 80³ (+15%), 96³ (+34%); this threshold
+ * starts the second thread at about 80³, leaving a margin for machines busy with other work.
  */
-export const THREAD_MIN_FLOPS = 1 << 20;
+export const THREAD_MIN_FLOPS = 1 << 18;
 /** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
 const CHUNKS_PER_THREAD = 3;
 /** Rows or columns per chunk at least: each chunk packs its own copy of one operand, which must be worth it. */
