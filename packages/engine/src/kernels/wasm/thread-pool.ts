@@ -44,6 +44,9 @@ const L = {
   spinMs: 0.5,
 };
 const CLOSED = 0xffff;
+/** A fine clock where there is one (everywhere the pool runs), typed here for a build without DOM or Node types. */
+const clock = (globalThis as { performance?: { now(): number } }).performance;
+const now: () => number = clock ? () => clock.now() : Date.now;
 const MAX_WORKERS = 63;
 const STARTUP_TIMEOUT_MS = 10_000;
 /** A job that takes this long means a worker died; fail loudly instead of hanging. */
@@ -309,8 +312,8 @@ export class ThreadPool {
     Atomics.notify(c, L.generation);
     runChunks(c, kernel, 0, L, this.tag);
     // the workers' last chunks usually end within moments: spin first, as they do, then sleep
-    const until = performance.now() + L.spinMs;
-    while (Atomics.load(c, L.done) !== chunks && performance.now() < until);
+    const until = now() + L.spinMs;
+    while (Atomics.load(c, L.done) !== chunks && now() < until);
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(c, L.done);
