@@ -127,6 +127,7 @@ class WasmMatmul {
     api: WasmApi,
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
+    private readonly maxPages: number,
     private readonly small: Kernels['matmul'],
     private readonly minFlops: number,
     private readonly threadMinFlops: number,
@@ -165,7 +166,7 @@ class WasmMatmul {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) return false;
+      if (have / PAGE + pages > this.maxPages) return false;
       this.memory.grow(pages);
     }
     if (this.view.buffer !== this.memory.buffer || this.view.length * 8 !== this.memory.buffer.byteLength) {
@@ -314,11 +315,22 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   const found = compiled;
   if (!found) return null;
   const { api, module, shared, fused } = found;
-  const memory = new api.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+  // A shared memory reserves its maximum up front; where 4 GiB of address space is refused (32-bit
+  // or mobile browsers), settle for less: larger products then stay on the base kernel.
+  let memory: WasmMemory | null = null;
+  let maxPages = 0;
+  for (const pages of [MAX_PAGES, MAX_PAGES / 4, MAX_PAGES / 16, MAX_PAGES / 64]) {
+    try {
+      memory = new api.Memory({ initial: 16, maximum: pages, shared });
+      maxPages = pages;
+      break;
+    } catch {}
+  }
+  if (!memory) return null;
   const small = base.matmul.bind(base);
   const minFlops = options.minFlops ?? WASM_MIN_FLOPS;
   const threadMinFlops = Math.max(1, options.threadMinFlops ?? THREAD_MIN_FLOPS);
-  const state = new WasmMatmul(api, module, memory, small, minFlops, threadMinFlops);
+  const state = new WasmMatmul(api, module, memory, maxPages, small, minFlops, threadMinFlops);
   return {
     ...base,
     name: 'wasm',
