@@ -1,6 +1,6 @@
-// Runs every code block marked `ts runnable` in docs/*.md and checks the values its comments promise.
+// Runs every code block marked `ts runnable` in docs/**/*.md and checks the values its comments promise.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 
@@ -13,9 +13,21 @@ interface Block {
   code: string;
 }
 
+/** The markdown pages under `dir`, as paths relative to docs/ (`chain-rule.md`, `examples/scalar-mlp.md`). */
+function pages(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    // node_modules, test/ and dot folders (the scratch files below) hold no pages
+    if (entry.isDirectory())
+      return ['node_modules', 'test'].includes(entry.name) || entry.name.startsWith('.')
+        ? []
+        : pages(join(dir, entry.name));
+    return entry.name.endsWith('.md') ? [relative(docs, join(dir, entry.name))] : [];
+  });
+}
+
 function runnableBlocks(): Block[] {
   const blocks: Block[] = [];
-  for (const page of readdirSync(docs).filter((f) => f.endsWith('.md'))) {
+  for (const page of pages(docs).sort()) {
     const text = readFileSync(join(docs, page), 'utf8');
     const pattern = /```ts runnable\n([\s\S]*?)```/g;
     let index = 0;
@@ -62,7 +74,10 @@ describe('runnable blocks in the docs', () => {
   test.each(blocks.map((b) => [`${b.page} block ${b.index + 1}`, b] as const))(
     '%s runs and prints what it says',
     async (_, block) => {
-      const file = join(scratch, `${block.page.replace('.md', '')}-${block.index}.ts`);
+      const file = join(
+        scratch,
+        `${block.page.replace(/\.md$/, '').replace(/[\\/]/g, '--')}-${block.index}.ts`,
+      );
       writeFileSync(file, block.code);
       const printed: string[] = [];
       const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
