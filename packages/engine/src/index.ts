@@ -19,15 +19,7 @@ export type { TensorOpName } from './ops/tensor-ops.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
 export type { Shape } from './shape.js';
-export {
-  concat,
-  linear,
-  type RandomOptions,
-  stack,
-  Tensor,
-  type TensorLike,
-  type TensorOptions,
-  tensor,
-} from './tensor.js';
+export { type RandomOptions, Tensor, type TensorLike, type TensorOptions } from './tensor.js';
 export type { NestedArray, NumericArray } from './tensor-create.js';
+export { concat, linear, stack, tensor } from './tensor-functions.js';
 export { type BackwardOptions, Value, type ValueLike, value } from './value.js';

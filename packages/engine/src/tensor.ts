@@ -8,7 +8,7 @@ import { normalizeSlice, type SliceIndex, type SliceSpec } from './ops/slice.js'
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from './ops/tensor-ops.js';
 import { createRng, type Rng } from './random.js';
 import { broadcastShapes, checkShape, normalizeAxis, sameShape, sizeOf } from './shape.js';
-import { flattenInto, type NestedArray, type NumericArray, nestedShape, unflatten } from './tensor-create.js';
+import { flattenInto, type NestedArray, nestedShape, unflatten } from './tensor-create.js';
 import type { BackwardOptions } from './value.js';
 
 /** What the elementwise ops accept as their other operand: a Tensor or a number. */
@@ -959,7 +959,7 @@ export class Tensor extends GraphNode<Tensor> {
     let seed: Tensor;
     if (gradient === undefined) seed = this._seed('backward');
     else {
-      seed = gradient instanceof Tensor ? gradient : tensor(gradient);
+      seed = gradient instanceof Tensor ? gradient : fromNested(gradient, 'backward');
       if (!sameShape(seed.shape, this.shape)) {
         throw new ShapeError(
           `backward: the gradient has shape ${formatShape(seed.shape)} but the tensor has shape ${formatShape(this.shape)}`,
@@ -1103,146 +1103,17 @@ export class Tensor extends GraphNode<Tensor> {
   }
 }
 
+/** @internal A new leaf from a number or nested arrays, checked, with errors naming `op`. */
+export function fromNested(x: NestedArray, op: string): Tensor {
+  const shape = nestedShape(x, op);
+  const data = new Float64Array(sizeOf(shape));
+  flattenInto(x, data);
+  return new Tensor(data, shape);
+}
+
 /** @internal Lifts a number to a 0-D constant and rejects anything that is not a Tensor, naming the op. */
 export function toTensor(x: unknown, op: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return new Tensor(new Float64Array([x]), []);
   throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
-}
-
-/**
- * A new tensor from a number, nested arrays of numbers, or a typed array (the values are copied).
- * `shape` reads flat data with another shape.
- *
- * @example
- * ```ts
- * tensor([[1, 2], [3, 4]]).shape;                       // [2, 2]
- * tensor(new Float64Array(6), { shape: [2, 3] }).shape; // [2, 3]
- * tensor([1, 2], { requiresGrad: true }).requiresGrad;  // true
- * ```
- */
-export function tensor(data: NestedArray | NumericArray | Tensor, options: TensorOptions = {}): Tensor {
-  let values: Float64Array;
-  let shape: number[];
-  if (data instanceof Tensor) {
-    values = data.data.slice();
-    shape = data.shape.slice();
-  } else if (ArrayBuffer.isView(data)) {
-    values = Float64Array.from(data as ArrayLike<number>);
-    shape = [values.length];
-  } else if (typeof data === 'number' || Array.isArray(data)) {
-    shape = nestedShape(data as NestedArray, 'tensor');
-    values = new Float64Array(sizeOf(shape));
-    flattenInto(data as NestedArray, values);
-  } else {
-    throw new TypeError(
-      `tensor: expected a number, nested arrays of numbers or a typed array, got ${describe(data)}`,
-    );
-  }
-  if (options.shape !== undefined) {
-    const target = checkShape(options.shape, 'tensor');
-    if (sizeOf(target) !== values.length) {
-      throw new ShapeError(
-        `tensor: ${values.length} values do not fill shape ${formatShape(target)} (${sizeOf(target)} elements)`,
-      );
-    }
-    shape = target;
-  }
-  return new Tensor(values, shape, {
-    requiresGrad: options.requiresGrad ?? false,
-    label: options.label ?? '',
-  });
-}
-
-/**
- * The affine map of a linear layer, x·Wᵀ + b, with the weight stored as PyTorch stores it: `[out, in]`.
- * The product reads W transposed in place (the kernel's transpose flag), so nothing is copied; `x` may
- * be 1-D (`[in]`) or carry any leading batch axes (`[..., in]`).
- *
- * @example
- * ```ts
- * const w = tensor([[1, 0], [0, 2], [1, 1]]); // 2 inputs, 3 outputs
- * linear(tensor([[3, 4]]), w, tensor([0, 0, 1])).toArray(); // [[3, 8, 8]]
- * ```
- */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`linear: expected an input Tensor, got ${describe(x)}`);
-  if (!(weight instanceof Tensor))
-    throw new TypeError(`linear: expected a weight Tensor, got ${describe(weight)}`);
-  if (bias !== null && !(bias instanceof Tensor)) {
-    throw new TypeError(`linear: expected a bias Tensor or null, got ${describe(bias)}`);
-  }
-  if (weight.ndim !== 2)
-    throw new ShapeError(`linear: the weight must be 2-D [out, in], got ${formatShape(weight.shape)}`);
-  const [outFeatures, inFeatures] = weight.shape as [number, number];
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
-    throw new ShapeError(
-      `linear: cannot apply a weight ${formatShape(weight.shape)} to an input ${formatShape(x.shape)}: its last axis must have ${inFeatures} elements`,
-    );
-  }
-  if (bias !== null && !sameShape(bias.shape, [outFeatures])) {
-    throw new ShapeError(`linear: the bias must have shape [${outFeatures}], got ${formatShape(bias.shape)}`);
-  }
-  const y =
-    x.ndim === 1
-      ? x.reshape([1, inFeatures])._matmul(weight, false, true).reshape([outFeatures])
-      : x._matmul(weight, false, true);
-  return bias === null ? y : y.add(bias);
-}
-
-/**
- * Joins tensors along an existing axis; all other axes must agree.
- *
- * @example
- * ```ts
- * concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
- * ```
- */
-export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new TypeError('concat: expected a non-empty array of tensors');
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`concat: element ${i} is ${describe(t)}, not a Tensor`);
-  });
-  const first = tensors[0]!;
-  if (first.ndim === 0) throw new ShapeError('concat: cannot join 0-D tensors (use stack)');
-  const ax = normalizeAxis(axis, first.ndim, 'concat');
-  for (const t of tensors) {
-    if (t.ndim !== first.ndim || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
-      throw new ShapeError(
-        `concat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside axis ${axis}`,
-      );
-    }
-  }
-  if (tensors.length === 1) return first;
-  return Tensor._apply('concat', tensors.slice(), { axis: ax });
-}
-
-/**
- * Joins tensors of one shape along a new axis.
- *
- * @example
- * ```ts
- * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
- * ```
- */
-export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new TypeError('stack: expected a non-empty array of tensors');
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`stack: element ${i} is ${describe(t)}, not a Tensor`);
-  });
-  const first = tensors[0]!;
-  for (const t of tensors) {
-    if (!sameShape(t.shape, first.shape)) {
-      throw new ShapeError(
-        `stack: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} are not all equal`,
-      );
-    }
-  }
-  const ax = normalizeAxis(axis, first.ndim + 1, 'stack');
-  return concat(
-    tensors.map((t) => t.unsqueeze(ax)),
-    ax,
-  );
 }
