@@ -14,6 +14,7 @@ export {
   gradcheck,
 } from './inspect/gradcheck.js';
 export { type BackendName, getBackend, setBackend } from './kernels/index.js';
+export { getNumThreads, setNumThreads } from './kernels/wasm/wasm-kernels.js';
 export type { SliceIndex } from './ops/slice.js';
 export type { TensorOpName } from './ops/tensor-ops.js';
 export type { ValueOpName } from './ops/value-ops.js';
