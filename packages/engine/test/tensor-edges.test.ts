@@ -1,6 +1,7 @@
 // Edge cases of individual tensor ops: the exponent's gradient at a zero or negative base, NaN in argmax,
 // argument errors that must name the op the user called, and the bias-row kernels.
 import { gradcheck, linear, tensor } from '@chainrule/engine';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
 describe('pow with a tensor exponent', () => {
@@ -116,6 +117,28 @@ describe('linear', () => {
     );
     expect(() => linear(tensor([1, 2]), w, tensor([1, 2]))).toThrow(
       'linear: the bias must have shape [3], got [2]',
+    );
+  });
+});
+
+describe('relu backward', () => {
+  test('the fused unrecorded pass gives exactly the numbers of the recorded mask product', () => {
+    const special = fc.constantFrom(0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN);
+    const element = fc.oneof(fc.double({ min: -5, max: 5, noNaN: true }), special);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(element, element), { minLength: 1, maxLength: 12 }), (pairs) => {
+        const run = (createGraph: boolean): Float64Array => {
+          const x = tensor(
+            pairs.map(([v]) => v),
+            { requiresGrad: true },
+          );
+          x.relu().backward(tensor(pairs.map(([, g]) => g)), { createGraph });
+          return x.grad!.data;
+        };
+        const fast = run(false);
+        const recorded = run(true);
+        expect(Array.from(fast, (v, i) => Object.is(v, recorded[i]))).toEqual(Array(fast.length).fill(true));
+      }),
     );
   });
 });

@@ -5,9 +5,19 @@ export type UnaryKernelOp = 'neg' | 'exp' | 'log' | 'tanh' | 'relu' | 'reciproca
 
 /**
  * Elementwise functions of two arrays. `gtHalf` is 1 where a > b, 1/2 where a = b and 0 where a < b:
- * how maximum and minimum share their gradient at ties, as PyTorch does.
+ * how maximum and minimum share their gradient at ties, as PyTorch does. `reluGrad` is a·[b > 0], the
+ * relu backward in one pass: exactly the numbers of a·step(b).
  */
-export type BinaryKernelOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gtHalf';
+export type BinaryKernelOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'gtHalf'
+  | 'reluGrad';
 
 /**
  * The operations a kernel backend provides. Every kernel writes into an output array the caller

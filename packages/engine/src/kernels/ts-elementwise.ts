@@ -82,6 +82,14 @@ function binaryRun(
     case 'minimum':
       for (let j = 0; j < n; j++) out[oi + j] = Math.min(a[ai + j * sa]!, b[bi + j * sb]!);
       return;
+    case 'reluGrad':
+      // a·1 = a and a·0 = ±0 (NaN for an infinite a), as the product with the step mask gives
+      for (let j = 0; j < n; j++) {
+        const g = a[ai + j * sa]!;
+        const x = b[bi + j * sb]!;
+        out[oi + j] = x > 0 ? g : x <= 0 ? g * 0 : Number.NaN;
+      }
+      return;
     case 'gtHalf':
       for (let j = 0; j < n; j++) {
         const x = a[ai + j * sa]!;

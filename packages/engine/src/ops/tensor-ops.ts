@@ -1,8 +1,9 @@
 // The tensor op table: each op's forward over kernels beside its backward rule written with Tensor ops.
 
+import { isRecording } from '../graph/recording.js';
 import type { BinaryKernelOp, UnaryKernelOp } from '../kernels/backend.js';
 import { kernels } from '../kernels/index.js';
-import { broadcastShapes, type Shape, sizeOf, stridesOf } from '../shape.js';
+import { broadcastShapes, type Shape, sameShape, sizeOf, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { gatherSlice, type SliceSpec, scatterSlice } from './slice.js';
 
@@ -185,8 +186,15 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
   },
   relu: {
     forward: unaryForward('relu'),
-    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does
-    backward: (g, out) => [g.mul(constUnary('step', out.parents[0]!))],
+    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does. Recorded (createGraph)
+    // it is the product with a constant mask; unrecorded, one fused pass gives the same numbers.
+    backward: (g, out) => {
+      const a = out.parents[0]!;
+      if (isRecording() || !sameShape(g.shape, a.shape)) return [g.mul(constUnary('step', a))];
+      const data = new Float64Array(g.data.length);
+      kernels().binary('reluGrad', g.data, g.shape, a.data, a.shape, data, g.shape);
+      return [a._constant(data, g.shape)];
+    },
   },
   reciprocal: {
     forward: unaryForward('reciprocal'),
