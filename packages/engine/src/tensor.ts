@@ -214,6 +214,11 @@ export class Tensor extends GraphNode<Tensor> {
     return this._requiresGrad ? this : new Tensor(this.data, this.shape, { requiresGrad: true });
   }
 
+  /** @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. */
+  override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
+    return createGraph || this.op !== '' ? g : new Tensor(g.data.slice(), g.shape);
+  }
+
   /** @internal */
   override _fitGrad(g: Tensor, childOp: string): Tensor {
     if (sameShape(g.shape, this.shape)) return g;
@@ -437,7 +442,8 @@ export class Tensor extends GraphNode<Tensor> {
    * C = B + 1, D = 1 / C when every element is ≥ 0, and as B = exp(x), C = B + 1, R = 1 / C,
    * D = B·R when every element is < 0: in each form the exponential is at most 1, so value and gradient
    * stay finite and exact for every finite input. A tensor with both signs takes
-   * exp(min(x, 0)) / (1 + exp(-|x|)), which is each of the two forms on its own elements.
+   * e^min(x, 0) / (1 + e^-|x|), which is each of the two forms on its own elements (derivatives of every
+   * order included).
    *
    * @example
    * ```ts
@@ -457,7 +463,23 @@ export class Tensor extends GraphNode<Tensor> {
       const b = this.exp();
       return b.mul(b.add(1).reciprocal());
     }
-    return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
+    // Constant per-element masks pick the form, so every derivative is that form's: x·[x < 0] is
+    // min(x, 0) and x·(±1) is |x| without a kink (min and abs would split or drop gradients at 0 and
+    // make the second derivative wrong there).
+    // (With an infinite element, x·0 would be NaN: there min and abs stand in, exact to first order.)
+    if (!this.data.every((v) => Number.isFinite(v) || Number.isNaN(v))) {
+      return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
+    }
+    const negMask = new Float64Array(this.data.length);
+    const sign = new Float64Array(this.data.length);
+    for (let i = 0; i < sign.length; i++) {
+      const isNeg = this.data[i]! < 0;
+      negMask[i] = isNeg ? 1 : 0;
+      sign[i] = isNeg ? -1 : 1;
+    }
+    const shifted = this.mul(this._constant(negMask, this.shape)).exp(); // e^min(x, 0)
+    const tail = this.mul(this._constant(sign, this.shape)).neg().exp(); // e^-|x|
+    return shifted.mul(tail.add(1).reciprocal());
   }
 
   // ---- linear algebra -------------------------------------------------------------------------
@@ -512,11 +534,26 @@ export class Tensor extends GraphNode<Tensor> {
 
   // ---- reductions -----------------------------------------------------------------------------
 
-  private reduction(op: 'sum' | 'max', axis: number | null | undefined, keepDims: boolean): Tensor {
-    const a = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, op);
+  /**
+   * The axis a reduction named `op` runs over: null for all elements, else a non-negative index. A 0-D
+   * tensor accepts 0 and -1, as in PyTorch, and reduces over its one element.
+   */
+  private reductionAxis(axis: number | null | undefined, keepDims: unknown, op: string): number | null {
     if (typeof keepDims !== 'boolean')
       throw new TypeError(`${op}: keepDims must be a boolean, got ${describe(keepDims)}`);
-    return Tensor._apply(op, [this], { axis: a, keepDims });
+    if (axis === undefined || axis === null) return null;
+    if (this.ndim === 0 && (axis === 0 || axis === -1)) return null;
+    return normalizeAxis(axis, this.ndim, op);
+  }
+
+  private reduction(op: 'sum' | 'max', axis: number | null | undefined, keepDims: boolean): Tensor {
+    return Tensor._apply(op, [this], { axis: this.reductionAxis(axis, keepDims, op), keepDims });
+  }
+
+  /** A 0-D tensor as [1] for the ops over an axis (softmax and its kin), and the axis to use. */
+  private withAxis(axis: number, op: string): [Tensor, number] {
+    if (this.ndim === 0 && (axis === 0 || axis === -1)) return [this.reshape([1]), 0];
+    return [this, normalizeAxis(axis, this.ndim, op)];
   }
 
   /**
@@ -545,11 +582,9 @@ export class Tensor extends GraphNode<Tensor> {
    */
   mean(axis?: number | null, keepDims = false): Tensor {
     // the arguments are checked here first, so an error names mean, not the sum inside it
-    if (typeof keepDims !== 'boolean')
-      throw new TypeError(`mean: keepDims must be a boolean, got ${describe(keepDims)}`);
-    const count =
-      axis === undefined || axis === null ? this.size : this.shape[normalizeAxis(axis, this.ndim, 'mean')]!;
-    return this.sum(axis, keepDims).div(count);
+    const ax = this.reductionAxis(axis, keepDims, 'mean');
+    const count = ax === null ? this.size : this.shape[ax]!;
+    return this.sum(ax, keepDims).div(count);
   }
 
   /**
@@ -562,9 +597,18 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   max(axis?: number | null, keepDims = false): Tensor {
-    if (this.size === 0)
-      throw new RangeError(`max: cannot take the maximum of an empty tensor ${formatShape(this.shape)}`);
-    return this.reduction('max', axis, keepDims);
+    const ax = this.reductionAxis(axis, keepDims, 'max');
+    this.checkNotEmpty(ax, 'max', 'maximum');
+    return Tensor._apply('max', [this], { axis: ax, keepDims });
+  }
+
+  /** Refuses a maximum or minimum over no elements (other axes of an empty tensor may be reduced). */
+  private checkNotEmpty(axis: number | null, op: string, what: string): void {
+    if (axis === null ? this.size === 0 : this.shape[axis] === 0) {
+      throw new RangeError(
+        `${op}: cannot take the ${what} over no elements: ${axis === null ? 'the tensor' : `axis ${axis}`} of ${formatShape(this.shape)} is empty`,
+      );
+    }
   }
 
   /**
@@ -576,9 +620,9 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   min(axis?: number | null, keepDims = false): Tensor {
-    if (this.size === 0)
-      throw new RangeError(`min: cannot take the minimum of an empty tensor ${formatShape(this.shape)}`);
-    return this.neg().max(axis, keepDims).neg();
+    const ax = this.reductionAxis(axis, keepDims, 'min');
+    this.checkNotEmpty(ax, 'min', 'minimum');
+    return this.neg().max(ax, keepDims).neg();
   }
 
   /**
@@ -637,9 +681,13 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   logSumExp(axis: number, keepDims = false): Tensor {
-    const ax = normalizeAxis(axis, this.ndim, 'logSumExp');
-    const m = this._detachedMax(ax);
-    const out = this.sub(m).exp().sum(ax, true).log().add(m);
+    if (typeof keepDims !== 'boolean') {
+      throw new TypeError(`logSumExp: keepDims must be a boolean, got ${describe(keepDims)}`);
+    }
+    const [x, ax] = this.withAxis(axis, 'logSumExp');
+    const m = x._detachedMax(ax);
+    const out = x.sub(m).exp().sum(ax, true).log().add(m);
+    if (this.ndim === 0) return out.reshape([]);
     return keepDims ? out : out.reshape(this.shape.filter((_, d) => d !== ax));
   }
 
@@ -653,9 +701,9 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   logSoftmax(axis = -1): Tensor {
-    const ax = normalizeAxis(axis, this.ndim, 'logSoftmax');
-    const z = this.sub(this._detachedMax(ax));
-    return z.sub(z.exp().sum(ax, true).log());
+    const [x, ax] = this.withAxis(axis, 'logSoftmax');
+    const z = x.sub(x._detachedMax(ax));
+    return z.sub(z.exp().sum(ax, true).log()).reshape(this.shape);
   }
 
   /**
@@ -668,9 +716,9 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   softmax(axis = -1): Tensor {
-    const ax = normalizeAxis(axis, this.ndim, 'softmax');
-    const e = this.sub(this._detachedMax(ax)).exp();
-    return e.div(e.sum(ax, true));
+    const [x, ax] = this.withAxis(axis, 'softmax');
+    const e = x.sub(x._detachedMax(ax)).exp();
+    return e.div(e.sum(ax, true)).reshape(this.shape);
   }
 
   /** The maximum along an axis with keepDims, as a constant; non-finite maxima become 0 so x - m stays defined. */
@@ -950,7 +998,12 @@ export class Tensor extends GraphNode<Tensor> {
    * x.grad!.toArray(); // [2, 4, 6]
    * ```
    */
-  backward(gradient?: Tensor | NestedArray, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | NestedArray | BackwardOptions, options: BackwardOptions = {}): void {
+    // backward({ createGraph: true }) reads as Value's backward(options): a plain object is options
+    if (isOptions(gradient)) {
+      this.backward(undefined, gradient);
+      return;
+    }
     if (!this._requiresGrad) {
       throw new Error(
         'backward: this tensor does not require grad: no tensor it was computed from has requiresGrad: true',
@@ -1026,7 +1079,7 @@ export class Tensor extends GraphNode<Tensor> {
     if (typeof fill !== 'number')
       throw new TypeError(`full: the fill value must be a number, got ${describe(fill)}`);
     const data = new Float64Array(sizeOf(s));
-    if (fill !== 0) data.fill(fill);
+    if (!Object.is(fill, 0)) data.fill(fill); // -0 too: 1/-0 is -Infinity
     return new Tensor(data, s, options);
   }
 
@@ -1101,6 +1154,10 @@ export class Tensor extends GraphNode<Tensor> {
     for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
     return t;
   }
+}
+
+function isOptions(x: unknown): x is BackwardOptions {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor);
 }
 
 /** @internal A new leaf from a number or nested arrays, checked, with errors naming `op`. */

@@ -1,6 +1,6 @@
 // Edge cases of individual tensor ops: the exponent's gradient at a zero or negative base, NaN in argmax,
 // argument errors that must name the op the user called, and the bias-row kernels.
-import { gradcheck, linear, tensor } from '@chainrule/engine';
+import { grad, gradcheck, linear, Tensor, tensor } from '@chainrule/engine';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
@@ -140,5 +140,51 @@ describe('relu backward', () => {
         expect(Array.from(fast, (v, i) => Object.is(v, recorded[i]))).toEqual(Array(fast.length).fill(true));
       }),
     );
+  });
+});
+
+describe('review fixes', () => {
+  test('the mixed-sign sigmoid has the right second derivative at 0, and is finite at ±Infinity', () => {
+    const g1 = grad((t: Tensor) => t.sigmoid().sum());
+    expect(grad((t: Tensor) => g1(t).slice(0).sum())(tensor([0, -1])).toArray()).toEqual([0, 0]);
+    const s = tensor([0, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]).sigmoid().data;
+    expect([s[0], s[2], s[3]]).toEqual([0.5, 1, 0]);
+    expect(s[1]).toBeCloseTo(1 / (1 + Math.E), 15);
+  });
+
+  test('each leaf owns its gradient: not shared with another leaf nor with the seed', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).sum().backward();
+    a.grad!.data[0] = 7;
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+    const x = tensor([1, 1], { requiresGrad: true });
+    const seed = tensor([5, 1]);
+    x.backward(seed);
+    seed.data[0] = 99;
+    expect(x.grad!.toArray()).toEqual([5, 1]);
+  });
+
+  test('a zero tensor exponent gives the base a zero gradient even at a zero base', () => {
+    const x = tensor([0, 2], { requiresGrad: true });
+    x.pow(tensor(0)).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0]);
+  });
+
+  test('0-D tensors reduce over axis 0 or -1, and empty tensors over their non-empty axes', () => {
+    expect(tensor(3).sum(0).item()).toBe(3);
+    expect(tensor(3).mean(-1).item()).toBe(3);
+    expect(tensor(3).softmax().item()).toBe(1);
+    expect(tensor(3).logSumExp(0).item()).toBe(3);
+    expect(Tensor.zeros([2, 0, 3]).max(-1).shape).toEqual([2, 0]);
+    expect(() => Tensor.zeros([2, 0]).max(1)).toThrow('max: cannot take the maximum over no elements');
+    expect(() => tensor([1, 2]).min(5)).toThrow(/^min: axis 5 is out of range/);
+  });
+
+  test('backward takes options first as Value.backward does, and full keeps -0', () => {
+    const y = tensor([1, 2], { requiresGrad: true });
+    y.mul(y).sum().backward({ createGraph: true });
+    expect(y.grad!.requiresGrad).toBe(true);
+    expect(Tensor.full([1], -0).reciprocal().item()).toBe(Number.NEGATIVE_INFINITY);
   });
 });

@@ -180,7 +180,7 @@ describe('axis errors', () => {
       ['permute: axis 2 is out of range for a tensor of rank 2', () => m23().permute(0, 2)],
       ['concat: axis 2 is out of range for a tensor of rank 2', () => concat([m23(), m23()], 2)],
       ['stack: axis 3 is out of range for a tensor of rank 3', () => stack([m23(), m23()], 3)],
-      ['sum: axis 0 is out of range for a tensor of rank 0', () => tensor(1).sum(0)],
+      ['sum: axis 1 is out of range for a tensor of rank 0', () => tensor(1).sum(1)],
     ];
     for (const [message, f] of cases) expectError(f, RangeError, message);
   });

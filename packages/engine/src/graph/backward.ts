@@ -84,7 +84,7 @@ export function backpropagate<N extends GraphNode<N>>(root: N, seed: N, createGr
       for (const node of order) {
         const g = node._pending;
         if (g === null) continue;
-        node._grad = node._grad === null ? g : node._sumGrads(node._grad, g);
+        node._grad = node._grad === null ? node._keepGrad(g, createGraph) : node._sumGrads(node._grad, g);
       }
     });
   } finally {

@@ -51,6 +51,15 @@ export abstract class GraphNode<N extends GraphNode<N>> {
     return this as unknown as N;
   }
 
+  /**
+   * @internal The gradient to store as this node's first accumulated gradient. A gradient can be
+   * shared (an add passes one tensor to both inputs; the seed is the caller's), so a kind whose
+   * gradients are mutable arrays copies it for leaves, which users read and clip in place.
+   */
+  _keepGrad(g: N, _createGraph: boolean): N {
+    return g;
+  }
+
   /** @internal Text for graph pictures: the node's label, its data and its gradient, each short. */
   abstract _summary(): { label: string; data: string; grad: string };
 

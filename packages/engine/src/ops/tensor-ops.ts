@@ -140,8 +140,9 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
       const [a, b] = out.parents;
       const e = out._attrs.exponent;
       if (e !== null) return [e === 0 ? g.mul(0) : g.mul(a!.pow(e - 1).mul(e))];
+      // where b = 0 the base's gradient is 0 (0·a^-1 would be NaN at a = 0): those take a^0 instead
       return [
-        needs[0] ? g.mul(b!).mul(a!.pow(b!.sub(1))) : null,
+        needs[0] ? g.mul(b!).mul(a!.pow(exponentLessOne(b!))) : null,
         needs[1] ? g.mul(out).mul(logBase(a!)) : null,
       ];
     },
@@ -340,6 +341,14 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
     },
   },
 };
+
+/** b - 1, except 0 where b = 0, so that b·a^(b-1) is 0 there rather than 0·∞. */
+function exponentLessOne(b: Tensor): Tensor {
+  if (!b.data.includes(0)) return b.sub(1);
+  const shift = new Float64Array(b.data.length);
+  for (let i = 0; i < shift.length; i++) shift[i] = b.data[i] === 0 ? 0 : 1;
+  return b.sub(b._constant(shift, b.shape));
+}
 
 /**
  * ln(a) for the exponent's gradient a^b·ln(a): where a = 0 the product's limit is 0 (as in PyTorch), so
