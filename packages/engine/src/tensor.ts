@@ -933,6 +933,50 @@ export class Tensor extends GraphNode<Tensor> {
     return this._slice(normalizeSlice(this.shape, indices, 'slice'));
   }
 
+  /**
+   * Picks elements along an axis by index, as PyTorch's `gather` and NumPy's `take_along_axis`:
+   * `index` has this tensor's rank and shape except along `axis`, and out[…, j, …] is
+   * this[…, index[…, j, …], …]. The gradient goes back to the picked positions (summed where one is
+   * picked twice). Picking each row's label from log-probabilities is `logp.gather(1, labels)`.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2, 3], [4, 5, 6]]).gather(1, tensor([[2], [0]])).toArray(); // [[3], [4]]
+   * ```
+   */
+  gather(axis: number, index: Tensor): Tensor {
+    if (!(index instanceof Tensor))
+      throw new TypeError(`gather: the index must be a Tensor, got ${describe(index)}`);
+    const ax = normalizeAxis(axis, this.ndim, 'gather');
+    if (index.ndim !== this.ndim || index.shape.some((d, i) => i !== ax && d !== this.shape[i])) {
+      throw new ShapeError(
+        `gather: an index of shape ${formatShape(index.shape)} does not fit a tensor of shape ${formatShape(this.shape)} along axis ${axis}: the shapes must agree on every other axis`,
+      );
+    }
+    const len = this.shape[ax]!;
+    const picks = new Int32Array(index.size);
+    for (let i = 0; i < picks.length; i++) {
+      const k = index.data[i]!;
+      if (!Number.isInteger(k) || k < 0 || k >= len) {
+        throw new RangeError(
+          `gather: index ${k} (element ${i}) is out of range for axis ${axis} of size ${len}`,
+        );
+      }
+      picks[i] = k;
+    }
+    return this._gather(ax, picks, index.shape);
+  }
+
+  /** @internal gather with checked indices. */
+  _gather(axis: number, index: Int32Array, indexShape: readonly number[]): Tensor {
+    return Tensor._apply('gather', [this], { axis, index, indexShape });
+  }
+
+  /** @internal gather's transpose: zeros of `inShape` with this tensor's elements added at the picks. */
+  _scatterAdd(axis: number, index: Int32Array, inShape: readonly number[]): Tensor {
+    return Tensor._apply('scatterAdd', [this], { axis, index, inShape });
+  }
+
   /** @internal */
   _slice(spec: SliceSpec): Tensor {
     return Tensor._apply('slice', [this], { spec });

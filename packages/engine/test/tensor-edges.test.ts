@@ -1,6 +1,6 @@
 // Edge cases of individual tensor ops: the exponent's gradient at a zero or negative base, NaN in argmax,
 // argument errors that must name the op the user called, and the bias-row kernels.
-import { grad, gradcheck, linear, Tensor, tensor } from '@chainrule/engine';
+import { createRng, grad, gradcheck, linear, Tensor, tensor } from '@chainrule/engine';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
@@ -186,5 +186,65 @@ describe('review fixes', () => {
     y.mul(y).sum().backward({ createGraph: true });
     expect(y.grad!.requiresGrad).toBe(true);
     expect(Tensor.full([1], -0).reciprocal().item()).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('gather', () => {
+  test('picks along an axis, and sends gradients back to the picks, summed where picked twice', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const picked = x.gather(
+      1,
+      tensor([
+        [2, 2],
+        [0, 1],
+      ]),
+    );
+    expect(picked.toArray()).toEqual([
+      [3, 3],
+      [4, 5],
+    ]);
+    picked
+      .mul(
+        tensor([
+          [1, 10],
+          [100, 1000],
+        ]),
+      )
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([
+      [0, 0, 11],
+      [100, 1000, 0],
+    ]);
+    expect(x.gather(0, tensor([[1, 0, 1]])).toArray()).toEqual([[4, 2, 6]]);
+  });
+
+  test('passes gradcheck to the first and second order', () => {
+    const x = Tensor.randn([3, 4], { rng: createRng(5) });
+    const index = tensor([
+      [3, 0],
+      [1, 1],
+      [2, 3],
+    ]);
+    expect(gradcheck((t) => t.gather(1, index).pow(3).sum(), [x]).ok).toBe(true);
+    const g = grad((t: Tensor) => t.gather(1, index).pow(3).sum());
+    expect(gradcheck((t) => g(t).pow(2).sum(), [x]).ok).toBe(true);
+  });
+
+  test('refuses indices out of range, fractional, or of a shape that does not fit', () => {
+    const x = tensor([[1, 2, 3]]);
+    expect(() => x.gather(1, tensor([[3]]))).toThrow(
+      'gather: index 3 (element 0) is out of range for axis 1 of size 3',
+    );
+    expect(() => x.gather(1, tensor([[0.5]]))).toThrow(/^gather: index 0.5/);
+    expect(() => x.gather(1, tensor([0]))).toThrow(
+      /^gather: an index of shape \[1\] does not fit a tensor of shape \[1,3\]/,
+    );
   });
 });

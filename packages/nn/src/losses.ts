@@ -244,14 +244,10 @@ function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: R
     throw new TypeError(`${op}: expected integer labels as a Tensor or an array, got ${kindOf(target)}`);
   }
   checkLabels(op, labels, n, classes);
-  // -log softmax(z)[label]: pick each row's label with a constant one-hot mask
-  const oneHot = new Float64Array(n * classes);
-  for (let i = 0; i < n; i++) oneHot[i * classes + labels[i]!] = 1;
-  const picked = z
-    .logSoftmax(1)
-    .mul(new Tensor(oneHot, [n, classes]))
-    .sum(1)
-    .neg();
+  // -log softmax(z)[label]: gather picks each row's label, so a masked class (a logit of -Infinity,
+  // log-probability -Infinity) elsewhere in the row never meets a 0 of a mask (-Infinity·0 is NaN)
+  const index = new Tensor(Float64Array.from(labels), [n, 1]);
+  const picked = z.logSoftmax(1).gather(1, index).reshape([n]).neg();
   return reduceTensor(picked, reduction);
 }
 

@@ -33,6 +33,8 @@ export interface TensorOpAttrs {
   slice: { spec: SliceSpec };
   unslice: { spec: SliceSpec };
   concat: { axis: number };
+  gather: { axis: number; index: Int32Array; indexShape: readonly number[] };
+  scatterAdd: { axis: number; index: Int32Array; inShape: readonly number[] };
 }
 
 /** Names of the primitive tensor operations. */
@@ -310,6 +312,29 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
     forward: ([a], { spec }) => scatterSlice(a!.data, spec),
     backward: (g, out) => [g._slice(out._attrs.spec)],
   },
+  gather: {
+    forward: ([a], { axis, index, indexShape }) => {
+      const data = new Float64Array(index.length);
+      copyAlong(a!.data, a!.shape, data, indexShape, axis, index, true);
+      return { data, shape: indexShape.slice() };
+    },
+    // each picked element's gradient goes back to where it was picked from, summed where picked twice
+    backward: (g, out) => {
+      const { axis, index } = out._attrs;
+      return [g._scatterAdd(axis, index, out.parents[0]!.shape)];
+    },
+  },
+  scatterAdd: {
+    forward: ([a], { axis, index, inShape }) => {
+      const data = new Float64Array(sizeOf(inShape));
+      copyAlong(data, inShape, a!.data, a!.shape, axis, index, false);
+      return { data, shape: inShape.slice() };
+    },
+    backward: (g, out) => {
+      const { axis, index } = out._attrs;
+      return [g._gather(axis, index, out.parents[0]!.shape)];
+    },
+  },
   concat: {
     forward: (inputs, { axis }) => {
       const first = inputs[0]!;
@@ -391,6 +416,34 @@ function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number |
   kernels().broadcastTo(counts, keep, spread, a.shape);
   for (let i = 0; i < m.length; i++) m[i] = m[i]! / spread[i]!;
   return a._constant(m, a.shape);
+}
+
+/**
+ * Moves elements between a whole array (`whole`, shape `wholeShape`) and a part picked along `axis`
+ * (`part`, shape `partShape`, equal to wholeShape except along axis): part[o, j, i] is
+ * whole[o, index[o, j, i], i]. Gathering copies whole into part; scattering adds part into whole.
+ */
+function copyAlong(
+  whole: Float64Array,
+  wholeShape: Shape,
+  part: Float64Array,
+  partShape: Shape,
+  axis: number,
+  index: Int32Array,
+  gather: boolean,
+): void {
+  const [outer, len, inner] = around(partShape, axis);
+  const wholeLen = wholeShape[axis]!;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < len; j++) {
+      const p = (o * len + j) * inner;
+      for (let i = 0; i < inner; i++) {
+        const w = (o * wholeLen + index[p + i]!) * inner + i;
+        if (gather) part[p + i] = whole[w]!;
+        else whole[w]! += part[p + i]!;
+      }
+    }
+  }
 }
 
 /** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
