@@ -15,9 +15,13 @@ function fieldsOf(owner: object): [string, unknown][] {
 
 /**
  * The base class of tensor networks, as PyTorch's `nn.Module`. A subclass implements `forward` and
- * keeps its parameters (Tensors with `requiresGrad`) and sub-modules in fields; `parameters()`,
- * `zeroGrad()`, `train()`/`eval()` and the state dict find them by walking those fields (arrays of
- * them included) in declaration order.
+ * keeps its parameters and sub-modules in fields; `parameters()`, `zeroGrad()`, `train()`/`eval()`
+ * and the state dict find them by walking those fields (arrays of them included) in declaration order.
+ *
+ * A parameter is any leaf Tensor in a field (`op === ''`), whether or not it requires grad: freezing
+ * one (`layer.weight.requiresGrad = false`) keeps it in `parameters()` and in the state dict, as in
+ * PyTorch, and optimizers skip it because its `grad` stays null. A computed (non-leaf) Tensor cached
+ * in a field is not a parameter. Keep other tensors in `#private` fields, which are not walked.
  *
  * @example
  * ```ts
@@ -37,7 +41,14 @@ export abstract class Module {
   /** True in training mode (the default), false after `eval()`; Dropout reads it. */
   training = true;
 
-  /** The module's computation. */
+  /**
+   * The module's computation: the output for a batch `x`. Subclasses implement it; call it directly.
+   *
+   * @example
+   * ```ts
+   * const y = new Linear(2, 1, { seed: 1 }).forward(tensor([[1, 2]])); // shape [1, 1]
+   * ```
+   */
   abstract forward(x: Tensor): Tensor;
 
   /**
@@ -54,16 +65,20 @@ export abstract class Module {
   }
 
   /**
-   * The module's own parameters (not its children's): every Tensor field with `requiresGrad`.
+   * The module's own parameters (not its children's): every leaf Tensor field (`op === ''`), frozen
+   * ones (`requiresGrad` false) included, as PyTorch's `parameters()` includes them. A tensor computed
+   * by an op and cached in a field is not a parameter.
    *
    * @example
    * ```ts
-   * new Linear(2, 3).namedOwnParameters().map(([name]) => name); // ['weight', 'bias']
+   * const layer = new Linear(2, 3);
+   * layer.weight.requiresGrad = false;               // frozen: still a parameter
+   * layer.namedOwnParameters().map(([name]) => name); // ['weight', 'bias']
    * ```
    */
   namedOwnParameters(): [string, Tensor][] {
     return fieldsOf(this).filter(
-      (entry): entry is [string, Tensor] => entry[1] instanceof Tensor && entry[1].requiresGrad,
+      (entry): entry is [string, Tensor] => entry[1] instanceof Tensor && entry[1].op === '',
     );
   }
 

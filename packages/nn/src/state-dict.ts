@@ -19,7 +19,8 @@ export interface StateSlot {
   readonly name: string;
   readonly shape: readonly number[];
   read(): number[];
-  write(data: readonly number[]): void;
+  /** Writes checked elements, a copy taken during validation. */
+  write(data: Float64Array): void;
 }
 
 /** @internal Whether `x` is an object literal or a null-prototype object (not an array, class or proxy of one). */
@@ -55,26 +56,61 @@ export function plainKeys(x: Record<string, unknown>, where: string, problems: s
 }
 
 /**
- * @internal Checks that `x` is a plain array of `length` finite numbers, adding a problem naming
- * `what` otherwise. Returns whether it passed.
+ * @internal The elements of a plain array, each read once from its property descriptor, or null with
+ * a problem naming `what` when `x` is not a plain array or an element is an accessor or a hole. A
+ * getter is never called, and later checks and writes use this copy, so an array that changes
+ * between two reads cannot pass validation with one value and be written with another.
  */
-export function checkNumbers(x: unknown, length: number, what: string, problems: string[]): x is number[] {
+export function plainItems(x: unknown, what: string, problems: string[]): unknown[] | null {
+  if (!isPlainArray(x)) return null;
+  const length = x.length;
+  const out: unknown[] = new Array(length);
+  for (let i = 0; i < length; i++) {
+    const descriptor = Object.getOwnPropertyDescriptor(x, i);
+    if (descriptor === undefined) {
+      problems.push(`${what}[${i}] is missing (a hole in the array)`);
+      return null;
+    }
+    if (!('value' in descriptor)) {
+      problems.push(`${what}[${i}] is an accessor, not plain data`);
+      return null;
+    }
+    out[i] = descriptor.value;
+  }
+  return out;
+}
+
+/**
+ * @internal Reads `x` as a plain array of `length` finite numbers, each element read exactly once,
+ * into a fresh Float64Array; adds a problem naming `what` and returns null otherwise. Write from the
+ * returned copy, never from `x`.
+ */
+export function readNumbers(
+  x: unknown,
+  length: number,
+  what: string,
+  problems: string[],
+): Float64Array | null {
   if (!isPlainArray(x)) {
     problems.push(`${what} must be an array of numbers, got ${describeShort(x)}`);
-    return false;
+    return null;
   }
   if (x.length !== length) {
     problems.push(`${what} has ${x.length} numbers, expected ${length}`);
-    return false;
+    return null;
   }
+  const items = plainItems(x, what, problems);
+  if (items === null) return null;
+  const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
-    const v = x[i];
+    const v = items[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       problems.push(`${what}[${i}] must be a finite number, got ${describeShort(v)}`);
-      return false;
+      return null;
     }
+    out[i] = v;
   }
-  return true;
+  return out;
 }
 
 function describeShort(x: unknown): string {
@@ -111,7 +147,7 @@ export function loadState(op: string, slots: readonly StateSlot[], input: unknow
   const present = new Set(keys);
   for (const key of keys) if (!byName.has(key)) problems.push(`unknown key '${key}'`);
   for (const slot of slots) if (!present.has(slot.name)) problems.push(`missing key '${slot.name}'`);
-  const writes: [StateSlot, number[]][] = [];
+  const writes: [StateSlot, Float64Array][] = [];
   for (const key of keys) {
     const slot = byName.get(key);
     if (slot === undefined) continue;
@@ -125,19 +161,22 @@ export function loadState(op: string, slots: readonly StateSlot[], input: unknow
     for (const k of entryKeys)
       if (k !== 'shape' && k !== 'data') problems.push(`${where} has an unknown field '${k}'`);
     // Read only the fields that passed as plain data: an accessor is never called.
-    const shape = entryKeys.includes('shape') ? entry['shape'] : undefined;
+    const shapeField = entryKeys.includes('shape') ? entry['shape'] : undefined;
     const data = entryKeys.includes('data') ? entry['data'] : undefined;
     const expected = formatShape(slot.shape);
-    if (!isPlainArray(shape)) {
-      problems.push(`${where} shape must be an array, got ${describeShort(shape)}`);
+    if (!isPlainArray(shapeField)) {
+      problems.push(`${where} shape must be an array, got ${describeShort(shapeField)}`);
       continue;
     }
+    const shape = plainItems(shapeField, `${where} shape`, problems);
+    if (shape === null) continue;
     if (shape.length !== slot.shape.length || shape.some((d, i) => d !== slot.shape[i])) {
       problems.push(`${where} has shape ${formatShape(shape)}, expected ${expected}`);
       continue;
     }
     const size = slot.shape.reduce((a, b) => a * b, 1);
-    if (checkNumbers(data, size, `${where} data`, problems)) writes.push([slot, data]);
+    const copy = readNumbers(data, size, `${where} data`, problems);
+    if (copy !== null) writes.push([slot, copy]);
   }
   if (problems.length > 0) throw new StateDictError(op, problems);
   for (const [slot, data] of writes) slot.write(data);

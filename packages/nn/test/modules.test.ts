@@ -1,4 +1,4 @@
-import { gradcheck, ShapeError, type Tensor, tensor } from '@chainrule/engine';
+import { gradcheck, ShapeError, Tensor, tensor } from '@chainrule/engine';
 import {
   Dropout,
   fromArchitecture,
@@ -8,12 +8,14 @@ import {
   Module,
   ReLU,
   Sequential,
+  SGD,
   Sigmoid,
   StateDictError,
   Tanh,
 } from '@chainrule/nn';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { arrayChangingOnReread, arrayWithGetter } from './support/changing-array.js';
 import { expectClose } from './support/close.js';
 import { worstParameterError } from './support/module-grad.js';
 import { moonsArchitecture } from './support/moons.js';
@@ -324,5 +326,98 @@ describe('state dict', () => {
       { numRuns: 400, seed: 7 },
     );
     expect(JSON.stringify(net.stateDict())).toBe(before);
+  });
+});
+
+describe('frozen parameters', () => {
+  test('a frozen parameter stays in parameters() and the state dict, as in PyTorch', () => {
+    const layer = new Linear(2, 3, { seed: 1 });
+    layer.weight.requiresGrad = false;
+    expect(layer.namedParameters().map(([name]) => name)).toEqual(['weight', 'bias']);
+    expect(layer.numParameters()).toBe(9);
+    expect(Object.keys(layer.stateDict())).toEqual(['weight', 'bias']);
+  });
+
+  test('a frozen layer loads the state dict of an unfrozen one', () => {
+    const source = new Linear(2, 3, { seed: 1 });
+    const frozen = new Linear(2, 3, { seed: 2 });
+    frozen.weight.requiresGrad = false;
+    frozen.loadStateDict(source.stateDict());
+    expect(frozen.stateDict()).toEqual(source.stateDict());
+    source.loadStateDict(frozen.stateDict());
+  });
+
+  test('an optimizer over a partly frozen model updates only the unfrozen parameters', () => {
+    const net = new Sequential(new Linear(2, 2, { seed: 1 }), new ReLU(), new Linear(2, 1, { seed: 2 }));
+    const first = net.layers[0] as Linear;
+    first.weight.requiresGrad = false;
+    first.bias!.requiresGrad = false;
+    const opt = new SGD(net.parameters(), { lr: 0.1 });
+    const before = net.stateDict();
+    net.zeroGrad();
+    net
+      .forward(tensor([[1, -1]]))
+      .sum()
+      .backward();
+    opt.step();
+    const after = net.stateDict();
+    expect(first.weight.grad).toBeNull();
+    expect(after['0.weight']).toEqual(before['0.weight']);
+    expect(after['0.bias']).toEqual(before['0.bias']);
+    expect(after['2.weight']).not.toEqual(before['2.weight']);
+    expect(opt.stateDict().params.slice(0, 2)).toEqual([null, null]);
+  });
+
+  test('a tensor computed by an op and cached in a field is not a parameter', () => {
+    class Cached extends Module {
+      weight = tensor([1, 2], { requiresGrad: true });
+      doubled: Tensor = this.weight.mul(2);
+      constant = Tensor.zeros([2]);
+      forward(x: Tensor): Tensor {
+        return x.mul(this.weight);
+      }
+    }
+    const m = new Cached();
+    expect(m.doubled.op).toBe('mul');
+    expect(m.namedParameters().map(([name]) => name)).toEqual(['weight', 'constant']);
+  });
+});
+
+describe('state dict values are read once', () => {
+  // each case: the input, and the values a single read of it gives
+  const cases: [string, () => number[], number[]][] = [
+    ['an element that is a getter', () => arrayWithGetter([1, 2, 3, 4, 5, 6], 2, 0.5), [1, 2, 0.5, 4, 5, 6]],
+    [
+      'a Proxy whose elements change on a second read',
+      () => arrayChangingOnReread([1, 2, 3, 4, 5, 6]),
+      [1, 2, 3, 4, 5, 6],
+    ],
+  ];
+
+  test.each(cases)('loadStateDict never writes NaN from %s', (_, makeData, singleRead) => {
+    const layer = new Linear(2, 3, { seed: 1 });
+    const before = layer.stateDict();
+    const state = { weight: { shape: [3, 2], data: makeData() }, bias: before['bias'] };
+    let refused = false;
+    try {
+      layer.loadStateDict(state);
+    } catch (e) {
+      expect(e).toBeInstanceOf(StateDictError);
+      refused = true;
+    }
+    // refused with the model unchanged, or loaded with the values of one read: never NaN
+    if (refused) expect(layer.stateDict()).toEqual(before);
+    else expect(Array.from(layer.weight.data)).toEqual(singleRead);
+  });
+
+  test('loadStateDict refuses an accessor element by name and changes nothing', () => {
+    const layer = new Linear(2, 3, { seed: 1 });
+    const before = layer.stateDict();
+    const state = {
+      weight: { shape: [3, 2], data: arrayWithGetter([1, 2, 3, 4, 5, 6], 2, 0.5) },
+      bias: before['bias'],
+    };
+    expect(() => layer.loadStateDict(state)).toThrow("'weight' data[2] is an accessor, not plain data");
+    expect(layer.stateDict()).toEqual(before);
   });
 });

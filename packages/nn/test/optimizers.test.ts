@@ -1,6 +1,7 @@
 import { type Value, value } from '@chainrule/engine';
 import { Adam, AdamW, type Optimizer, RMSprop, SGD, StateDictError } from '@chainrule/nn';
 import { describe, expect, test } from 'vitest';
+import { arrayChangingOnReread, arrayWithGetter } from './support/changing-array.js';
 import { expectBitIdentical, expectClose } from './support/close.js';
 
 /** f(θ) = θ², so g = 2θ: runs `steps` optimizer steps from θ = 1 and returns θ after each. */
@@ -363,5 +364,50 @@ describe('optimizer state', () => {
       expect(JSON.stringify(adam.stateDict())).toBe(before);
     }
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('optimizer state values are read once', () => {
+  function trainedAdam() {
+    const p = fakeTensor([1, -2, 3]);
+    const adam = new Adam([p], { lr: 0.1 });
+    p.grad = { data: Float64Array.from([0.5, 1, -1]) };
+    adam.step();
+    return adam;
+  }
+
+  test('loadStateDict refuses a buffer element that is a getter, naming it, and changes nothing', () => {
+    const adam = trainedAdam();
+    const before = JSON.stringify(adam.stateDict());
+    const good = adam.stateDict();
+    const entry = { ...good.params[0], expAvg: arrayWithGetter([0.1, 0.2, 0.3], 1, 0.5) };
+    expect(() => adam.loadStateDict({ ...good, params: [entry] })).toThrow(StateDictError);
+    expect(JSON.stringify(adam.stateDict())).toBe(before);
+    const again = { ...good.params[0], expAvg: arrayWithGetter([0.1, 0.2, 0.3], 1, 0.5) };
+    expect(() => adam.loadStateDict({ ...good, params: [again] })).toThrow(
+      'params[0].expAvg[1] is an accessor, not plain data',
+    );
+  });
+
+  test('loadStateDict refuses a params entry that is a getter', () => {
+    const adam = trainedAdam();
+    const good = adam.stateDict();
+    const params: unknown[] = [];
+    Object.defineProperty(params, 0, { enumerable: true, get: () => good.params[0] });
+    expect(() => adam.loadStateDict({ ...good, params })).toThrow('params[0] is an accessor, not plain data');
+  });
+
+  test('loadStateDict restores the values of a single read from a Proxy that changes on a second read', () => {
+    const adam = trainedAdam();
+    const good = adam.stateDict();
+    const entry = { ...good.params[0], expAvg: arrayChangingOnReread([0.1, 0.2, 0.3]) };
+    try {
+      adam.loadStateDict({ ...good, params: [entry] });
+    } catch (e) {
+      expect(e).toBeInstanceOf(StateDictError);
+    }
+    const saved = adam.stateDict().params[0] as Record<string, number[]>;
+    expect(saved['expAvg']!.every(Number.isFinite)).toBe(true);
+    expect([good.params[0]!['expAvg'], [0.1, 0.2, 0.3]]).toContainEqual(saved['expAvg']);
   });
 });

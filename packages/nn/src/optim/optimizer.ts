@@ -2,7 +2,7 @@
 
 import { checkNumber, kindOf, StateDictError } from '../errors.js';
 import type { Schedule } from '../schedules.js';
-import { checkNumbers, isPlainObject, plainKeys } from '../state-dict.js';
+import { isPlainObject, plainItems, plainKeys, readNumbers } from '../state-dict.js';
 
 /** A scalar parameter such as a `Value`: its number is updated in place. */
 export interface ScalarParameter {
@@ -51,7 +51,18 @@ function isTensorParameter(p: Parameter): p is TensorParameter {
 /**
  * The shared machinery of `SGD`, `Adam`, `AdamW` and `RMSprop`: holds the parameters, evaluates the
  * learning rate, keeps per-parameter state, and saves and restores it. A subclass supplies only the
- * update rule for one parameter.
+ * update rule for one parameter. A Tensor parameter whose `grad` is null (a frozen one, or one the
+ * loss did not reach) is skipped by `step()`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt: Optimizer = new SGD([w], { lr: 0.1 });
+ * opt.zeroGrad();
+ * w.pow(2).sum().backward(); // grad 2w = [2, -4]
+ * opt.step();
+ * w.toArray();               // [0.8, -1.6]
+ * ```
  */
 export abstract class Optimizer {
   /** The parameters this optimizer updates, in the order given. */
@@ -89,7 +100,15 @@ export abstract class Optimizer {
     this.state = list.map(() => null);
   }
 
-  /** The optimizer's name as it appears in errors and saved state: 'SGD', 'Adam', ... */
+  /**
+   * The optimizer's name as it appears in errors and saved state: 'SGD', 'Adam', ...
+   *
+   * @example
+   * ```ts
+   * new Adam([w]).name;                 // 'Adam'
+   * new Adam([w]).stateDict().optimizer; // 'Adam'
+   * ```
+   */
   get name(): string {
     return this.opName;
   }
@@ -241,7 +260,8 @@ export abstract class Optimizer {
       );
     } else {
       const names = this.bufferNames();
-      params.forEach((entry: unknown, k) => {
+      // each entry read once, accessors refused: what is checked is what is restored
+      (plainItems(params, 'params', problems) ?? []).forEach((entry: unknown, k) => {
         const where = `params[${k}]`;
         if (entry === null) {
           restored.push(null);
@@ -263,7 +283,9 @@ export abstract class Optimizer {
         const buffers: Record<string, Float64Array> = {};
         for (const name of names) {
           const data = entryKeys.includes(name) ? entry[name] : undefined;
-          if (checkNumbers(data, size, `${where}.${name}`, problems)) buffers[name] = Float64Array.from(data);
+          // the copy read during the check is what gets restored: the input is never read twice
+          const copy = readNumbers(data, size, `${where}.${name}`, problems);
+          if (copy !== null) buffers[name] = copy;
         }
         restored.push({ step: step as number, buffers });
       });
