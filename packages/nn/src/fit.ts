@@ -1,7 +1,7 @@
 // fit: the training loop: mini-batches, loss, backward, optimizer step, metrics and validation per epoch.
 
-import { type NestedArray, noGrad, Tensor, tensor } from '@chainrule/engine';
-import { batches } from './data.js';
+import { formatShape, type NestedArray, noGrad, Tensor, tensor } from '@chainrule/engine';
+import { batches, rowCount } from './data.js';
 import { checkInteger, kindOf } from './errors.js';
 import type { Module } from './module.js';
 import type { Optimizer } from './optim/optimizer.js';
@@ -68,6 +68,19 @@ function scalarLoss(op: string, loss: Tensor): number {
   return v;
 }
 
+/** The number of samples in x and y (`prefix` is '' or 'validation.'): equal, and at least one. */
+function samplePairs(op: string, prefix: string, x: Tensor, y: Tensor): number {
+  const n = rowCount(op, `${prefix}x`, x);
+  const m = rowCount(op, `${prefix}y`, y);
+  if (n !== m) throw new RangeError(`${op}: ${prefix}x has ${n} samples but ${prefix}y has ${m}`);
+  if (n === 0) {
+    throw new RangeError(
+      `${op}: ${prefix}x has no samples (shape ${formatShape(x.shape)}); ${op} needs at least one`,
+    );
+  }
+  return n;
+}
+
 /**
  * Trains `model` with `optimizer` on (x, y) for a number of epochs and returns the history of the
  * loss and metrics, per epoch: each epoch runs over (seeded, shuffled) mini-batches, and for each one
@@ -97,7 +110,8 @@ export function fit(model: Module, options: FitOptions): History {
   if (typeof options.optimizer?.step !== 'function') {
     throw new TypeError(`${op}: optimizer must be an Optimizer, got ${kindOf(options.optimizer)}`);
   }
-  const n = x.ndim === 0 ? 0 : x.shape[0]!;
+  // every check on the data names fit, before batches() (which would name itself) sees it
+  const n = samplePairs(op, '', x, y);
   const batchSize = options.batchSize === undefined ? n : checkInteger(op, 'batchSize', options.batchSize, 1);
   const shuffle = options.shuffle ?? batchSize < n;
   const rng = rngOf(op, options);
@@ -109,6 +123,7 @@ export function fit(model: Module, options: FitOptions): History {
           x: asTensor(op, 'validation.x', options.validation.x),
           y: asTensor(op, 'validation.y', options.validation.y),
         };
+  if (validation !== null) samplePairs(op, 'validation.', validation.x, validation.y);
   // one split for every epoch when nothing is shuffled; the samples are then copied once
   const fixed = shuffle ? null : batches(x, y, { batchSize });
 

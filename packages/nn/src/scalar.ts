@@ -15,16 +15,38 @@ const activations: Record<ScalarActivation, (v: Value) => Value> = {
   linear: (v) => v,
 };
 
-function checkActivation(op: string, a: unknown): ScalarActivation {
+function checkActivation(op: string, a: unknown, what = 'activation'): ScalarActivation {
   if (typeof a === 'string' && Object.hasOwn(activations, a)) return a as ScalarActivation;
-  throw new TypeError(`${op}: activation must be one of relu, tanh, sigmoid, linear, got ${kindOf(a)}`);
+  throw new TypeError(`${op}: ${what} must be one of relu, tanh, sigmoid, linear, got ${kindOf(a)}`);
 }
 
 /**
  * The base of the scalar networks, micrograd's `Module`: its parameters, and resetting their gradients.
+ * A subclass lists its parameter Values; `zeroGrad` comes with it.
+ *
+ * @example
+ * ```ts
+ * class Affine extends ScalarModule {
+ *   w = new Value(2);
+ *   b = new Value(1);
+ *   parameters(): Value[] { return [this.w, this.b]; }
+ * }
+ * const m = new Affine();
+ * m.w.mul(3).add(m.b).backward();
+ * m.w.grad;     // 3
+ * m.zeroGrad();
+ * m.w.grad;     // 0
+ * ```
  */
 export abstract class ScalarModule {
-  /** Every parameter Value, in a fixed order. */
+  /**
+   * Every parameter Value, in a fixed order: what an optimizer is built over.
+   *
+   * @example
+   * ```ts
+   * const opt = new SGD(new ScalarMLP(2, [4, 1]).parameters(), { lr: 0.05 });
+   * ```
+   */
   abstract parameters(): Value[];
 
   /**
@@ -107,7 +129,14 @@ export class Neuron extends ScalarModule {
     return [...this.weights, this.bias];
   }
 
-  /** `ReLUNeuron(3)`, as micrograd prints it. */
+  /**
+   * `ReLUNeuron(3)`, as micrograd prints it.
+   *
+   * @example
+   * ```ts
+   * String(new Neuron(3)); // 'ReLUNeuron(3)'
+   * ```
+   */
   override toString(): string {
     const name =
       this.activation === 'linear' ? 'Linear' : this.activation === 'relu' ? 'ReLU' : this.activation;
@@ -129,7 +158,10 @@ export class Layer extends ScalarModule {
 
   constructor(inputs: number, outputs: number, options: NeuronOptions = {}) {
     super();
+    // checked here, not left to Neuron, so that the error names the class the user built
+    checkInteger('Layer', 'the number of inputs', inputs, 1);
     checkInteger('Layer', 'the number of outputs', outputs, 1);
+    checkActivation('Layer', options.activation ?? 'relu');
     const rng = rngOf('Layer', options);
     this.neurons = Array.from({ length: outputs }, () => new Neuron(inputs, { ...options, rng }));
   }
@@ -158,7 +190,14 @@ export class Layer extends ScalarModule {
     return this.neurons.flatMap((n) => n.parameters());
   }
 
-  /** `Layer of [ReLUNeuron(2), ...]`. */
+  /**
+   * `Layer of [ReLUNeuron(2), ...]`, as micrograd prints it.
+   *
+   * @example
+   * ```ts
+   * String(new Layer(2, 2)); // 'Layer of [ReLUNeuron(2), ReLUNeuron(2)]'
+   * ```
+   */
   override toString(): string {
     return `Layer of [${this.neurons.join(', ')}]`;
   }
@@ -192,9 +231,11 @@ export class ScalarMLP extends ScalarModule {
     if (!Array.isArray(outputs) || outputs.length === 0) {
       throw new TypeError(`ScalarMLP: expected a non-empty array of layer sizes, got ${kindOf(outputs)}`);
     }
+    // every argument checked here, before any Layer or Neuron could report it under its own name
+    for (const [i, n] of outputs.entries()) checkInteger('ScalarMLP', `outputs[${i}]`, n, 1);
+    const hidden = checkActivation('ScalarMLP', options.activation ?? 'relu');
+    const last = checkActivation('ScalarMLP', options.outputActivation ?? 'linear', 'outputActivation');
     const rng = rngOf('ScalarMLP', options);
-    const hidden = options.activation ?? 'relu';
-    const last = options.outputActivation ?? 'linear';
     const sizes = [inputs, ...outputs];
     this.layers = outputs.map(
       (n, i) => new Layer(sizes[i]!, n, { rng, activation: i === outputs.length - 1 ? last : hidden }),
@@ -276,7 +317,14 @@ export class ScalarMLP extends ScalarModule {
     loadState('ScalarMLP.loadStateDict', this.slots(), state);
   }
 
-  /** `MLP of [Layer of [...], ...]`. */
+  /**
+   * `MLP of [Layer of [...], ...]`, as micrograd prints it.
+   *
+   * @example
+   * ```ts
+   * String(new ScalarMLP(1, [1])); // 'MLP of [Layer of [LinearNeuron(1)]]'
+   * ```
+   */
   override toString(): string {
     return `MLP of [${this.layers.join(', ')}]`;
   }

@@ -1,4 +1,4 @@
-import { tensor } from '@chainrule/engine';
+import { Tensor, tensor } from '@chainrule/engine';
 import {
   Adam,
   accuracy,
@@ -141,6 +141,28 @@ describe('fit', () => {
     );
     expect(() => fit(model, { ...base, x: 'data' as never })).toThrow(
       'fit: x must be a Tensor or nested arrays, got the string "data"',
+    );
+  });
+
+  test('refuses data it cannot train on with errors that start with fit', () => {
+    const model = new MLP([2, 1]);
+    const base = { loss: mseLoss, optimizer: new SGD(model.parameters()), epochs: 1 };
+    const x = [
+      [1, 2],
+      [3, 4],
+    ];
+    expect(() => fit(model, { ...base, x, y: [[1]] })).toThrow('fit: x has 2 samples but y has 1');
+    expect(() => fit(model, { ...base, x: Tensor.zeros([0, 2]), y: Tensor.zeros([0, 1]) })).toThrow(
+      'fit: x has no samples (shape [0,2]); fit needs at least one',
+    );
+    expect(() => fit(model, { ...base, x, y: [[1], [2]], batchSize: 0 })).toThrow(
+      'fit: batchSize must be at least 1, got 0',
+    );
+    expect(() => fit(model, { ...base, x: tensor(5), y: tensor(1) })).toThrow(
+      'fit: x must have a sample axis, got a 0-D tensor',
+    );
+    expect(() => fit(model, { ...base, x, y: [[1], [2]], validation: { x, y: [[1]] } })).toThrow(
+      'fit: validation.x has 2 samples but validation.y has 1',
     );
   });
 });

@@ -94,3 +94,25 @@ describe('ScalarMLP', () => {
     expect(model.stateDict()).toEqual(before);
   });
 });
+
+describe('scalar network errors', () => {
+  test('ScalarMLP names itself for a bad activation or layer size, before building any layer', () => {
+    expect(() => new ScalarMLP(2, [3, 1], { activation: 'foo' as never })).toThrow(
+      'ScalarMLP: activation must be one of relu, tanh, sigmoid, linear, got the string "foo"',
+    );
+    expect(() => new ScalarMLP(2, [3, 1], { outputActivation: 'soft' as never })).toThrow(
+      'ScalarMLP: outputActivation must be one of relu, tanh, sigmoid, linear, got the string "soft"',
+    );
+    expect(() => new ScalarMLP(2, [0])).toThrow('ScalarMLP: outputs[0] must be at least 1, got 0');
+    expect(() => new ScalarMLP(2, [3, 1.5])).toThrow(
+      'ScalarMLP: outputs[1] must be an integer, got the number 1.5',
+    );
+  });
+
+  test('Layer names itself for a bad number of inputs or activation', () => {
+    expect(() => new Layer(0, 2)).toThrow('Layer: the number of inputs must be at least 1, got 0');
+    expect(() => new Layer(2, 2, { activation: 'foo' as never })).toThrow(
+      'Layer: activation must be one of relu, tanh, sigmoid, linear, got the string "foo"',
+    );
+  });
+});
