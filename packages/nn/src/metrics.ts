@@ -40,6 +40,15 @@ function tableOf(op: string, what: string, x: unknown): Table {
   throw new TypeError(`${op}: ${what} must be a Tensor or an array, got ${kindOf(x)}`);
 }
 
+/** Throws a RangeError naming `op` and the first row of `t` that holds a NaN. */
+function refuseNaN(op: string, what: string, t: Table): void {
+  for (let i = 0; i < t.rows; i++) {
+    for (let j = 0; j < t.cols; j++) {
+      if (Number.isNaN(t.at(i, j))) throw new RangeError(`${op}: ${what} row ${i} is NaN`);
+    }
+  }
+}
+
 function argmaxRow(t: Table, i: number): number {
   let best = 0;
   for (let j = 1; j < t.cols; j++) if (t.at(i, j) > t.at(i, best)) best = j;
@@ -63,11 +72,16 @@ export interface AccuracyOptions {
  *
  * Predictions may be a Tensor, an array of numbers or Values, or rows of them.
  *
+ * A NaN anywhere in the predictions or targets throws a RangeError naming the row: compared with
+ * `>` a NaN would silently count as the lower class (or lose every argmax), a plausible number
+ * hiding a diverged model.
+ *
  * @example
  * ```ts
  * accuracy(tensor([[0.9], [0.2], [0.6]]), tensor([[1], [0], [0]])); // 2/3
  * accuracy(tensor([[2, 1, 0], [0, 0, 3]]), [0, 2]);                  // 1
  * accuracy(scores, labels, { threshold: 0 });                         // micrograd's sign test
+ * accuracy(tensor([[NaN], [0.9]]), tensor([[0], [1]]));              // RangeError: accuracy: prediction row 0 is NaN
  * ```
  */
 export function accuracy(prediction: unknown, target: unknown, options: AccuracyOptions = {}): number {
@@ -77,6 +91,8 @@ export function accuracy(prediction: unknown, target: unknown, options: Accuracy
   if (p.rows !== t.rows)
     throw new RangeError(`${op}: prediction ${p.shape} and target ${t.shape} have different sample counts`);
   if (p.rows === 0) throw new RangeError(`${op}: no samples to score`);
+  refuseNaN(op, 'prediction', p);
+  refuseNaN(op, 'target', t);
   let right = 0;
   if (p.cols > 1) {
     if (t.cols !== 1 && t.cols !== p.cols) {

@@ -95,6 +95,23 @@ describe('accuracy', () => {
     ).toBe(1);
   });
 
+  test('refuses a NaN prediction or target, naming the row, instead of counting it as a class', () => {
+    expect(() => accuracy(tensor([[Number.NaN], [0.9]]), tensor([[0], [1]]))).toThrow(RangeError);
+    expect(() => accuracy(tensor([[Number.NaN], [0.9]]), tensor([[0], [1]]))).toThrow(
+      'accuracy: prediction row 0 is NaN',
+    );
+    expect(() =>
+      accuracy(
+        tensor([
+          [0.2, Number.NaN],
+          [1, 0],
+        ]),
+        [0, 0],
+      ),
+    ).toThrow('accuracy: prediction row 0 is NaN');
+    expect(() => accuracy([0.1, 0.9], [0, Number.NaN])).toThrow('accuracy: target row 1 is NaN');
+  });
+
   test('refuses mismatched sample counts, naming the shapes', () => {
     expect(() => accuracy(tensor([[0.5], [0.5]]), [1])).toThrow(
       'accuracy: prediction [2,1] and target [1] have different sample counts',
