@@ -50,7 +50,16 @@ export class Linear extends Module {
     initialize(init, this.weight.data, this.bias?.data ?? null, inFeatures, outFeatures, rng);
   }
 
-  /** x·Wᵀ + b. */
+  /**
+   * x·Wᵀ + b for a batch `x` whose last axis has `inFeatures` elements.
+   *
+   * @example
+   * ```ts
+   * const layer = new Linear(2, 1, { bias: false });
+   * layer.weight.data.set([1, 2]);
+   * layer.forward(tensor([[3, 4]])).toArray(); // [[11]]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     checkTensor('Linear.forward', x);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
@@ -61,6 +70,14 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias);
   }
 
+  /**
+   * `Linear(2, 3)`, or `Linear(2, 3, bias=false)`.
+   *
+   * @example
+   * ```ts
+   * String(new Linear(2, 3)); // 'Linear(2, 3)'
+   * ```
+   */
   override toString(): string {
     return `Linear(${this.inFeatures}, ${this.outFeatures}${this.bias === null ? ', bias=false' : ''})`;
   }
@@ -88,15 +105,39 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
+  /**
+   * Each layer's `forward` in turn, the output of one the input of the next.
+   *
+   * @example
+   * ```ts
+   * new Sequential(new Identity(), new ReLU()).forward(tensor([-1, 2])).toArray(); // [0, 2]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     for (const layer of this.layers) x = layer.forward(x);
     return x;
   }
 
+  /**
+   * The layers named by position, so parameters are `0.weight`, `2.bias`, ... as in PyTorch.
+   *
+   * @example
+   * ```ts
+   * new Sequential(new Linear(2, 2), new ReLU()).namedChildren().map(([name]) => name); // ['0', '1']
+   * ```
+   */
   override namedChildren(): [string, Module][] {
     return this.layers.map((m, i) => [String(i), m]);
   }
 
+  /**
+   * `Sequential(Linear(2, 8), ReLU())`.
+   *
+   * @example
+   * ```ts
+   * String(new Sequential(new Linear(2, 8), new ReLU())); // 'Sequential(Linear(2, 8), ReLU())'
+   * ```
+   */
   override toString(): string {
     return `Sequential(${this.layers.join(', ')})`;
   }
@@ -111,9 +152,26 @@ export class Sequential extends Module {
  * ```
  */
 export class ReLU extends Module {
+  /**
+   * max(x, 0) elementwise (gradient 0 at x = 0).
+   *
+   * @example
+   * ```ts
+   * new ReLU().forward(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     return checkTensor('ReLU.forward', x).relu();
   }
+
+  /**
+   * `ReLU()`.
+   *
+   * @example
+   * ```ts
+   * String(new ReLU()); // 'ReLU()'
+   * ```
+   */
   override toString(): string {
     return 'ReLU()';
   }
@@ -128,9 +186,26 @@ export class ReLU extends Module {
  * ```
  */
 export class Sigmoid extends Module {
+  /**
+   * 1 / (1 + e^-x) elementwise, finite at ±1000.
+   *
+   * @example
+   * ```ts
+   * new Sigmoid().forward(tensor([0, 1000])).toArray(); // [0.5, 1]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     return checkTensor('Sigmoid.forward', x).sigmoid();
   }
+
+  /**
+   * `Sigmoid()`.
+   *
+   * @example
+   * ```ts
+   * String(new Sigmoid()); // 'Sigmoid()'
+   * ```
+   */
   override toString(): string {
     return 'Sigmoid()';
   }
@@ -145,9 +220,26 @@ export class Sigmoid extends Module {
  * ```
  */
 export class Tanh extends Module {
+  /**
+   * tanh(x) elementwise.
+   *
+   * @example
+   * ```ts
+   * new Tanh().forward(tensor([0])).toArray(); // [0]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     return checkTensor('Tanh.forward', x).tanh();
   }
+
+  /**
+   * `Tanh()`.
+   *
+   * @example
+   * ```ts
+   * String(new Tanh()); // 'Tanh()'
+   * ```
+   */
   override toString(): string {
     return 'Tanh()';
   }
@@ -162,9 +254,27 @@ export class Tanh extends Module {
  * ```
  */
 export class Identity extends Module {
+  /**
+   * `x` itself, the same Tensor object (checked to be a Tensor).
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2]);
+   * new Identity().forward(x) === x; // true
+   * ```
+   */
   forward(x: Tensor): Tensor {
     return checkTensor('Identity.forward', x);
   }
+
+  /**
+   * `Identity()`.
+   *
+   * @example
+   * ```ts
+   * String(new Identity()); // 'Identity()'
+   * ```
+   */
   override toString(): string {
     return 'Identity()';
   }
@@ -192,6 +302,17 @@ export class Dropout extends Module {
     this.rng = rngOf('Dropout', options);
   }
 
+  /**
+   * In training mode, `x` with each element zeroed with probability `p` and the rest scaled by
+   * 1/(1 - p), drawing from the layer's generator; in eval mode (or with p = 0), `x` itself.
+   *
+   * @example
+   * ```ts
+   * const drop = new Dropout(0.5, { seed: 3 });
+   * drop.forward(Tensor.ones([4])).toArray();        // each element 0 or 2
+   * drop.eval().forward(Tensor.ones([4])).toArray(); // [1, 1, 1, 1]
+   * ```
+   */
   forward(x: Tensor): Tensor {
     checkTensor('Dropout.forward', x);
     if (!this.training || this.p === 0) return x;
@@ -203,6 +324,14 @@ export class Dropout extends Module {
     return x.mul(new Tensor(mask, x.shape));
   }
 
+  /**
+   * `Dropout(p=0.5)`.
+   *
+   * @example
+   * ```ts
+   * String(new Dropout(0.25)); // 'Dropout(p=0.25)'
+   * ```
+   */
   override toString(): string {
     return `Dropout(p=${this.p})`;
   }

@@ -5,9 +5,33 @@ import { SingleBar } from 'cli-progress';
 import { type FitOptions, fit, type History } from './fit.js';
 import type { Module } from './module.js';
 
-/** Anything with a state dict: a Module, a ScalarMLP, an optimizer. */
+/**
+ * Anything with a state dict: a Module, a ScalarMLP, an optimizer. `saveStateDict` and
+ * `loadStateDictFile` take any of them.
+ *
+ * @example
+ * ```ts
+ * const owners: HasState[] = [model, optimizer];
+ * ```
+ */
 export interface HasState {
+  /**
+   * The state as plain JSON-safe data.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(owner.stateDict());
+   * ```
+   */
   stateDict(): unknown;
+  /**
+   * Restores state saved by `stateDict()`, checking it all first and changing nothing on refusal.
+   *
+   * @example
+   * ```ts
+   * owner.loadStateDict(JSON.parse(text));
+   * ```
+   */
   loadStateDict(state: unknown): void;
 }
 
@@ -48,9 +72,23 @@ export async function loadStateDictFile(owner: HasState, path: string): Promise<
   owner.loadStateDict(state);
 }
 
-/** Options of `fitWithProgress`: those of `fit`, and where the bar is drawn. */
+/**
+ * Options of `fitWithProgress`: those of `fit`, and where the bar is drawn.
+ *
+ * @example
+ * ```ts
+ * const options: ProgressOptions = { x, y, loss: mseLoss, optimizer, epochs: 100, stream: process.stdout };
+ * ```
+ */
 export interface ProgressOptions extends FitOptions {
-  /** The stream the bar is drawn on. Default process.stderr. */
+  /**
+   * The stream the bar is drawn on. Default process.stderr. The bar is drawn only when it is a terminal.
+   *
+   * @example
+   * ```ts
+   * fitWithProgress(model, { ...options, stream: process.stdout });
+   * ```
+   */
   stream?: NodeJS.WritableStream;
 }
 
