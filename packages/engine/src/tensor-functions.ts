@@ -1,7 +1,7 @@
 // Functions that make or join tensors: tensor(), concat, stack, and linear (a layer's x·Wᵀ + b).
 
 import { describe, formatShape, ShapeError } from './errors.js';
-import { checkShape, normalizeAxis, sameShape, sizeOf } from './shape.js';
+import { checkShape, sameShape, sizeOf } from './shape.js';
 import { fromNested, Tensor, type TensorOptions } from './tensor.js';
 import type { NestedArray, NumericArray } from './tensor-create.js';
 
@@ -86,7 +86,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 }
 
 /**
- * Joins tensors along an existing axis; all other axes must agree.
+ * Joins tensors along an existing axis; all other axes must agree. The same as `Tensor.concat`.
  *
  * @example
  * ```ts
@@ -94,27 +94,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
  * ```
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new TypeError('concat: expected a non-empty array of tensors');
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`concat: element ${i} is ${describe(t)}, not a Tensor`);
-  });
-  const first = tensors[0]!;
-  if (first.ndim === 0) throw new ShapeError('concat: cannot join 0-D tensors (use stack)');
-  const ax = normalizeAxis(axis, first.ndim, 'concat');
-  for (const t of tensors) {
-    if (t.ndim !== first.ndim || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
-      throw new ShapeError(
-        `concat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside axis ${axis}`,
-      );
-    }
-  }
-  if (tensors.length === 1) return first;
-  return Tensor._apply('concat', tensors.slice(), { axis: ax });
+  return Tensor.concat(tensors, axis);
 }
 
 /**
- * Joins tensors of one shape along a new axis.
+ * Joins tensors of one shape along a new axis. The same as `Tensor.stack`.
  *
  * @example
  * ```ts
@@ -122,22 +106,5 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new TypeError('stack: expected a non-empty array of tensors');
-  tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`stack: element ${i} is ${describe(t)}, not a Tensor`);
-  });
-  const first = tensors[0]!;
-  for (const t of tensors) {
-    if (!sameShape(t.shape, first.shape)) {
-      throw new ShapeError(
-        `stack: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} are not all equal`,
-      );
-    }
-  }
-  const ax = normalizeAxis(axis, first.ndim + 1, 'stack');
-  return concat(
-    tensors.map((t) => t.unsqueeze(ax)),
-    ax,
-  );
+  return Tensor.stack(tensors, axis);
 }

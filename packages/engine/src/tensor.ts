@@ -742,11 +742,16 @@ export class Tensor extends GraphNode<Tensor> {
    * ```ts
    * Tensor.arange(6).reshape([2, 3]).shape; // [2, 3]
    * Tensor.arange(6).reshape([-1, 2]).shape; // [3, 2]
+   * Tensor.arange(6).reshape(3, 2).shape;    // [3, 2], PyTorch's spelling
    * ```
    */
-  reshape(shape: readonly number[]): Tensor {
-    if (!Array.isArray(shape))
-      throw new TypeError(`reshape: expected an array of integers, got ${describe(shape)}`);
+  reshape(...dims: [readonly number[]] | number[]): Tensor {
+    // reshape([2, 3]) as NumPy writes it, reshape(2, 3) as PyTorch does
+    const raw: unknown = dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims;
+    if (!Array.isArray(raw) || raw.some((d) => typeof d !== 'number')) {
+      throw new TypeError(`reshape: expected an array of integers, got ${describe(dims[0])}`);
+    }
+    const shape = raw as readonly number[];
     const target = shape.slice();
     const free = target.indexOf(-1);
     if (target.filter((d) => d === -1).length > 1)
@@ -1082,6 +1087,63 @@ export class Tensor extends GraphNode<Tensor> {
   override toString(): string {
     const body = JSON.stringify(this.toArray()).replaceAll(',', ', ');
     return `tensor(${body}, shape=${formatShape(this.shape)}${this._requiresGrad ? ', requiresGrad=true' : ''})`;
+  }
+
+  /**
+   * Joins tensors along an existing axis; all other axes must agree.
+   *
+   * @example
+   * ```ts
+   * Tensor.concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  static concat(tensors: readonly Tensor[], axis = 0): Tensor {
+    if (!Array.isArray(tensors) || tensors.length === 0)
+      throw new TypeError('concat: expected a non-empty array of tensors');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`concat: element ${i} is ${describe(t)}, not a Tensor`);
+    });
+    const first = tensors[0]!;
+    if (first.ndim === 0) throw new ShapeError('concat: cannot join 0-D tensors (use stack)');
+    const ax = normalizeAxis(axis, first.ndim, 'concat');
+    for (const t of tensors) {
+      if (t.ndim !== first.ndim || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
+        throw new ShapeError(
+          `concat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside axis ${axis}`,
+        );
+      }
+    }
+    if (tensors.length === 1) return first;
+    return Tensor._apply('concat', tensors.slice(), { axis: ax });
+  }
+
+  /**
+   * Joins tensors of one shape along a new axis.
+   *
+   * @example
+   * ```ts
+   * Tensor.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+   * ```
+   */
+  static stack(tensors: readonly Tensor[], axis = 0): Tensor {
+    if (!Array.isArray(tensors) || tensors.length === 0)
+      throw new TypeError('stack: expected a non-empty array of tensors');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`stack: element ${i} is ${describe(t)}, not a Tensor`);
+    });
+    const first = tensors[0]!;
+    for (const t of tensors) {
+      if (!sameShape(t.shape, first.shape)) {
+        throw new ShapeError(
+          `stack: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} are not all equal`,
+        );
+      }
+    }
+    const ax = normalizeAxis(axis, first.ndim + 1, 'stack');
+    return Tensor.concat(
+      tensors.map((t) => t.unsqueeze(ax)),
+      ax,
+    );
   }
 
   // ---- constructors -----------------------------------------------------------------------------

@@ -248,3 +248,16 @@ describe('gather', () => {
     );
   });
 });
+
+describe('PyTorch spellings', () => {
+  test('reshape takes the sizes as arguments too, and concat and stack are statics of Tensor', () => {
+    expect(Tensor.arange(6).reshape(3, 2).shape).toEqual([3, 2]);
+    expect(Tensor.arange(6).reshape(-1).shape).toEqual([6]);
+    expect(Tensor.concat([tensor([1]), tensor([2, 3])]).toArray()).toEqual([1, 2, 3]);
+    expect(Tensor.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(() => Tensor.arange(6).reshape('x' as unknown as number)).toThrow(TypeError);
+  });
+});
