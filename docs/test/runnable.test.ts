@@ -27,7 +27,8 @@ function pages(dir: string): string[] {
 
 function runnableBlocks(): Block[] {
   const blocks: Block[] = [];
-  for (const page of pages(docs).sort()) {
+  // the guide's pages, and the README's taste of the API (named ../README.md)
+  for (const page of [...pages(docs).sort(), '../README.md']) {
     const text = readFileSync(join(docs, page), 'utf8');
     const pattern = /```ts runnable\n([\s\S]*?)```/g;
     let index = 0;
