@@ -1,0 +1,113 @@
+// The page's script: imports only the browser-safe entries, computes, and publishes what it found as
+// `globalThis.chainrule` (and as text in the page) for the test, or a person, to read.
+
+import { createRng, getBackend, setBackend, Tensor, tensor, value } from '@chainrule/engine';
+import { Adam, Linear, mseLoss, Sequential, Tanh } from '@chainrule/nn';
+
+/** What the page computes; the test compares every field with known numbers. */
+export interface PageResults {
+  /** `getBackend()` before anything was chosen: 'wasm' wherever WebAssembly SIMD exists. */
+  defaultBackend: string;
+  /** Whether Node's `process` is visible to the page (it must not be). */
+  hasProcess: boolean;
+  /** The sigmoid walkthrough at x = 1: s(x) and ds/dx from `backward()`. */
+  sigmoid: { data: number; grad: number };
+  /** [[1,2,3],[4,5,6]]·[[7,8],[9,10],[11,12]], then `.sum().backward()`. */
+  matmul: { product: number[][]; gradA: number[][]; gradB: number[][] };
+  /** A 32×40·40×24 product (above the WebAssembly threshold) on each backend. */
+  backends: { wasmBackend: string; tsBackend: string; maxAbsDiff: number; maxAbs: number };
+  /** The loss of a 2-8-1 tanh network before each of a few Adam steps, and after the last. */
+  losses: number[];
+}
+
+function compute(): PageResults {
+  const defaultBackend = getBackend();
+  const hasProcess = typeof (globalThis as { process?: unknown }).process !== 'undefined';
+
+  // seed 001's walkthrough: d sigmoid(x)/dx at x = 1
+  const x = value(1, 'x');
+  const s = x.sigmoid();
+  s.backward();
+
+  const a = tensor(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { requiresGrad: true },
+  );
+  const b = tensor(
+    [
+      [7, 8],
+      [9, 10],
+      [11, 12],
+    ],
+    { requiresGrad: true },
+  );
+  const c = a.matmul(b);
+  c.sum().backward();
+
+  const rng = createRng(7);
+  const left = Tensor.randn([32, 40], { rng });
+  const right = Tensor.randn([40, 24], { rng });
+  const onWasm = left.matmul(right);
+  const wasmBackend = getBackend();
+  setBackend('ts');
+  const onTs = left.matmul(right);
+  const tsBackend = getBackend();
+  setBackend(defaultBackend);
+  let maxAbsDiff = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < onTs.data.length; i++) {
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(onWasm.data[i]! - onTs.data[i]!));
+    maxAbs = Math.max(maxAbs, Math.abs(onTs.data[i]!));
+  }
+
+  // a tiny regression, y = x0 - 2·x1, on a 4×4 grid
+  const points: number[][] = [];
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) points.push([i / 3 - 0.5, j / 3 - 0.5]);
+  const inputs = tensor(points);
+  const targets = tensor(points.map(([p, q]) => [p! - 2 * q!]));
+  const model = new Sequential(new Linear(2, 8, { seed: 1 }), new Tanh(), new Linear(8, 1, { seed: 2 }));
+  const optimizer = new Adam(model.parameters(), { lr: 0.03 });
+  const losses: number[] = [];
+  for (let step = 0; step < 20; step++) {
+    optimizer.zeroGrad();
+    const loss = mseLoss(model.forward(inputs), targets);
+    losses.push(loss.item());
+    loss.backward();
+    optimizer.step();
+  }
+  losses.push(mseLoss(model.forward(inputs), targets).item());
+
+  return {
+    defaultBackend,
+    hasProcess,
+    sigmoid: { data: s.data, grad: x.grad },
+    matmul: {
+      product: c.toArray() as number[][],
+      gradA: a.grad!.toArray() as number[][],
+      gradB: b.grad!.toArray() as number[][],
+    },
+    backends: { wasmBackend, tsBackend, maxAbsDiff, maxAbs },
+    losses,
+  };
+}
+
+interface PageScope {
+  chainrule?: PageResults | { error: string };
+  document?: { getElementById(id: string): { textContent: string } | null };
+}
+
+const scope = globalThis as PageScope;
+let published: PageResults | { error: string };
+try {
+  published = compute();
+} catch (error) {
+  published = {
+    error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error),
+  };
+}
+scope.chainrule = published;
+const out = scope.document?.getElementById('out');
+if (out) out.textContent = JSON.stringify(published, null, 2);

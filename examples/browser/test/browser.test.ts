@@ -1,0 +1,164 @@
+// The engine and nn in a real browser: bundle src/page.ts for platform 'browser', serve it on
+// 127.0.0.1, open it in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) and
+// check what the page computed. Without Chromium the test is skipped on a developer's machine, never
+// under CI=true (.ci/run installs it).
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { PageResults } from '../src/page.js';
+import { type Bundle, bundlePage, servePage } from '../src/serve.js';
+
+const executablePath = process.env.CHAINRULE_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(executablePath);
+const inCI = process.env.CI === 'true';
+if (!haveChromium && !inCI) {
+  console.warn(
+    `browser test skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHAINRULE_CHROMIUM); under CI=true it runs and fails instead`,
+  );
+}
+
+/** What the browser showed while the page ran. */
+interface PageRun {
+  results: PageResults | { error: string } | undefined;
+  consoleErrors: string[];
+  failedRequests: string[];
+}
+
+/** Loads `url` in a fresh headless Chromium profile and reads `globalThis.chainrule` once it is set. */
+async function runInChromium(url: string): Promise<PageRun> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: .ci/run installs Debian's chromium package`);
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'chainrule-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    timeout: 15_000,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleErrors: string[] = [];
+    const failedRequests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`console.error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    page.on('requestfailed', (request) =>
+      failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`),
+    );
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
+    });
+    await page.goto(url, { waitUntil: 'load', timeout: 10_000 });
+    await page.waitForFunction(() => 'chainrule' in globalThis, undefined, { timeout: 10_000 });
+    const results = await page.evaluate(() => (globalThis as { chainrule?: PageResults }).chainrule);
+    return { results, consoleErrors, failedRequests };
+  } finally {
+    await context.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+let bundle: Bundle;
+beforeAll(async () => {
+  bundle = await bundlePage();
+});
+
+// needs no browser: runs everywhere
+test('the bundle holds the engine and nn sources and nothing from Node or node_modules', () => {
+  const outside = bundle.inputs.filter(
+    (path) => !/^(packages\/(engine|nn)\/src|examples\/browser\/src)\//.test(path),
+  );
+  expect(outside).toEqual([]);
+  expect(bundle.inputs).toContain('packages/engine/src/index.ts');
+  expect(bundle.inputs).toContain('packages/nn/src/index.ts');
+  expect(bundle.inputs).not.toContain('packages/nn/src/node.ts');
+  // one self-contained module: no import of any kind left in it
+  expect(bundle.code).not.toMatch(/^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m);
+});
+
+describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () => {
+  let server: Server | undefined;
+  let run: PageRun;
+
+  beforeAll(async () => {
+    const served = await servePage(bundle.code);
+    server = served.server;
+    run = await runInChromium(served.url);
+  }, 40_000);
+
+  afterAll(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  test('the page ran without a console error, an uncaught exception or a failed request', () => {
+    expect(run.consoleErrors).toEqual([]);
+    expect(run.failedRequests).toEqual([]);
+    expect(run.results).toBeDefined();
+    expect(run.results).not.toHaveProperty('error');
+  });
+
+  function results(): PageResults {
+    const r = run.results;
+    if (r === undefined || 'error' in r) throw new Error(`the page failed: ${r?.error ?? 'no results'}`);
+    return r;
+  }
+
+  test('no Node process is visible in the page', () => {
+    expect(results().hasProcess).toBe(false);
+  });
+
+  test('the sigmoid walkthrough: x.grad at x = 1', () => {
+    expect(results().sigmoid.grad).toBe(0.19661193324148188);
+    expect(results().sigmoid.data).toBeCloseTo(0.7310585786300049, 15);
+  });
+
+  test('a small matmul and its backward', () => {
+    const { product, gradA, gradB } = results().matmul;
+    expect(product).toEqual([
+      [58, 64],
+      [139, 154],
+    ]);
+    // d sum(A·B)/dA = 1·Bᵀ: each row holds B's row sums; d/dB = Aᵀ·1: each row holds A's column sum
+    expect(gradA).toEqual([
+      [15, 19, 23],
+      [15, 19, 23],
+    ]);
+    expect(gradB).toEqual([
+      [5, 5],
+      [7, 7],
+      [9, 9],
+    ]);
+  });
+
+  test("the default backend is 'wasm' (WebAssembly SIMD) and agrees with 'ts'", () => {
+    const r = results();
+    expect(r.defaultBackend).toBe('wasm');
+    expect(r.backends.wasmBackend).toBe('wasm');
+    expect(r.backends.tsBackend).toBe('ts');
+    expect(r.backends.maxAbs).toBeGreaterThan(1);
+    expect(r.backends.maxAbsDiff).toBeLessThan(1e-12 * r.backends.maxAbs);
+  });
+
+  test('Adam steps on a tiny nn model lower the loss', () => {
+    const { losses } = results();
+    expect(losses).toHaveLength(21);
+    for (const loss of losses) expect(Number.isFinite(loss)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! / 4);
+  });
+});
