@@ -1,8 +1,11 @@
-// `pnpm start`: bundles the page and serves it until Ctrl-C, for a person to open in any browser.
+// `pnpm start`: bundles the pages and serves them until Ctrl-C, for a person to open in any browser:
+// the smoke-test page, and the threads page on its own cross-origin-isolated server.
 
-import { bundlePage, servePage } from './serve.js';
+import { bundlePage, bundleThreadsPage, servePage, serveThreadsPage } from './serve.js';
 
 const { code, inputs } = await bundlePage();
 const { url } = await servePage(code);
 console.log(`bundled ${inputs.length} files (${(code.length / 1024).toFixed(0)} KiB); open ${url}`);
-console.log('the page shows what it computed; Ctrl-C stops the server');
+const threads = await serveThreadsPage(await bundleThreadsPage());
+console.log(`WebAssembly threads in a Web Worker (cross-origin isolated): open ${threads.url}`);
+console.log('each page shows what it computed; Ctrl-C stops the servers');

@@ -1,4 +1,5 @@
-// Bundles src/page.ts for the browser with esbuild and serves it, with an HTML page, on 127.0.0.1.
+// Bundles the pages' scripts for the browser with esbuild and serves them, with their HTML, on 127.0.0.1:
+// src/page.ts as it is, and src/threads-page.ts with its worker cross-origin isolated.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,9 +24,29 @@ export interface Bundle {
  * sources (the `@chainrule/source` condition). esbuild refuses any Node built-in on this platform,
  * so a bundle that builds at all reaches nothing from Node at import time.
  */
-export async function bundlePage(): Promise<Bundle> {
+export function bundlePage(): Promise<Bundle> {
+  return bundleEntry('page.ts');
+}
+
+/** The cross-origin-isolated page's two scripts: the page's own and its module worker's. */
+export interface ThreadsBundles {
+  page: Bundle;
+  worker: Bundle;
+}
+
+/** Bundles src/threads-page.ts and src/threads-worker.ts, as `bundlePage` does src/page.ts. */
+export async function bundleThreadsPage(): Promise<ThreadsBundles> {
+  const [page, worker] = await Promise.all([
+    bundleEntry('threads-page.ts'),
+    bundleEntry('threads-worker.ts'),
+  ]);
+  return { page, worker };
+}
+
+/** One entry of src/ as one self-contained ES module for the browser. */
+async function bundleEntry(entry: string): Promise<Bundle> {
   const result = await build({
-    entryPoints: [join(here, 'page.ts')],
+    entryPoints: [join(here, entry)],
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -49,16 +70,61 @@ export const html = `<!doctype html>
 </html>
 `;
 
+/** The cross-origin-isolated page: its script starts the module worker and publishes what it reports. */
+export const threadsHtml = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>chainrule: WebAssembly threads in a Web Worker</title><link rel="icon" href="data:,"></head>
+<body><pre id="out">running…</pre><script type="module" src="/threads-page.js"></script></body>
+</html>
+`;
+
+/**
+ * The headers that make a page cross-origin isolated (`crossOriginIsolated`, SharedArrayBuffer, a
+ * shared WebAssembly.Memory): sent with every response of the isolated server, the worker's script
+ * included, and CORP so that the page's own resources pass its COEP.
+ */
+export const isolationHeaders = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
 /** A static server on 127.0.0.1 at a free port: `/` is the page, `/page.js` the bundle, all else 404. */
-export async function servePage(code: string): Promise<{ url: string; server: Server }> {
+export function servePage(code: string): Promise<{ url: string; server: Server }> {
+  return serveFiles({
+    '/': { type: 'text/html', body: html },
+    '/page.js': { type: 'text/javascript', body: code },
+  });
+}
+
+/**
+ * Like `servePage`, for the threads page and cross-origin isolated: `/` is the page,
+ * `/threads-page.js` and `/threads-worker.js` the bundles, every response with `isolationHeaders`.
+ */
+export function serveThreadsPage(bundles: ThreadsBundles): Promise<{ url: string; server: Server }> {
+  return serveFiles(
+    {
+      '/': { type: 'text/html', body: threadsHtml },
+      '/threads-page.js': { type: 'text/javascript', body: bundles.page.code },
+      '/threads-worker.js': { type: 'text/javascript', body: bundles.worker.code },
+    },
+    isolationHeaders,
+  );
+}
+
+/** Serves `files` (by path; `/index.html` is `/` too) with `headers` on every response; all else 404. */
+async function serveFiles(
+  files: Record<string, { type: string; body: string }>,
+  headers: Record<string, string> = {},
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/' || path === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } else if (path === '/page.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(code);
+    let path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/index.html') path = '/';
+    const file = Object.hasOwn(files, path) ? files[path] : undefined;
+    if (file) {
+      response.writeHead(200, { ...headers, 'content-type': `${file.type}; charset=utf-8` }).end(file.body);
     } else {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PageResults } from '../src/page.js';
-import { type Bundle, bundlePage, servePage } from '../src/serve.js';
+import {
+  type Bundle,
+  bundlePage,
+  bundleThreadsPage,
+  isolationHeaders,
+  servePage,
+  serveThreadsPage,
+  type ThreadsBundles,
+} from '../src/serve.js';
+import type { ThreadsPageResults } from '../src/threads-page.js';
+import type { WorkerReport } from '../src/threads-worker.js';
 
 const executablePath = process.env.CHAINRULE_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
@@ -23,14 +33,17 @@ if (!haveChromium && !inCI) {
 }
 
 /** What the browser showed while the page ran. */
-interface PageRun {
-  results: PageResults | { error: string } | undefined;
+interface PageRun<Results = PageResults> {
+  results: Results | { error: string } | undefined;
   consoleErrors: string[];
   failedRequests: string[];
 }
 
-/** Loads `url` in a fresh headless Chromium profile and reads `globalThis.chainrule` once it is set. */
-async function runInChromium(url: string): Promise<PageRun> {
+/**
+ * Loads `url` in a fresh headless Chromium profile and reads `globalThis.chainrule` once it is set,
+ * waiting at most `waitMs` after the load for it.
+ */
+async function runInChromium<Results = PageResults>(url: string, waitMs = 10_000): Promise<PageRun<Results>> {
   if (!existsSync(executablePath)) {
     throw new Error(`no Chromium at ${executablePath}: .ci/run installs Debian's chromium package`);
   }
@@ -65,8 +78,8 @@ async function runInChromium(url: string): Promise<PageRun> {
       if (response.status() >= 400) failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
     });
     await page.goto(url, { waitUntil: 'load', timeout: 10_000 });
-    await page.waitForFunction(() => 'chainrule' in globalThis, undefined, { timeout: 10_000 });
-    const results = await page.evaluate(() => (globalThis as { chainrule?: PageResults }).chainrule);
+    await page.waitForFunction(() => 'chainrule' in globalThis, undefined, { timeout: waitMs });
+    const results = await page.evaluate(() => (globalThis as { chainrule?: Results }).chainrule);
     return { results, consoleErrors, failedRequests };
   } finally {
     await context.close();
@@ -75,8 +88,9 @@ async function runInChromium(url: string): Promise<PageRun> {
 }
 
 let bundle: Bundle;
+let threadsBundles: ThreadsBundles;
 beforeAll(async () => {
-  bundle = await bundlePage();
+  [bundle, threadsBundles] = await Promise.all([bundlePage(), bundleThreadsPage()]);
 });
 
 // needs no browser: runs everywhere
@@ -90,6 +104,19 @@ test('the bundle holds the engine and nn sources and nothing from Node or node_m
   expect(bundle.inputs).not.toContain('packages/nn/src/node.ts');
   // one self-contained module: no import of any kind left in it
   expect(bundle.code).not.toMatch(/^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m);
+});
+
+test('the threads page and its worker bundle the engine, thread pool included, and nothing else', () => {
+  for (const { code, inputs } of [threadsBundles.page, threadsBundles.worker]) {
+    expect(inputs.filter((path) => !/^(packages\/engine\/src|examples\/browser\/src)\//.test(path))).toEqual(
+      [],
+    );
+    expect(inputs).toContain('packages/engine/src/index.ts');
+    expect(inputs).toContain('packages/engine/src/kernels/wasm/thread-pool.ts');
+    expect(code).not.toMatch(/^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m);
+  }
+  expect(threadsBundles.worker.inputs).toContain('examples/browser/src/threads-worker.ts');
+  expect(threadsBundles.worker.inputs).not.toContain('examples/browser/src/threads-page.ts');
 });
 
 describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () => {
@@ -162,3 +189,79 @@ describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () =>
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 4);
   });
 });
+
+describe.skipIf(!haveChromium && !inCI)(
+  'WebAssembly threads in a Web Worker of a cross-origin-isolated page',
+  () => {
+    let server: Server | undefined;
+    let run: PageRun<ThreadsPageResults>;
+
+    beforeAll(async () => {
+      const served = await serveThreadsPage(threadsBundles);
+      server = served.server;
+      run = await runInChromium<ThreadsPageResults>(served.url, 25_000);
+    }, 60_000);
+
+    afterAll(async () => {
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    });
+
+    function results(): ThreadsPageResults {
+      const r = run.results;
+      if (r === undefined || 'error' in r) throw new Error(`the page failed: ${r?.error ?? 'no results'}`);
+      return r;
+    }
+
+    function worker(): WorkerReport {
+      const w = results().worker;
+      if ('error' in w) throw new Error(`the worker failed: ${w.error}`);
+      return w;
+    }
+
+    test('the page and its worker ran without a console error, an uncaught exception or a failed request', () => {
+      expect(run.consoleErrors).toEqual([]);
+      expect(run.failedRequests).toEqual([]);
+      expect(run.results).toBeDefined();
+      expect(run.results).not.toHaveProperty('error');
+      expect(results().worker).not.toHaveProperty('error');
+    });
+
+    test(`served with ${Object.keys(isolationHeaders).join(', ')}, page and worker are cross-origin isolated`, () => {
+      const { main } = results();
+      expect(main.crossOriginIsolated).toBe(true);
+      expect(main.hasSharedArrayBuffer).toBe(true);
+      expect(main.shared).toBe(true);
+      const w = worker();
+      expect(w.crossOriginIsolated).toBe(true);
+      expect(w.hasSharedArrayBuffer).toBe(true);
+      expect(w.inWorkerScope).toBe(true);
+      expect(w.shared).toBe(true);
+    });
+
+    test('the main thread, which may not Atomics.wait, computes alone and agrees with ts', () => {
+      const { main } = results();
+      expect(main.workers).toBe(0);
+      expect(main.workerChunks).toBe(0);
+      expect(main.maxAbs).toBeGreaterThan(1);
+      expect(main.maxAbsDiff).toBeLessThanOrEqual(1e-12 * main.maxAbs);
+    });
+
+    test('in the worker, setNumThreads(2) starts one pool worker, which computes part of a 256³ product', () => {
+      const w = worker();
+      expect(w.numThreads).toBe(2);
+      // a browser worker starts only once its parent returns to its event loop: the first product
+      // spawns it and runs alone
+      expect(w.afterFirst).toEqual({ workers: 1, workerChunks: 0 });
+      expect(w.helped).toBe(true);
+      expect(w.products).toBeGreaterThanOrEqual(2);
+      expect(w.workers).toBe(1);
+      expect(w.workerChunks).toBeGreaterThan(0);
+    });
+
+    test('every product in the worker, threaded or not, agrees with ts (relative error ≤ 1e-12)', () => {
+      const w = worker();
+      expect(w.maxAbs).toBeGreaterThan(1);
+      expect(w.maxAbsDiff).toBeLessThanOrEqual(1e-12 * w.maxAbs);
+    });
+  },
+);
