@@ -3,27 +3,11 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { matmul } from '../src/kernels/ts-matmul.js';
-import { createRng } from '../src/random.js';
-import { referenceMatmul } from './support/reference-matmul.js';
-
-interface Case {
-  m: number;
-  k: number;
-  n: number;
-  transA: boolean;
-  transB: boolean;
-  batch: number;
-  broadcastA: boolean;
-  broadcastB: boolean;
-}
+import { type MatmulCase, matmulOperands, referenceMatmul } from './support/reference-matmul.js';
 
 /** Runs both kernels on the same operands (NaN-filled outputs, so every element must be written). */
-function both(c: Case, seed: number): { got: Float64Array; want: Float64Array } {
-  const rng = createRng(seed);
-  const aStride = c.broadcastA ? 0 : c.m * c.k;
-  const bStride = c.broadcastB ? 0 : c.k * c.n;
-  const a = Float64Array.from({ length: aStride === 0 ? c.m * c.k : c.batch * aStride }, () => rng.normal());
-  const b = Float64Array.from({ length: bStride === 0 ? c.k * c.n : c.batch * bStride }, () => rng.normal());
+function both(c: MatmulCase, seed: number): { got: Float64Array; want: Float64Array } {
+  const { a, b, aStride, bStride } = matmulOperands(c, seed);
   const got = new Float64Array(c.batch * c.m * c.n).fill(Number.NaN);
   const want = new Float64Array(c.batch * c.m * c.n);
   matmul(a, b, got, c.m, c.k, c.n, c.transA, c.transB, c.batch, aStride, bStride);

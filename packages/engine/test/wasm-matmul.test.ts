@@ -13,27 +13,14 @@ import {
   type WasmKernels,
 } from '../src/kernels/wasm/index.js';
 import { createRng } from '../src/random.js';
-import { referenceMatmul } from './support/reference-matmul.js';
+import { type MatmulCase, matmulOperands, referenceMatmul } from './support/reference-matmul.js';
 
-interface Case {
-  m: number;
-  k: number;
-  n: number;
-  transA: boolean;
-  transB: boolean;
-  batch: number;
-  broadcastA: boolean;
-  broadcastB: boolean;
+interface Case extends MatmulCase {
   seed: number;
 }
 
 function operands(c: Case): { a: Float64Array; b: Float64Array; aStride: number; bStride: number } {
-  const rng = createRng(c.seed);
-  const aStride = c.broadcastA ? 0 : c.m * c.k;
-  const bStride = c.broadcastB ? 0 : c.k * c.n;
-  const a = Float64Array.from({ length: aStride === 0 ? c.m * c.k : c.batch * aStride }, () => rng.normal());
-  const b = Float64Array.from({ length: bStride === 0 ? c.k * c.n : c.batch * bStride }, () => rng.normal());
-  return { a, b, aStride, bStride };
+  return matmulOperands(c, c.seed);
 }
 
 /**

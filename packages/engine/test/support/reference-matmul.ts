@@ -1,6 +1,7 @@
 // A naive matrix product written straight from the definition, the yardstick for the fast kernels.
 
 import type { Kernels } from '../../src/kernels/backend.js';
+import { createRng } from '../../src/random.js';
 
 /** C = op(A)·op(B) for each batch item, by three plain loops (same arguments as `Kernels.matmul`). */
 export const referenceMatmul: Kernels['matmul'] = (
@@ -30,3 +31,28 @@ export const referenceMatmul: Kernels['matmul'] = (
     }
   }
 };
+
+/** A batched product to test: sizes, transposes, batch count, and which operand is broadcast. */
+export interface MatmulCase {
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  batch: number;
+  broadcastA: boolean;
+  broadcastB: boolean;
+}
+
+/** Standard normal operands for a case, drawn from `seed`, with their batch strides (0 when broadcast). */
+export function matmulOperands(
+  c: MatmulCase,
+  seed: number,
+): { a: Float64Array; b: Float64Array; aStride: number; bStride: number } {
+  const rng = createRng(seed);
+  const aStride = c.broadcastA ? 0 : c.m * c.k;
+  const bStride = c.broadcastB ? 0 : c.k * c.n;
+  const a = Float64Array.from({ length: aStride === 0 ? c.m * c.k : c.batch * aStride }, () => rng.normal());
+  const b = Float64Array.from({ length: bStride === 0 ? c.k * c.n : c.batch * bStride }, () => rng.normal());
+  return { a, b, aStride, bStride };
+}
