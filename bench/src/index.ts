@@ -5,7 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The benchmark files, in the order they run. Add new ones here (e.g. tensor.ts). */
-const benchmarks = ['scalar.ts', 'tensor-matmul.ts', 'matmul-wasm.ts', 'tensor-mlp.ts', 'tensor-moons.ts'];
+const benchmarks = [
+  'scalar.ts',
+  'tensor-matmul.ts',
+  'matmul-wasm.ts',
+  'elementwise.ts',
+  'tensor-mlp.ts',
+  'tensor-moons.ts',
+];
 
 const args = process.argv.slice(2);
 /** Flags (--quick) go to every benchmark; other arguments pick benchmarks by file-name prefix. */

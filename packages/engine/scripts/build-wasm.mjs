@@ -1,8 +1,9 @@
 // Compiles assembly/*.ts with AssemblyScript into src/kernels/wasm/generated/*.ts, the .wasm bytes
 // embedded as base64 so the engine loads them with no file or network access, in Node or a browser.
 //
-// Four builds of each kernel: plain SIMD and relaxed SIMD (fused multiply-add), each with a private
-// memory (browsers without cross-origin isolation) and a shared one (worker threads). The output is
+// Four builds of the matmul kernel: plain SIMD and relaxed SIMD (fused multiply-add), each with a
+// private memory (browsers without cross-origin isolation) and a shared one (worker threads); one of
+// the elementwise kernels, which run on the calling thread and have no multiply-add. The output is
 // git-ignored; the root `postinstall` runs this script, and it skips the work when the sources and
 // the compiler are unchanged since the last run.
 import { createHash } from 'node:crypto';
@@ -13,13 +14,21 @@ import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/kernels/wasm/generated');
-const kernels = [{ source: 'assembly/matmul.ts', out: 'matmul-wasm.ts', name: 'matmulWasm' }];
-const variants = {
+const allVariants = {
   simd: ['--enable', 'simd'],
   simdShared: ['--enable', 'simd,threads', '--sharedMemory'],
   relaxed: ['--enable', 'simd,relaxed-simd'],
   relaxedShared: ['--enable', 'simd,relaxed-simd,threads', '--sharedMemory'],
 };
+const kernels = [
+  { source: 'assembly/matmul.ts', out: 'matmul-wasm.ts', name: 'matmulWasm', variants: allVariants },
+  {
+    source: 'assembly/elementwise.ts',
+    out: 'elementwise-wasm.ts',
+    name: 'elementwiseWasm',
+    variants: { simd: allVariants.simd },
+  },
+];
 // The memory is the host's: imported, never exported, up to 4 GiB (the wasm32 limit).
 const common = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--noExportMemory'];
 const memory = ['--initialMemory', '1', '--maximumMemory', '65536'];
@@ -55,7 +64,7 @@ async function compile(source, flags) {
 for (const kernel of kernels) {
   const text = readFileSync(join(root, kernel.source), 'utf8');
   const hash = createHash('sha256')
-    .update(`${ascVersion}\n${JSON.stringify({ common, memory, variants })}\n${text}`)
+    .update(`${ascVersion}\n${JSON.stringify({ common, memory, variants: kernel.variants })}\n${text}`)
     .digest('hex')
     .slice(0, 16);
   const target = join(outDir, kernel.out);
@@ -72,7 +81,7 @@ for (const kernel of kernels) {
     `/** The compiled ${kernel.source}, base64, one build per feature set. */`,
     `export const ${kernel.name} = {`,
   ];
-  for (const [variant, flags] of Object.entries(variants)) {
+  for (const [variant, flags] of Object.entries(kernel.variants)) {
     const binary = await compile(kernel.source, flags);
     lines.push(`  ${variant}: '${Buffer.from(binary).toString('base64')}',`);
   }

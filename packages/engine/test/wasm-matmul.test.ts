@@ -82,7 +82,7 @@ describe.skipIf(!available)('wasm matmul', () => {
   test('is available where WebAssembly SIMD is, as the backend named wasm', () => {
     expect(kernels).not.toBeNull();
     expect(kernels.name).toBe('wasm');
-    expect(kernels.unary).toBe(tsKernels.unary);
+    expect(kernels.maxAxis).toBe(tsKernels.maxAxis);
   });
 
   test('uses the fused kernel exactly when relaxed SIMD validates', () => {
@@ -151,6 +151,54 @@ describe.skipIf(!available)('wasm matmul', () => {
       seed: 7,
     };
     expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
+  });
+
+  test('splits the depth of a deep Aᵀ·B (a weight gradient) among threads, padding a ragged last piece', () => {
+    // k at least 4·max(m, n), A read transposed, B not: the threads take pieces of depth
+    const cases: [number, number, number][] = [
+      [50, 900, 50],
+      [3, 641, 5],
+      [1, 64, 1],
+      [17, 301, 2],
+    ];
+    for (const threads of [2, 3]) {
+      setNumThreads(threads);
+      for (const [m, k, n] of cases) {
+        const c = {
+          m,
+          k,
+          n,
+          transA: true,
+          transB: false,
+          batch: 1,
+          broadcastA: false,
+          broadcastB: false,
+          seed: m * k + n,
+        };
+        expect(worstError(kernels, c), `${m}×${k}×${n} on ${threads}`).toBeLessThanOrEqual(1e-12);
+      }
+      // a worker asleep since the last job may wake after the caller has taken every piece, so
+      // repeat until a worker has taken some
+      const helpedBefore = kernels.wasm.workerChunks;
+      const deep = { m: 50, k: 900, n: 50, transA: true, transB: false, batch: 1 };
+      for (let i = 0; i < 50 && kernels.wasm.workerChunks === helpedBefore; i++) {
+        const c = { ...deep, broadcastA: false, broadcastB: false, seed: i };
+        expect(worstError(kernels, c)).toBeLessThanOrEqual(1e-12);
+      }
+      expect(kernels.wasm.workerChunks).toBeGreaterThan(helpedBefore);
+    }
+    // a non-finite value in the last rows is not lost among the zero rows that pad the depth
+    setNumThreads(2);
+    const a = new Float64Array(641 * 3).fill(1);
+    const b = new Float64Array(641 * 5).fill(1);
+    b[640 * 5 + 4] = Number.POSITIVE_INFINITY;
+    a[640 * 3] = Number.NaN;
+    const out = new Float64Array(15);
+    kernels.matmul(a, b, out, 3, 641, 5, true, false, 1, 0, 0);
+    expect(out[0]).toBeNaN();
+    expect(out[4]).toBeNaN(); // NaN·∞
+    expect(out[9]).toBe(Number.POSITIVE_INFINITY);
+    expect(out[8]).toBe(641);
   });
 
   test('an output that aliases an operand still gets the product of the original operands', () => {

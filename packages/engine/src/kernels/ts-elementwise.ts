@@ -103,8 +103,10 @@ function binaryRun(
 /**
  * Whether `shape`, leading ones aside, is the trailing part of `full`: then its elements repeat as
  * whole contiguous rows of `full`.
+ *
+ * @internal
  */
-function isTrailing(shape: readonly number[], full: readonly number[]): boolean {
+export function isTrailing(shape: readonly number[], full: readonly number[]): boolean {
   let start = 0;
   while (start < shape.length && shape[start] === 1) start++;
   const rest = shape.length - start;

@@ -1,6 +1,7 @@
 // The WebAssembly SIMD backend's entry: the kernels factory and the thread-count setting.
 
 export { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
+export { WASM_MIN_ELEMENTS } from './wasm-elementwise.js';
 export {
   createWasmKernels,
   getNumThreads,

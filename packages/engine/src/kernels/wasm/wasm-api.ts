@@ -22,3 +22,25 @@ export function wasmApi(): WasmApi | undefined {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   return typeof api === 'object' && api !== null ? api : undefined;
 }
+
+/** Base64 to bytes, by hand: `atob` is not in every runtime the engine targets. */
+export function decodeBase64(text: string): Uint8Array {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const value = new Uint8Array(128);
+  for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
+  const length = text.length;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((length / 4) * 3 - padding);
+  let at = 0;
+  for (let i = 0; i < length; i += 4) {
+    const word =
+      (value[text.charCodeAt(i)]! << 18) |
+      (value[text.charCodeAt(i + 1)]! << 12) |
+      (value[text.charCodeAt(i + 2)]! << 6) |
+      value[text.charCodeAt(i + 3)]!;
+    if (at < bytes.length) bytes[at++] = word >> 16;
+    if (at < bytes.length) bytes[at++] = (word >> 8) & 255;
+    if (at < bytes.length) bytes[at++] = word & 255;
+  }
+  return bytes;
+}

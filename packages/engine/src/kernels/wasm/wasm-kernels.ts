@@ -1,4 +1,5 @@
-// The 'wasm' kernel backend: matmul in WebAssembly SIMD, on one thread or a pool sharing its memory.
+// The 'wasm' kernel backend: matmul in WebAssembly SIMD, on one thread or a pool sharing its memory,
+// and the common elementwise kernels in WebAssembly SIMD on the calling thread (wasm-elementwise.ts).
 
 import type { Kernels } from '../backend.js';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
@@ -10,7 +11,8 @@ import {
   nodeProcess,
   type ThreadPool,
 } from './thread-pool.js';
-import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+import { decodeBase64, type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+import { createWasmElementwise } from './wasm-elementwise.js';
 
 const PAGE = 65_536;
 /** The wasm32 limit, which the kernel modules declare as their maximum. */
@@ -33,6 +35,10 @@ export const WASM_MIN_FLOPS = 1000;
 export const THREAD_MIN_FLOPS = 1 << 18;
 /** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
 const CHUNKS_PER_THREAD = 3;
+/** A product Aᵀ·B at least this many times deeper than wide splits its depth among threads. */
+const DEPTH_SPLIT_RATIO = 4;
+/** Depth per piece at least, when the depth is split: each piece adds an m×n block to sum. */
+const MIN_DEPTH = 64;
 /** Rows or columns per chunk at least: each chunk packs its own copy of one operand, which must be worth it. */
 const MIN_CHUNK = 16;
 /** The kernel argument where each range a thread pool may cut starts (its end is the next argument). */
@@ -86,28 +92,6 @@ export function setNumThreads(count: number): void {
     throw new RangeError(`setNumThreads: expected an integer from 1 to 64, got ${count}`);
   }
   requestedThreads = count;
-}
-
-/** Base64 to bytes, by hand: `atob` is not in every runtime the engine targets. */
-function decodeBase64(text: string): Uint8Array {
-  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const value = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
-  const length = text.length;
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const bytes = new Uint8Array((length / 4) * 3 - padding);
-  let at = 0;
-  for (let i = 0; i < length; i += 4) {
-    const word =
-      (value[text.charCodeAt(i)]! << 18) |
-      (value[text.charCodeAt(i + 1)]! << 12) |
-      (value[text.charCodeAt(i + 2)]! << 6) |
-      value[text.charCodeAt(i + 3)]!;
-    if (at < bytes.length) bytes[at++] = word >> 16;
-    if (at < bytes.length) bytes[at++] = (word >> 8) & 255;
-    if (at < bytes.length) bytes[at++] = word & 255;
-  }
-  return bytes;
 }
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
@@ -191,6 +175,52 @@ class WasmMatmul {
     }
   }
 
+  /**
+   * C = Aᵀ·B (A stored k×m, B k×n) on `threads` threads by pieces of depth: each piece's product goes
+   * to its own m×n block, and the blocks are summed in order. Both operands are padded with zero rows
+   * to a whole number of equal pieces. False when the memory cannot hold it.
+   */
+  private depthSplit(
+    a: Float64Array,
+    b: Float64Array,
+    out: Float64Array,
+    m: number,
+    k: number,
+    n: number,
+    threads: number,
+  ): boolean {
+    const pieces = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(k / MIN_DEPTH)));
+    const depth = Math.ceil(k / pieces);
+    const padded = depth * pieces;
+    const kc = Math.min(this.kc, depth);
+    const scratchSize =
+      roundUp(roundUp(Math.min(this.mc, m), 4) * kc * 8, ALIGN) +
+      roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
+    const aAt = this.heapBase;
+    const bAt = roundUp(aAt + padded * m * 8, ALIGN);
+    const cAt = roundUp(bAt + padded * n * 8, ALIGN);
+    const scratchAt = roundUp(cAt + pieces * m * n * 8, ALIGN);
+    if (!this.reserve(scratchAt + threads * scratchSize)) return false;
+    const view = this.view;
+    view.set(a.subarray(0, k * m), aAt / 8);
+    view.fill(0, aAt / 8 + k * m, aAt / 8 + padded * m);
+    view.set(b.subarray(0, k * n), bAt / 8);
+    view.fill(0, bAt / 8 + k * n, bAt / 8 + padded * n);
+    const scratchB = scratchAt + scratchSize - roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
+    const args = [scratchAt, scratchB, aAt, bAt, cAt, m, depth, n, 1, 0, depth * m, depth * n];
+    args.push(0, pieces, 0, m, 0, n);
+    const job = { args, split: Split.Batch, total: pieces, chunkSize: 1, participants: threads };
+    this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
+    const size = m * n;
+    const c = cAt / 8;
+    out.set(view.subarray(c, c + size));
+    for (let p = 1; p < pieces; p++) {
+      const from = c + p * size;
+      for (let i = 0; i < size; i++) out[i]! += view[from + i]!;
+    }
+    return true;
+  }
+
   /** `Kernels.matmul`: copy in, run on one thread or several, copy out. */
   readonly matmul: Kernels['matmul'] = (a, b, out, m, k, n, transA, transB, batch, aStride, bStride) => {
     if (m === 0 || n === 0 || batch === 0) return;
@@ -204,6 +234,13 @@ class WasmMatmul {
       return;
     }
     let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
+    // Xᵀ·G, a dense layer's weight gradient, is deep and narrow: a chunk of its rows or columns would
+    // repack most of the other operand, so the threads split the depth and the partial products are
+    // summed. Its k axis is the slow axis of both stored operands, so a piece of depth is contiguous.
+    if (threads > 1 && batch === 1 && transA && !transB && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
+      threads = this.threads(threads);
+      if (threads > 1 && this.depthSplit(a, b, out, m, k, n, threads)) return;
+    }
     // What the threads split: whole batch items when there are enough of them; else the rows of C
     // or its columns, whichever repacks less, since every chunk packs its own copy of the other
     // operand: a chunk of rows packs all of op(B) (k×n), a chunk of columns all of op(A) (m×k).
@@ -285,6 +322,8 @@ export interface WasmKernelInfo {
   readonly fused: boolean;
   /** Memory shared, so worker threads are possible. */
   readonly shared: boolean;
+  /** The elementwise kernels (unary, binary, sumTo) run in WebAssembly too, not only matmul. */
+  readonly elementwise: boolean;
   /** Worker threads started so far (0 until a product large enough needs them). */
   readonly workers: number;
   /** Chunks of threaded products that workers (not the calling thread) ran so far. */
@@ -299,6 +338,8 @@ export interface WasmKernelOptions {
   minFlops?: number;
   /** Multiply-adds each thread must have before another is woken. Default `THREAD_MIN_FLOPS`. */
   threadMinFlops?: number;
+  /** Elementwise arrays below this many elements stay on the base kernels. Default `WASM_MIN_ELEMENTS`. */
+  minElements?: number;
 }
 
 /** The 'wasm' backend: `Kernels` plus what it found at start-up. */
@@ -306,7 +347,8 @@ export type WasmKernels = Kernels & { readonly wasm: WasmKernelInfo };
 
 /**
  * The 'wasm' backend built on `base`: matmul runs in WebAssembly SIMD (products below
- * `WASM_MIN_FLOPS` stay on `base.matmul`), every other kernel is `base`'s. Null where WebAssembly
+ * `WASM_MIN_FLOPS` stay on `base.matmul`), and so do the elementwise kernels the module covers on
+ * arrays of `WASM_MIN_ELEMENTS` or more; every other kernel is `base`'s. Null where WebAssembly
  * SIMD is unavailable. Each call makes an independent instance with its own memory (grown as
  * products require, reused across calls) and, on first need, its own worker pool.
  */
@@ -331,12 +373,15 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   const minFlops = options.minFlops ?? WASM_MIN_FLOPS;
   const threadMinFlops = Math.max(1, options.threadMinFlops ?? THREAD_MIN_FLOPS);
   const state = new WasmMatmul(api, module, memory, maxPages, small, minFlops, threadMinFlops);
+  const elementwise = createWasmElementwise(api, base, options.minElements);
   return {
     ...base,
+    ...elementwise,
     name: 'wasm',
     wasm: {
       fused,
       shared,
+      elementwise: elementwise !== null,
       get workers() {
         return state.workers;
       },

@@ -1,0 +1,195 @@
+// The 'wasm' backend's elementwise kernels: operands copied into a private WebAssembly memory, f64x2
+// loops (assembly/elementwise.ts), the result copied out. Copies run at memcpy speed, several times
+// faster than a JavaScript loop over the same elements, so the round trip pays from a few hundred
+// elements on. The numbers are exactly those of the TypeScript kernels, which take every case the
+// module does not cover (exp, log, tanh, pow, general broadcasts, small arrays).
+
+import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../backend.js';
+import { isTrailing } from '../ts-elementwise.js';
+import { elementwiseWasm } from './generated/elementwise-wasm.js';
+import { decodeBase64, type WasmApi, type WasmMemory } from './wasm-api.js';
+
+const PAGE = 65_536;
+/** The wasm32 limit on pages. */
+const MAX_PAGES = 65_536;
+const ALIGN = 64;
+
+/**
+ * Below this many elements the TypeScript loop is as fast: the call into WebAssembly and the copies
+ * have a fixed cost. Measured with bench/src/elementwise.ts on the project's machine: level at 50
+ * elements (0.9–1.3×), WebAssembly 1.4–1.7× faster at 100, 2–2.4× at 200, 3–7× from 1000 on.
+ */
+export const WASM_MIN_ELEMENTS = 128;
+
+/** Op codes of assembly/elementwise.ts; an op missing here stays on the TypeScript kernel. */
+const UNARY_CODES: Partial<Record<UnaryKernelOp, number>> = {
+  neg: 0,
+  relu: 1,
+  reciprocal: 2,
+  abs: 3,
+  step: 4,
+  sign: 5,
+};
+const BINARY_CODES: Partial<Record<BinaryKernelOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  gtHalf: 6,
+  reluGrad: 7,
+};
+
+interface ElementwiseExports {
+  heapBase(): number;
+  unary(op: number, x: number, out: number, n: number): void;
+  binaryRows(
+    op: number,
+    a: number,
+    aRow: number,
+    b: number,
+    bRow: number,
+    out: number,
+    rows: number,
+    width: number,
+  ): void;
+  binaryScalar(op: number, a: number, s: number, scalarFirst: number, out: number, n: number): void;
+  sumRows(x: number, out: number, rows: number, width: number): void;
+}
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/** The kernels `Kernels.unary`, `binary` and `sumTo` over one module instance and its memory. */
+class WasmElementwise {
+  private readonly exports: ElementwiseExports;
+  private readonly base: number;
+  private view: Float64Array;
+
+  constructor(
+    api: WasmApi,
+    private readonly memory: WasmMemory,
+    private readonly fallback: Kernels,
+    private readonly minElements: number,
+  ) {
+    const module = new api.Module(decodeBase64(elementwiseWasm.simd));
+    const instance = new api.Instance(module, { env: { memory } });
+    this.exports = instance.exports as unknown as ElementwiseExports;
+    this.base = roundUp(this.exports.heapBase(), ALIGN);
+    this.view = new Float64Array(memory.buffer);
+  }
+
+  /**
+   * Room for two arrays of `first` and `second` doubles from the heap base: their byte addresses,
+   * or null when the memory cannot grow that far (the caller falls back to TypeScript).
+   */
+  private place(first: number, second: number): [number, number] | null {
+    const firstAt = this.base;
+    const secondAt = roundUp(firstAt + first * 8, ALIGN);
+    const bytes = secondAt + second * 8;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return null;
+      this.memory.grow(pages);
+    }
+    // growing a private memory detaches the old buffer
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float64Array(this.memory.buffer);
+    return [firstAt, secondAt];
+  }
+
+  readonly unary: Kernels['unary'] = (op, x, out) => {
+    const code = UNARY_CODES[op];
+    const n = x.length;
+    const at = code === undefined || n < this.minElements ? null : this.place(n, 0);
+    if (at === null) {
+      this.fallback.unary(op, x, out);
+      return;
+    }
+    const [xAt] = at;
+    this.view.set(x, xAt / 8);
+    this.exports.unary(code!, xAt, xAt, n);
+    out.set(this.view.subarray(xAt / 8, xAt / 8 + n));
+  };
+
+  /** The cases the module covers: equal sizes, a scalar operand, a row repeated down the rows. */
+  readonly binary: Kernels['binary'] = (op, a, aShape, b, bShape, out, outShape) => {
+    const code = BINARY_CODES[op];
+    const n = out.length;
+    let done = false;
+    if (code !== undefined && n >= this.minElements) {
+      if (a.length === n && (b.length === 1 || b.length === n || isTrailing(bShape, outShape))) {
+        done = this.fullWith(code, a, b, false, out);
+      } else if (b.length === n && (a.length === 1 || isTrailing(aShape, outShape))) {
+        done = this.fullWith(code, b, a, true, out);
+      }
+    }
+    if (!done) this.fallback.binary(op, a, aShape, b, bShape, out, outShape);
+  };
+
+  /**
+   * op(full, other) into `out`, or op(other, full) when `otherFirst`, where `other` is a scalar, a
+   * row repeated down `full`'s rows, or as long as `full`. The result overwrites `full`'s copy, which
+   * each output element reads only at its own place.
+   */
+  private fullWith(
+    code: number,
+    full: Float64Array,
+    other: Float64Array,
+    otherFirst: boolean,
+    out: Float64Array,
+  ): boolean {
+    const n = full.length;
+    const at = this.place(n, other.length);
+    if (at === null) return false;
+    const [fullAt, otherAt] = at;
+    this.view.set(full, fullAt / 8);
+    if (other.length === 1) this.exports.binaryScalar(code, fullAt, other[0]!, otherFirst ? 1 : 0, fullAt, n);
+    else {
+      this.view.set(other, otherAt / 8);
+      const width = other.length;
+      const [first, firstRow, second, secondRow] = otherFirst
+        ? [otherAt, 0, fullAt, width * 8]
+        : [fullAt, width * 8, otherAt, 0];
+      this.exports.binaryRows(code, first, firstRow, second, secondRow, fullAt, n / width, width);
+    }
+    out.set(this.view.subarray(fullAt / 8, fullAt / 8 + n));
+    return true;
+  }
+
+  readonly sumTo: Kernels['sumTo'] = (x, xShape, out, outShape) => {
+    const width = out.length;
+    const rowSums =
+      x.length >= this.minElements && width > 1 && width < x.length && isTrailing(outShape, xShape);
+    const at = rowSums ? this.place(x.length, width) : null;
+    if (at === null) {
+      this.fallback.sumTo(x, xShape, out, outShape);
+      return;
+    }
+    const [xAt, outAt] = at;
+    this.view.set(x, xAt / 8);
+    this.exports.sumRows(xAt, outAt, x.length / width, width);
+    out.set(this.view.subarray(outAt / 8, outAt / 8 + width));
+  };
+}
+
+/**
+ * `unary`, `binary` and `sumTo` in WebAssembly SIMD, falling back to `base` for what the module does
+ * not cover; null where the module cannot be compiled synchronously here (a browser's main thread
+ * may refuse), in which case the backend keeps `base`'s kernels.
+ *
+ * @internal
+ */
+export function createWasmElementwise(
+  api: WasmApi,
+  base: Kernels,
+  minElements = WASM_MIN_ELEMENTS,
+): Pick<Kernels, 'unary' | 'binary' | 'sumTo'> | null {
+  try {
+    const memory = new api.Memory({ initial: 16, maximum: MAX_PAGES });
+    const k = new WasmElementwise(api, memory, base, minElements);
+    return { unary: k.unary, binary: k.binary, sumTo: k.sumTo };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,186 @@
+// The WebAssembly elementwise kernels against the TypeScript ones: the same numbers, bit for bit.
+
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../src/kernels/backend.js';
+import { tsKernels } from '../src/kernels/ts-kernels.js';
+import { createWasmKernels, hasSimd, type WasmKernels } from '../src/kernels/wasm/index.js';
+import { broadcastShapes, sizeOf } from '../src/shape.js';
+
+const unaryOps: UnaryKernelOp[] = ['neg', 'exp', 'log', 'tanh', 'relu', 'reciprocal', 'abs', 'step', 'sign'];
+const binaryOps: BinaryKernelOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'gtHalf',
+  'reluGrad',
+];
+
+/** Ordinary numbers and every value that tests a mask or a sign: ±0, ±∞, NaN, tiny and huge. */
+const element = fc.oneof(
+  { weight: 6, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(5e-324, -5e-324, 1.7e308, -1.7e308, 1, -1) },
+  { weight: 1, arbitrary: fc.double() },
+);
+const values = (length: number) =>
+  fc.array(element, { minLength: length, maxLength: length }).map((xs) => Float64Array.from(xs));
+
+/** Indices where two arrays differ as Object.is sees them (so -0 ≠ 0 and NaN = NaN). */
+function differences(actual: Float64Array, expected: Float64Array): number[] {
+  expect(actual.length).toBe(expected.length);
+  const found: number[] = [];
+  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) found.push(i);
+  return found;
+}
+
+/** A shape pair: equal, a scalar either side, a trailing row either side, or a general broadcast. */
+const shapePair: fc.Arbitrary<[number[], number[]]> = fc
+  .tuple(
+    fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('equal', 'scalarA', 'scalarB', 'rowA', 'rowB', 'column', 'outer'),
+  )
+  .map(([shape, kind]): [number[], number[]] => {
+    const row = shape.slice(-1);
+    const column = [...shape.slice(0, -1), 1];
+    switch (kind) {
+      case 'equal':
+        return [shape, shape.slice()];
+      case 'scalarA':
+        return [[], shape];
+      case 'scalarB':
+        return [shape, [1]];
+      case 'rowA':
+        return [row, shape];
+      case 'rowB':
+        return [shape, [1, ...row]];
+      case 'column':
+        return [shape, column];
+      default:
+        return [column, row];
+    }
+  });
+
+describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
+  // a threshold of 0 sends every array, however small, through WebAssembly
+  const wasm = createWasmKernels(tsKernels, { minElements: 0 }) as WasmKernels;
+
+  test('are in use', () => {
+    expect(wasm.wasm.elementwise).toBe(true);
+    expect(wasm.binary).not.toBe(tsKernels.binary);
+  });
+
+  test('unary: every op gives the TypeScript kernel’s numbers exactly, odd lengths included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...unaryOps),
+        fc.integer({ min: 0, max: 41 }).chain((n) => values(n)),
+        (op, x) => {
+          const expected = new Float64Array(x.length);
+          const actual = new Float64Array(x.length).fill(7);
+          tsKernels.unary(op, x, expected);
+          wasm.unary(op, x, actual);
+          expect(differences(actual, expected), op).toEqual([]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('binary: every op and broadcast gives the TypeScript kernel’s numbers exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...binaryOps),
+        shapePair.chain(([aShape, bShape]) =>
+          fc.tuple(fc.constant(aShape), fc.constant(bShape), values(sizeOf(aShape)), values(sizeOf(bShape))),
+        ),
+        (op, [aShape, bShape, a, b]) => {
+          const outShape = broadcastShapes(aShape, bShape, op);
+          const expected = new Float64Array(sizeOf(outShape));
+          const actual = new Float64Array(expected.length).fill(7);
+          tsKernels.binary(op, a, aShape, b, bShape, expected, outShape);
+          wasm.binary(op, a, aShape, b, bShape, actual, outShape);
+          expect(differences(actual, expected), `${op} [${aShape}] [${bShape}]`).toEqual([]);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  test('sumTo: bias gradients (rows summed into one) agree exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, width, keepDims, seed) => {
+          const x = Float64Array.from({ length: rows * width }, (_, i) => Math.sin(seed + i * 1.37) * 1e3);
+          const outShape = keepDims ? [1, width] : [width];
+          const expected = new Float64Array(width);
+          const actual = new Float64Array(width).fill(7);
+          tsKernels.sumTo(x, [rows, width], expected, outShape);
+          wasm.sumTo(x, [rows, width], actual, outShape);
+          expect(differences(actual, expected)).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('an output may alias an operand', () => {
+    const a = Float64Array.from({ length: 12 }, (_, i) => i - 5.5);
+    const b = Float64Array.from([0.5, -2, 3]);
+    const expected = new Float64Array(12);
+    tsKernels.binary('mul', a, [4, 3], b, [3], expected, [4, 3]);
+    wasm.binary('mul', a, [4, 3], b, [3], a, [4, 3]);
+    expect([...a]).toEqual([...expected]);
+    const x = Float64Array.from([-1, 2, -3, 4]);
+    wasm.unary('relu', x, x);
+    expect([...x]).toEqual([0, 2, 0, 4]);
+  });
+
+  test('grows its memory for large arrays and keeps working after it has', () => {
+    const n = 3_000_001; // 24 MB per operand, past the initial memory
+    const a = Float64Array.from({ length: n }, (_, i) => i % 7);
+    const b = Float64Array.from({ length: n }, (_, i) => i % 5);
+    const out = new Float64Array(n);
+    wasm.binary('sub', a, [n], b, [n], out, [n]);
+    expect([out[0], out[6], out[n - 1]]).toEqual([0, 6 - 1, ((n - 1) % 7) - ((n - 1) % 5)]);
+    const small = new Float64Array(3);
+    wasm.unary('neg', Float64Array.from([1, -2, 0]), small);
+    expect([...small]).toEqual([-1, 2, -0]);
+  });
+
+  test('small arrays stay on the base kernels by default', () => {
+    const calls: number[] = [];
+    const base: Kernels = {
+      ...tsKernels,
+      unary: (op, x, out) => {
+        calls.push(x.length);
+        tsKernels.unary(op, x, out);
+      },
+    };
+    const defaults = createWasmKernels(base) as WasmKernels;
+    defaults.unary('relu', new Float64Array(8), new Float64Array(8));
+    defaults.unary('relu', new Float64Array(4096), new Float64Array(4096));
+    expect(calls).toEqual([8]);
+  });
+
+  test('the comparison catches a kernel that differs in one special value', () => {
+    // relu as x > 0 ? x : 0 hides a NaN as 0, where Math.max keeps it
+    const x = Float64Array.from([Number.NaN, -0, 1, -1]);
+    const expected = new Float64Array(4);
+    tsKernels.unary('relu', x, expected);
+    // biome-ignore lint/complexity/useMathMinMax: the point is that this is not Math.max
+    const wrong = x.map((v) => (v > 0 ? v : 0));
+    expect(differences(wrong, expected)).toEqual([0]);
+  });
+});
