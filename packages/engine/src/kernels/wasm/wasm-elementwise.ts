@@ -16,8 +16,9 @@ const ALIGN = 64;
 
 /**
  * Below this many elements the TypeScript loop is as fast: the call into WebAssembly and the copies
- * have a fixed cost. Measured with bench/src/elementwise.ts on the project's machine: level at 50
- * elements (0.9–1.3×), WebAssembly 1.4–1.7× faster at 100, 2–2.4× at 200, 3–7× from 1000 on.
+ * have a fixed cost. Measured with bench/src/elementwise.ts on the project's machine: at 50 elements
+ * TypeScript is ahead or level (WebAssembly 0.6–1.2×), at 100 WebAssembly is 0.9× (relu) to 1.6×,
+ * at 200 1.3–2.4×, and from 1000 on 2–7×; relu, the cheapest loop, crosses over last.
  */
 export const WASM_MIN_ELEMENTS = 128;
 
