@@ -77,4 +77,8 @@ for (const c of cases) {
 }
 console.log(figureTable(['kernel', 'elements', 'ts', 'wasm', 'ts ÷ wasm'], rows));
 console.log(`The wasm backend sends arrays of ${WASM_MIN_ELEMENTS} elements or more to WebAssembly.`);
-console.log(`Load average when done: ${loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
+console.log(
+  `Load average when done: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}.`,
+);
