@@ -12,6 +12,7 @@ const benchmarks = [
   'elementwise.ts',
   'tensor-mlp.ts',
   'tensor-moons.ts',
+  'memory.ts',
 ];
 
 const args = process.argv.slice(2);

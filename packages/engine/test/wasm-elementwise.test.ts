@@ -3,9 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../src/kernels/backend.js';
+import { getBackend, kernels, setBackend } from '../src/kernels/index.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
 import { createWasmKernels, hasSimd, type WasmKernels } from '../src/kernels/wasm/index.js';
+import { createRng } from '../src/random.js';
 import { broadcastShapes, sizeOf } from '../src/shape.js';
+import { Tensor } from '../src/tensor.js';
 
 const unaryOps: UnaryKernelOp[] = ['neg', 'exp', 'log', 'tanh', 'relu', 'reciprocal', 'abs', 'step', 'sign'];
 const binaryOps: BinaryKernelOp[] = [
@@ -182,5 +185,44 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
     // biome-ignore lint/complexity/useMathMinMax: the point is that this is not Math.max
     const wrong = x.map((v) => (v > 0 ? v : 0));
     expect(differences(wrong, expected)).toEqual([0]);
+  });
+});
+
+describe.skipIf(!hasSimd())('the wasm backend in a training loop', () => {
+  test('reuses its memory: after the first step, 300 more steps grow none of it', () => {
+    const before = getBackend();
+    setBackend('wasm');
+    try {
+      const wasm = kernels() as WasmKernels;
+      const rng = createRng(5);
+      const randn = (rows: number, cols: number, requiresGrad = false) =>
+        new Tensor(
+          Float64Array.from({ length: rows * cols }, () => rng.normal(0, 0.3)),
+          [rows, cols],
+          { requiresGrad },
+        );
+      const x = randn(200, 20);
+      const target = randn(200, 1);
+      const w1 = randn(20, 64, true);
+      const w2 = randn(64, 1, true);
+      const step = () => {
+        const loss = x.matmul(w1).relu().matmul(w2).sub(target).pow(2).mean();
+        loss.backward();
+        for (const w of [w1, w2]) {
+          const g = w.grad!.data;
+          for (let i = 0; i < g.length; i++) w.data[i]! -= 0.05 * g[i]!;
+          w.zeroGrad();
+        }
+        return loss.item();
+      };
+      const first = step();
+      const held = wasm.wasm.memoryBytes;
+      let last = first;
+      for (let i = 0; i < 300; i++) last = step();
+      expect(wasm.wasm.memoryBytes).toBe(held);
+      expect(last).toBeLessThan(first);
+    } finally {
+      setBackend(before);
+    }
   });
 });

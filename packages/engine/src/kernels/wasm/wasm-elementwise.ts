@@ -174,6 +174,11 @@ class WasmElementwise {
   };
 }
 
+/** The elementwise kernels and the bytes of WebAssembly memory they hold (the largest operands seen). */
+export type WasmElementwiseKernels = Pick<Kernels, 'unary' | 'binary' | 'sumTo'> & {
+  readonly memoryBytes: number;
+};
+
 /**
  * `unary`, `binary` and `sumTo` in WebAssembly SIMD, falling back to `base` for what the module does
  * not cover; null where the module cannot be compiled synchronously here (a browser's main thread
@@ -185,11 +190,18 @@ export function createWasmElementwise(
   api: WasmApi,
   base: Kernels,
   minElements = WASM_MIN_ELEMENTS,
-): Pick<Kernels, 'unary' | 'binary' | 'sumTo'> | null {
+): WasmElementwiseKernels | null {
   try {
     const memory = new api.Memory({ initial: 16, maximum: MAX_PAGES });
     const k = new WasmElementwise(api, memory, base, minElements);
-    return { unary: k.unary, binary: k.binary, sumTo: k.sumTo };
+    return {
+      unary: k.unary,
+      binary: k.binary,
+      sumTo: k.sumTo,
+      get memoryBytes() {
+        return memory.buffer.byteLength;
+      },
+    };
   } catch {
     return null;
   }

@@ -328,7 +328,10 @@ export interface WasmKernelInfo {
   readonly workers: number;
   /** Chunks of threaded products that workers (not the calling thread) ran so far. */
   readonly workerChunks: number;
-  /** Bytes of WebAssembly memory held: grows to the largest product seen, never shrinks. */
+  /**
+   * Bytes of WebAssembly memory held by the matmul and elementwise kernels: each memory grows to the
+   * largest operands seen, is reused by every later call, and never shrinks.
+   */
   readonly memoryBytes: number;
 }
 
@@ -376,7 +379,7 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   const elementwise = createWasmElementwise(api, base, options.minElements);
   return {
     ...base,
-    ...elementwise,
+    ...(elementwise && { unary: elementwise.unary, binary: elementwise.binary, sumTo: elementwise.sumTo }),
     name: 'wasm',
     wasm: {
       fused,
@@ -389,7 +392,7 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
         return state.workerChunks;
       },
       get memoryBytes() {
-        return state.memoryBytes;
+        return state.memoryBytes + (elementwise?.memoryBytes ?? 0);
       },
     },
     matmul: state.matmul,
