@@ -3,6 +3,7 @@
 import { createRng, type Rng, sub, Tensor } from '@chainrule/engine';
 import { machine } from './measure.js';
 import {
+  activate,
   contenders,
   type Figures,
   fmt,
@@ -128,4 +129,17 @@ console.log(
     .map((c) => `${c} ${fmt(tenThousand[c])}`)
     .join(', ')}`,
 );
+// The issue's workload itself, not extrapolated: 10,000 epochs in one go on the fastest chainrule
+// contender (a full run only: it takes about half a minute).
+if (!quick) {
+  const fastest = present
+    .filter((c) => c.startsWith('chainrule'))
+    .reduce((a, b) => ((tenThousand[a] ?? Infinity) <= (tenThousand[b] ?? Infinity) ? a : b));
+  await activate(fastest);
+  const epoch = chainruleEpoch([2, 25, 50, 50, 25, 1]);
+  const start = performance.now();
+  for (let i = 0; i < 10_000; i++) epoch();
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`10,000 epochs of 2-25-50-50-25-1 run in full on ${fastest}: ${fmt(seconds)} s`);
+}
 console.log(legend(present));

@@ -82,7 +82,8 @@ class WasmElementwise {
 
   /**
    * Room for two arrays of `first` and `second` doubles from the heap base: their byte addresses,
-   * or null when the memory cannot grow that far (the caller falls back to TypeScript).
+   * or null when the memory cannot grow that far or the system refuses (the caller falls back to
+   * TypeScript).
    */
   private place(first: number, second: number): [number, number] | null {
     const firstAt = this.base;
@@ -92,7 +93,11 @@ class WasmElementwise {
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) return null;
-      this.memory.grow(pages);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        return null; // the system refused the memory: TypeScript needs none
+      }
     }
     // growing a private memory detaches the old buffer
     if (this.view.buffer !== this.memory.buffer) this.view = new Float64Array(this.memory.buffer);

@@ -149,7 +149,11 @@ class WasmMatmul {
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
       if (have / PAGE + pages > this.maxPages) return false;
-      this.memory.grow(pages);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        return false; // the system refused the memory: the base kernel needs none
+      }
     }
     if (this.view.buffer !== this.memory.buffer || this.view.length * 8 !== this.memory.buffer.byteLength) {
       this.view = new Float64Array(this.memory.buffer);
