@@ -3,6 +3,9 @@
 
 import { createRng, getBackend, setBackend, Tensor, tensor, value } from '@chainrule/engine';
 import { Adam, Linear, mseLoss, Sequential, Tanh } from '@chainrule/nn';
+// internal, for the test only: whether the active kernels run the elementwise loops in WebAssembly
+import { kernels } from '../../../packages/engine/src/kernels/index.js';
+import type { WasmKernels } from '../../../packages/engine/src/kernels/wasm/index.js';
 
 /** What the page computes; the test compares every field with known numbers. */
 export interface PageResults {
@@ -16,6 +19,12 @@ export interface PageResults {
   matmul: { product: number[][]; gradA: number[][]; gradB: number[][] };
   /** A 32×40·40×24 product (above the WebAssembly threshold) on each backend. */
   backends: { wasmBackend: string; tsBackend: string; maxAbsDiff: number; maxAbs: number };
+  /**
+   * Whether the elementwise kernels run in WebAssembly on the page's main thread (their module is
+   * compiled synchronously, which a browser's main thread allows only for small modules), and
+   * whether relu(a·b + bias) and its gradients are the same bits on both backends.
+   */
+  elementwise: { inWasm: boolean; identical: boolean };
   /** The loss of a 2-8-1 tanh network before each of a few Adam steps, and after the last. */
   losses: number[];
 }
@@ -63,6 +72,22 @@ function compute(): PageResults {
     maxAbs = Math.max(maxAbs, Math.abs(onTs.data[i]!));
   }
 
+  const inWasm = (kernels() as Partial<WasmKernels>).wasm?.elementwise === true;
+  // 32×40 = 1280 elements, above the WebAssembly threshold: forward, backward, every number kept
+  const elementwiseOn = (backend: 'ts' | 'wasm'): number[] => {
+    setBackend(backend);
+    const p = new Tensor(left.data.slice(), left.shape, { requiresGrad: true });
+    const bias = new Tensor(right.data.slice(0, 40), [40], { requiresGrad: true });
+    const out = p.mul(p).add(bias).sub(0.5).relu();
+    out.sum().backward();
+    return [...out.data, ...p.grad!.data, ...bias.grad!.data];
+  };
+  const elementwiseWasm = elementwiseOn('wasm');
+  const elementwiseTs = elementwiseOn('ts');
+  setBackend(defaultBackend);
+  const identical =
+    elementwiseWasm.length === elementwiseTs.length &&
+    elementwiseWasm.every((v, i) => Object.is(v, elementwiseTs[i]));
   // a tiny regression, y = x0 - 2·x1, on a 4×4 grid
   const points: number[][] = [];
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) points.push([i / 3 - 0.5, j / 3 - 0.5]);
@@ -90,6 +115,7 @@ function compute(): PageResults {
       gradB: b.grad!.toArray() as number[][],
     },
     backends: { wasmBackend, tsBackend, maxAbsDiff, maxAbs },
+    elementwise: { inWasm, identical },
     losses,
   };
 }

@@ -182,6 +182,12 @@ describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () =>
     expect(r.backends.maxAbsDiff).toBeLessThan(1e-12 * r.backends.maxAbs);
   });
 
+  test('the elementwise kernels run in WebAssembly on the main thread and give the ts backend’s bits', () => {
+    const { elementwise } = results();
+    expect(elementwise.inWasm).toBe(true);
+    expect(elementwise.identical).toBe(true);
+  });
+
   test('Adam steps on a tiny nn model lower the loss', () => {
     const { losses } = results();
     expect(losses).toHaveLength(21);
