@@ -40,7 +40,12 @@ const L = {
   helped: 11,
   args: 16,
   size: 16 + KERNEL_ARITY,
-  /** Milliseconds a worker spins after a job before it sleeps (not an index). */
+  /**
+   * Milliseconds a worker spins after a job before it sleeps (not an index). A trade measured on the
+   * project's 2-core machine (bench/README.md): 1–2 ms kept the MLP step's worker awake across the
+   * optimizer's update (112 → 133–140 steps/s), but slowed the allocation-heavy moons epoch by up to
+   * 30%, since a spinning worker takes the core V8's parallel garbage collection would use.
+   */
   spinMs: 0.5,
 };
 const CLOSED = 0xffff;
