@@ -197,9 +197,8 @@ class WasmMatmul {
     const depth = Math.ceil(k / pieces);
     const padded = depth * pieces;
     const kc = Math.min(this.kc, depth);
-    const scratchSize =
-      roundUp(roundUp(Math.min(this.mc, m), 4) * kc * 8, ALIGN) +
-      roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
+    const packA = roundUp(roundUp(Math.min(this.mc, m), 4) * kc * 8, ALIGN);
+    const scratchSize = packA + roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
     const aAt = this.heapBase;
     const bAt = roundUp(aAt + padded * m * 8, ALIGN);
     const cAt = roundUp(bAt + padded * n * 8, ALIGN);
@@ -210,8 +209,7 @@ class WasmMatmul {
     view.fill(0, aAt / 8 + k * m, aAt / 8 + padded * m);
     view.set(b.subarray(0, k * n), bAt / 8);
     view.fill(0, bAt / 8 + k * n, bAt / 8 + padded * n);
-    const scratchB = scratchAt + scratchSize - roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
-    const args = [scratchAt, scratchB, aAt, bAt, cAt, m, depth, n, 1, 0, depth * m, depth * n];
+    const args = [scratchAt, scratchAt + packA, aAt, bAt, cAt, m, depth, n, 1, 0, depth * m, depth * n];
     args.push(0, pieces, 0, m, 0, n);
     const job = { args, split: Split.Batch, total: pieces, chunkSize: 1, participants: threads };
     this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
