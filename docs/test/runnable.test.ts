@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test, vi } from 'vitest';
+import { promisedValue } from './support/promised.js';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 const scratch = join(docs, '.runnable');
@@ -38,31 +39,6 @@ function runnableBlocks(): Block[] {
   return blocks;
 }
 
-/**
- * The value a `console.log(...); // comment` line promises, when the comment starts with a JSON-like
- * literal: a string up to its closing quote, else an array or number up to the first `:`, `(` or `=` outside
- * brackets.
- */
-function promised(line: string): string | null {
-  const comment = /console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(line)?.[1];
-  if (comment === undefined || !/^[[\-\d"]/.test(comment)) return null;
-  // a string literal runs to its closing quote, colons and all
-  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(comment);
-  if (quoted !== null) return quoted[0].replace(/\s+/g, '');
-  let depth = 0;
-  let end = comment.length;
-  for (let i = 0; i < comment.length; i++) {
-    const c = comment[i]!;
-    if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if (depth === 0 && (c === ':' || c === '(' || c === '=')) {
-      end = i;
-      break;
-    }
-  }
-  return comment.slice(0, end).replace(/\s+/g, '');
-}
-
 const blocks = runnableBlocks();
 mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -92,7 +68,7 @@ describe('runnable blocks in the docs', () => {
       const expected = block.code.split('\n').filter((l) => /^\s*console\.log\(/.test(l));
       expect(printed.length).toBe(expected.length);
       expected.forEach((line, i) => {
-        const want = promised(line);
+        const want = promisedValue(/console\.log\(.*\);\s*\/\/\s*(.*)$/.exec(line)?.[1]);
         if (want !== null) expect(printed[i]!.replace(/\s+/g, '')).toBe(want);
       });
     },
