@@ -1028,7 +1028,9 @@ export class Tensor extends GraphNode<Tensor> {
    *
    * @example
    * ```ts
+   * const prediction = tensor([1, 2], { requiresGrad: true }).mul(3);
    * const target = prediction.detach();
+   * target.requiresGrad; // false
    * ```
    */
   detach(): Tensor {
@@ -1076,6 +1078,8 @@ export class Tensor extends GraphNode<Tensor> {
    *
    * @example
    * ```ts
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * w.sum().backward();
    * w.zeroGrad(); w.grad; // null
    * ```
    */

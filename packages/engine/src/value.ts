@@ -294,7 +294,7 @@ export class Value extends GraphNode<Value> {
    * ```ts
    * const x = value(1); const s = x.sigmoid(); s.backward();
    * s.data; // 0.7310585786300049
-   * x.grad; // 0.19661193324148185
+   * x.grad; // 0.19661193324148188
    * ```
    */
   sigmoid(): Value {
@@ -324,6 +324,8 @@ export class Value extends GraphNode<Value> {
    *
    * @example
    * ```ts
+   * const x = value(3);
+   * x.mul(x).backward();
    * x.zeroGrad(); x.grad; // 0
    * ```
    */

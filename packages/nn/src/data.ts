@@ -105,10 +105,10 @@ export interface BatchOptions extends RandomOptions {
  *
  * @example
  * ```ts
+ * const { x, y } = makeMoons(100, { seed: 1 });
  * const rng = createRng(0);
- * for (const { x, y } of batches(xTrain, yTrain, { batchSize: 32, shuffle: true, rng })) {
- *   // x: [≤32, features], y: [≤32, 1]
- * }
+ * const sizes = batches(x, y, { batchSize: 32, shuffle: true, rng }).map((batch) => batch.x.length);
+ * sizes; // [32, 32, 32, 4]
  * ```
  */
 export function batches<X extends Rows, Y extends Rows>(x: X, y: Y, options: BatchOptions): { x: X; y: Y }[] {

@@ -89,13 +89,23 @@ function samplePairs(op: string, prefix: string, x: Tensor, y: Tensor): number {
  *
  * @example
  * ```ts
- * const model = fromArchitecture(list, { seed: 1 });
+ * const { x, y } = makeMoons(300, { noise: 0.1, seed: 1 });
+ * const split = trainTestSplit(x, y, { testSize: 0.2, seed: 1 });
+ * const column = (labels: number[]) => tensor(labels.map((label) => [label]));
+ * const model = fromArchitecture(
+ *   [
+ *     { inputDim: 2, outputDim: 8, activation: 'relu' },
+ *     { inputDim: 8, outputDim: 8, activation: 'relu' },
+ *     { inputDim: 8, outputDim: 1, activation: 'sigmoid' },
+ *   ],
+ *   { seed: 1 },
+ * );
  * const history = fit(model, {
- *   x: xTrain, y: yTrain, loss: binaryCrossEntropy,
- *   optimizer: new Adam(model.parameters(), { lr: 0.01 }),
- *   epochs: 2000, metrics: { accuracy }, validation: { x: xTest, y: yTest },
+ *   x: tensor(split.xTrain), y: column(split.yTrain), loss: binaryCrossEntropy,
+ *   optimizer: new Adam(model.parameters(), { lr: 0.05 }),
+ *   epochs: 300, metrics: { accuracy }, validation: { x: tensor(split.xTest), y: column(split.yTest) },
  * });
- * history.valMetrics.accuracy.at(-1); // about 0.95
+ * history.valMetrics.accuracy!.at(-1)! > 0.9; // true
  * ```
  */
 export function fit(model: Module, options: FitOptions): History {

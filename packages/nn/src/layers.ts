@@ -90,7 +90,7 @@ export class Linear extends Module {
  * @example
  * ```ts
  * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1), new Sigmoid());
- * model.forward(x); // [N, 1] probabilities
+ * model.forward(tensor([[0.5, -1], [2, 0], [1, 1]])).shape; // [3, 1]: one probability a row
  * ```
  */
 export class Sequential extends Module {
@@ -250,6 +250,7 @@ export class Tanh extends Module {
  *
  * @example
  * ```ts
+ * const x = tensor([1, 2]);
  * new Identity().forward(x) === x; // true
  * ```
  */

@@ -78,10 +78,10 @@ export interface AccuracyOptions {
  *
  * @example
  * ```ts
- * accuracy(tensor([[0.9], [0.2], [0.6]]), tensor([[1], [0], [0]])); // 2/3
+ * accuracy(tensor([[0.9], [0.2], [0.6]]), tensor([[1], [0], [0]])); // 0.6666666666666666: 2 of 3
  * accuracy(tensor([[2, 1, 0], [0, 0, 3]]), [0, 2]);                  // 1
- * accuracy(scores, labels, { threshold: 0 });                         // micrograd's sign test
- * accuracy(tensor([[NaN], [0.9]]), tensor([[0], [1]]));              // RangeError: accuracy: prediction row 0 is NaN
+ * accuracy(tensor([[0.7], [-2]]), tensor([[1], [-1]]), { threshold: 0 }); // 1: micrograd's sign test
+ * // accuracy(tensor([[NaN], [0.9]]), tensor([[0], [1]])) throws RangeError: accuracy: prediction row 0 is NaN
  * ```
  */
 export function accuracy(prediction: unknown, target: unknown, options: AccuracyOptions = {}): number {

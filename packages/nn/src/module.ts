@@ -118,7 +118,9 @@ export abstract class Module {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
    * const opt = new Adam(model.parameters(), { lr: 0.01 });
+   * model.parameters().length; // 4
    * ```
    */
   parameters(): Tensor[] {
@@ -153,7 +155,10 @@ export abstract class Module {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+   * model.forward(tensor([[1, 2]])).sum().backward();
    * model.zeroGrad();
+   * model.parameters()[0]!.grad; // null
    * ```
    */
   zeroGrad(): void {
@@ -165,7 +170,9 @@ export abstract class Module {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new Dropout(0.5), new Linear(4, 1));
    * model.train(); // before fitting
+   * model.training; // true
    * ```
    */
   train(mode = true): this {
@@ -178,7 +185,10 @@ export abstract class Module {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+   * const xTest = tensor([[0, 1], [1, 0]]);
    * const prediction = model.eval().forward(xTest);
+   * prediction.shape; // [2, 1]
    * ```
    */
   eval(): this {
@@ -200,7 +210,9 @@ export abstract class Module {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
    * const saved = JSON.stringify(model.stateDict());
+   * Object.keys(JSON.parse(saved)); // ["0.weight", "0.bias", "2.weight", "2.bias"]
    * ```
    */
   stateDict(): StateDict {
@@ -215,7 +227,11 @@ export abstract class Module {
    *
    * @example
    * ```ts
-   * model.loadStateDict(JSON.parse(saved));
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+   * const saved = JSON.stringify(model.stateDict());
+   * const copy = new Sequential(new Linear(2, 4, { seed: 9 }), new ReLU(), new Linear(4, 1, { seed: 9 }));
+   * copy.loadStateDict(JSON.parse(saved));
+   * copy.parameters()[0]!.toArray()[0]; // the same numbers as model.parameters()[0]
    * ```
    */
   loadStateDict(state: unknown): void {

@@ -11,6 +11,8 @@ import type { Module } from './module.js';
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+ * const optimizer = new Adam(model.parameters());
  * const owners: HasState[] = [model, optimizer];
  * ```
  */
@@ -20,7 +22,8 @@ export interface HasState {
    *
    * @example
    * ```ts
-   * JSON.stringify(owner.stateDict());
+   * const owner: HasState = new Linear(2, 1);
+   * Object.keys(JSON.parse(JSON.stringify(owner.stateDict()))); // ["weight", "bias"]
    * ```
    */
   stateDict(): unknown;
@@ -29,6 +32,8 @@ export interface HasState {
    *
    * @example
    * ```ts
+   * const owner: HasState = new Linear(2, 1);
+   * const text = JSON.stringify(owner.stateDict());
    * owner.loadStateDict(JSON.parse(text));
    * ```
    */
@@ -41,8 +46,10 @@ export interface HasState {
  *
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
  * import { saveStateDict } from '@chainrule/nn/node';
- * await saveStateDict(model, 'moons.json');
+ * const model = new Linear(2, 1);
+ * await saveStateDict(model, `${tmpdir()}/moons.json`);
  * ```
  */
 export async function saveStateDict(owner: HasState, path: string): Promise<void> {
@@ -57,8 +64,11 @@ export async function saveStateDict(owner: HasState, path: string): Promise<void
  *
  * @example
  * ```ts
- * import { loadStateDictFile } from '@chainrule/nn/node';
- * await loadStateDictFile(model, 'moons.json');
+ * import { tmpdir } from 'node:os';
+ * import { loadStateDictFile, saveStateDict } from '@chainrule/nn/node';
+ * const model = new Linear(2, 1);
+ * await saveStateDict(model, `${tmpdir()}/moons.json`);
+ * await loadStateDictFile(new Linear(2, 1), `${tmpdir()}/moons.json`);
  * ```
  */
 export async function loadStateDictFile(owner: HasState, path: string): Promise<void> {
@@ -77,7 +87,11 @@ export async function loadStateDictFile(owner: HasState, path: string): Promise<
  *
  * @example
  * ```ts
- * const options: ProgressOptions = { x, y, loss: mseLoss, optimizer, epochs: 100, stream: process.stdout };
+ * const { x, y } = makeMoons(50, { seed: 1 });
+ * const model = new Sequential(new Linear(2, 1), new Sigmoid());
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const targets = tensor(y.map((label) => [label]));
+ * const options: ProgressOptions = { x: tensor(x), y: targets, loss: mseLoss, optimizer, epochs: 100, stream: process.stdout };
  * ```
  */
 export interface ProgressOptions extends FitOptions {
@@ -86,7 +100,10 @@ export interface ProgressOptions extends FitOptions {
    *
    * @example
    * ```ts
-   * fitWithProgress(model, { ...options, stream: process.stdout });
+   * const model = new Sequential(new Linear(2, 1), new Sigmoid());
+   * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+   * const options = { x: tensor([[0, 1], [1, 0]]), y: tensor([[1], [0]]), loss: mseLoss, optimizer, epochs: 10 };
+   * fitWithProgress(model, { ...options, stream: process.stdout }).loss.length; // 10
    * ```
    */
   stream?: NodeJS.WritableStream;
@@ -99,7 +116,12 @@ export interface ProgressOptions extends FitOptions {
  * @example
  * ```ts
  * import { fitWithProgress } from '@chainrule/nn/node';
- * const history = fitWithProgress(model, { x, y, loss: binaryCrossEntropy, optimizer, epochs: 2000 });
+ * const { x, y } = makeMoons(100, { seed: 1 });
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1), new Sigmoid());
+ * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+ * const targets = tensor(y.map((label) => [label]));
+ * const history = fitWithProgress(model, { x: tensor(x), y: targets, loss: binaryCrossEntropy, optimizer, epochs: 50 });
+ * history.loss.length; // 50
  * ```
  */
 export function fitWithProgress(model: Module, options: ProgressOptions): History {

@@ -54,7 +54,10 @@ export abstract class ScalarModule {
    *
    * @example
    * ```ts
+   * const model = new ScalarMLP(2, [4, 1], { seed: 1 });
+   * model.forward([1, 2])[0]!.backward();
    * model.zeroGrad(); // before the next backward pass
+   * model.parameters()[0]!.grad; // 0
    * ```
    */
   zeroGrad(): void {
@@ -247,6 +250,7 @@ export class ScalarMLP extends ScalarModule {
    *
    * @example
    * ```ts
+   * const model = new ScalarMLP(2, [4, 1], { seed: 1 });
    * const [score] = model.forward([1, 2]);
    * ```
    */
@@ -297,6 +301,7 @@ export class ScalarMLP extends ScalarModule {
    *
    * @example
    * ```ts
+   * const model = new ScalarMLP(2, [4, 1], { seed: 1 });
    * const saved = JSON.stringify(model.stateDict());
    * ```
    */
@@ -310,6 +315,8 @@ export class ScalarMLP extends ScalarModule {
    *
    * @example
    * ```ts
+   * const model = new ScalarMLP(2, [4, 1], { seed: 1 });
+   * const saved = JSON.stringify(model.stateDict());
    * model.loadStateDict(JSON.parse(saved));
    * ```
    */

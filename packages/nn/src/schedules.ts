@@ -10,6 +10,7 @@ import { checkInteger, checkNumber, kindOf } from './errors.js';
  *
  * @example
  * ```ts
+ * const model = new Linear(2, 1);
  * // micrograd's demo: from 1.0 down to 0.1 over 100 steps
  * const lr: Schedule = (step) => 1 - (0.9 * step) / 100;
  * const opt = new SGD(model.parameters(), { lr });

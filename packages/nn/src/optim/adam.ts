@@ -85,6 +85,7 @@ abstract class AdamBase extends Optimizer {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
  * ```
  */
@@ -100,6 +101,7 @@ export class Adam extends AdamBase {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
  * ```
  */

@@ -105,8 +105,9 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * new Adam([w]).name;                 // 'Adam'
-   * new Adam([w]).stateDict().optimizer; // 'Adam'
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * new Adam([w]).name;                 // "Adam"
+   * new Adam([w]).stateDict().optimizer; // "Adam"
    * ```
    */
   get name(): string {
@@ -118,6 +119,7 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const w = tensor([1, 2], { requiresGrad: true });
    * new SGD([w], { lr: stepLR(0.1, { stepSize: 10 }) }).lr; // 0.1
    * ```
    */
@@ -159,9 +161,13 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const w = tensor([1, -1], { requiresGrad: true });
+   * const optimizer = new SGD([w], { lr: 0.25 });
+   * const loss = w.mul(w).sum();
    * loss.backward();
    * optimizer.step();
    * optimizer.zeroGrad();
+   * w.toArray(); // [0.5, -0.5]
    * ```
    */
   step(): void {
@@ -191,7 +197,12 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const w = tensor([1, -1], { requiresGrad: true });
+   * const optimizer = new SGD([w], { lr: 0.1 });
+   * w.mul(w).sum().backward();
+   * optimizer.step();
    * optimizer.zeroGrad(); // before the next backward pass
+   * w.grad; // null
    * ```
    */
   zeroGrad(): void {
@@ -204,6 +215,8 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+   * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
    * const saved = JSON.stringify({ model: model.stateDict(), optimizer: optimizer.stateDict() });
    * ```
    */
@@ -227,6 +240,9 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
+   * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+   * const saved = JSON.stringify({ model: model.stateDict(), optimizer: optimizer.stateDict() });
    * const { model: m, optimizer: o } = JSON.parse(saved);
    * model.loadStateDict(m);
    * optimizer.loadStateDict(o);

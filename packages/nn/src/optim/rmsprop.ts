@@ -32,6 +32,7 @@ export interface RMSpropOptions {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  * ```
  */

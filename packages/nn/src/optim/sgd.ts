@@ -30,12 +30,17 @@ export interface SGDOptions {
  *
  * @example
  * ```ts
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const model = new Linear(2, 1, { seed: 1 });
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
+ * const y = tensor([[1], [2], [3]]);
+ * const loss = () => mseLoss(model.forward(x), y);
+ * const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
  * for (let i = 0; i < 100; i++) {
  *   opt.zeroGrad();
  *   loss().backward();
  *   opt.step();
  * }
+ * loss().item() < 0.05; // true
  * ```
  */
 export class SGD extends Optimizer {
