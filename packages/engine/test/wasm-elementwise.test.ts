@@ -5,7 +5,13 @@ import { describe, expect, test } from 'vitest';
 import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../src/kernels/backend.js';
 import { getBackend, kernels, setBackend } from '../src/kernels/index.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
-import { createWasmKernels, hasSimd, type WasmKernels } from '../src/kernels/wasm/index.js';
+import {
+  createWasmKernels,
+  getNumThreads,
+  hasSimd,
+  setNumThreads,
+  type WasmKernels,
+} from '../src/kernels/wasm/index.js';
 import { createRng } from '../src/random.js';
 import { broadcastShapes, sizeOf } from '../src/shape.js';
 import { Tensor } from '../src/tensor.js';
@@ -188,7 +194,52 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
   });
 });
 
-describe.skipIf(!hasSimd())('the wasm backend in a training loop', () => {
+describe.skipIf(!hasSimd())('the wasm backend under the Tensor API', () => {
+  test("a product's two gradients come from matmulPair, a worker computing one, and agree with ts", () => {
+    const before = getBackend();
+    const threadsBefore = getNumThreads();
+    try {
+      const rng = createRng(8);
+      const make = (rows: number, cols: number) =>
+        Float64Array.from({ length: rows * cols }, () => rng.normal());
+      const [aData, bData] = [make(128, 64), make(64, 96)];
+      const gradients = (backend: 'ts' | 'wasm') => {
+        setBackend(backend);
+        const a = new Tensor(aData, [128, 64], { requiresGrad: true });
+        const b = new Tensor(bData, [64, 96], { requiresGrad: true });
+        a.matmul(b).relu().sum().backward();
+        return [a.grad!.data, b.grad!.data];
+      };
+      setNumThreads(2);
+      setBackend('wasm');
+      const active = kernels() as WasmKernels & { matmulPair: NonNullable<Kernels['matmulPair']> };
+      const pair = active.matmulPair;
+      let pairs = 0;
+      active.matmulPair = (first, second) => {
+        pairs++;
+        pair(first, second);
+      };
+      const helped = active.wasm.workerChunks;
+      let onWasm: Float64Array[];
+      try {
+        onWasm = gradients('wasm');
+      } finally {
+        active.matmulPair = pair;
+      }
+      expect(pairs).toBe(1);
+      expect(active.wasm.workerChunks).toBeGreaterThan(helped);
+      const onTs = gradients('ts');
+      onWasm.forEach((grad, i) => {
+        const reference = onTs[i]!;
+        const worst = Math.max(...grad.map((x, j) => Math.abs(x - reference[j]!)));
+        expect(worst).toBeLessThan(1e-12 * Math.max(...reference.map(Math.abs)));
+      });
+    } finally {
+      setBackend(before);
+      setNumThreads(threadsBefore);
+    }
+  });
+
   test('reuses its memory: after the first step, 300 more steps grow none of it', () => {
     const before = getBackend();
     setBackend('wasm');

@@ -201,6 +201,57 @@ describe.skipIf(!available)('wasm matmul', () => {
     expect(out[8]).toBe(641);
   });
 
+  test('matmulPair gives exactly the two products, side by side on two threads or one after the other', () => {
+    const rng = createRng(11);
+    const fill = (length: number) => Float64Array.from({ length }, () => rng.normal());
+    const size = fc.integer({ min: 1, max: 40 });
+    for (const threads of [1, 2, 3]) {
+      setNumThreads(threads);
+      const helpedBefore = kernels.wasm.workerChunks;
+      fc.assert(
+        fc.property(size, size, size, fc.boolean(), fc.boolean(), (m, k, n, transA, transB) => {
+          // a layer's two gradients: G (m×n) shared, dA = G·op(B)ᵀ and dB = op(A)ᵀ·G
+          const g = fill(m * n);
+          const a = fill(m * k);
+          const b = fill(k * n);
+          const first = {
+            a: g,
+            b,
+            out: new Float64Array(m * k),
+            m,
+            k: n,
+            n: k,
+            transA: false,
+            transB: !transB,
+          };
+          const second = {
+            a,
+            b: g,
+            out: new Float64Array(k * n),
+            m: k,
+            k: m,
+            n,
+            transA: !transA,
+            transB: false,
+          };
+          kernels.matmulPair!(first, second);
+          // side by side, each product runs whole on one thread; one after the other, each is what
+          // matmul gives on the same threads (which may split a deep Aᵀ·B by depth)
+          setNumThreads(threads === 2 ? 1 : threads);
+          for (const p of [first, second]) {
+            const alone = new Float64Array(p.out.length);
+            kernels.matmul(p.a, p.b, alone, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);
+            expect(p.out.every((x, i) => Object.is(x, alone[i]))).toBe(true);
+          }
+          setNumThreads(threads);
+        }),
+        { numRuns: 60 },
+      );
+      // on exactly two threads a worker computes one of the two products
+      if (threads === 2) expect(kernels.wasm.workerChunks).toBeGreaterThan(helpedBefore);
+    }
+  });
+
   test('an output that aliases an operand still gets the product of the original operands', () => {
     for (const threads of [1, 2]) {
       setNumThreads(threads);

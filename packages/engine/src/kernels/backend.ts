@@ -76,4 +76,23 @@ export interface Kernels {
     aStride: number,
     bStride: number,
   ): void;
+  /**
+   * Two independent products of single matrices, as two `matmul` calls give them up to rounding (a
+   * backend may compute each whole on one thread where `matmul` would split it): a layer's input
+   * gradient and weight gradient, which a backend with threads may run side by side. Optional;
+   * without it the ops make the two calls.
+   */
+  matmulPair?(first: MatmulCall, second: MatmulCall): void;
+}
+
+/** One product C = op(A)·op(B) of single matrices, as `Kernels.matmul` takes it with batch 1. */
+export interface MatmulCall {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly out: Float64Array;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
 }

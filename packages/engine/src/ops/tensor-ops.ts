@@ -1,7 +1,7 @@
 // The tensor op table: each op's forward over kernels beside its backward rule written with Tensor ops.
 
 import { isRecording } from '../graph/recording.js';
-import type { BinaryKernelOp, UnaryKernelOp } from '../kernels/backend.js';
+import type { BinaryKernelOp, MatmulCall, UnaryKernelOp } from '../kernels/backend.js';
 import { kernels } from '../kernels/index.js';
 import { broadcastShapes, type Shape, sameShape, sizeOf, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -227,6 +227,14 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
     backward: (g, out, needs) => {
       const [a, b] = out.parents;
       const { transA, transB } = out._attrs;
+      const pair = kernels().matmulPair;
+      if (needs[0] && needs[1] && pair && !isRecording() && a!.ndim === 2 && b!.ndim === 2) {
+        // both gradients of one matrix product, which a backend may compute side by side
+        const da = transA ? product(b!, transB, g, true) : product(g, false, b!, !transB);
+        const db = transB ? product(g, true, a!, transA) : product(a!, !transA, g, false);
+        pair(da, db);
+        return [a!._constant(da.out, a!.shape), b!._constant(db.out, b!.shape)];
+      }
       // each product is as large as the forward: compute only the gradients someone takes
       const da = needs[0] ? (transA ? b!._matmul(g, transB, true) : g._matmul(b!, false, !transB)) : null;
       const db = needs[1] ? (transB ? g._matmul(a!, true, transA) : a!._matmul(g, !transA, false)) : null;
@@ -447,6 +455,16 @@ function copyAlong(
 }
 
 /** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
+/** op(x)·op(y) of two matrices as a kernel call, with a fresh output. */
+function product(x: Tensor, transX: boolean, y: Tensor, transY: boolean): MatmulCall {
+  const [xRows, xCols] = x.shape as [number, number];
+  const [yRows, yCols] = y.shape as [number, number];
+  const m = transX ? xCols : xRows;
+  const k = transX ? xRows : xCols;
+  const n = transY ? yRows : yCols;
+  return { a: x.data, b: y.data, out: new Float64Array(m * n), m, k, n, transA: transX, transB: transY };
+}
+
 function batchedMatmul(
   a: Tensor,
   b: Tensor,

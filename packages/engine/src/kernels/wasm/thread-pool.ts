@@ -14,6 +14,8 @@ import type { WasmMemory, WasmModule } from './wasm-api.js';
 
 /** Arguments of the kernel entry point, all i32. */
 export const KERNEL_ARITY = 18;
+/** Argument sets one job may carry, one per chunk, when its chunks are different products. */
+export const MAX_ARG_SETS = 4;
 
 /** Control array layout (Int32 indices), shared with the worker program as JSON. */
 const L = {
@@ -38,8 +40,10 @@ const L = {
   participants: 10,
   /** Chunks run by workers since the pool started: evidence for tests that workers really helped. */
   helped: 11,
+  /** 1 when each chunk has its own argument set (at `args + chunk·KERNEL_ARITY`) and no range is cut. */
+  ownArgs: 12,
   args: 16,
-  size: 16 + KERNEL_ARITY,
+  size: 16 + MAX_ARG_SETS * KERNEL_ARITY,
   /**
    * Milliseconds a worker spins after a job before it sleeps (not an index). A trade measured on the
    * project's 2-core machine (bench/README.md): 1–2 ms kept the MLP step's worker awake across the
@@ -80,14 +84,19 @@ function runChunks(
     if (Atomics.compareExchange(c, layout.claim, word, word + 1) !== word) continue;
     const chunks = c[layout.chunks]!;
     const args: number[] = [];
-    for (let i = 0; i < 18; i++) args.push(c[layout.args + i]!);
-    const size = c[layout.chunkSize]!;
-    const split = c[layout.split]!;
-    args[split] = chunk * size;
-    args[split + 1] = Math.min(c[layout.total]!, chunk * size + size);
-    const scratch = participant * c[layout.scratchStride]!;
-    args[0] += scratch;
-    args[1] += scratch;
+    if (c[layout.ownArgs] === 1) {
+      // a product of its own, with its own scratch
+      for (let i = 0; i < 18; i++) args.push(c[layout.args + chunk * 18 + i]!);
+    } else {
+      for (let i = 0; i < 18; i++) args.push(c[layout.args + i]!);
+      const size = c[layout.chunkSize]!;
+      const split = c[layout.split]!;
+      args[split] = chunk * size;
+      args[split + 1] = Math.min(c[layout.total]!, chunk * size + size);
+      const scratch = participant * c[layout.scratchStride]!;
+      args[0] += scratch;
+      args[1] += scratch;
+    }
     try {
       kernel(...args);
     } catch {
@@ -303,12 +312,42 @@ export class ThreadPool {
     const chunks = Math.ceil(job.total / job.chunkSize);
     if (chunks >= CLOSED) throw new Error(`internal: wasm thread pool: ${chunks} chunks`);
     for (let i = 0; i < KERNEL_ARITY; i++) c[L.args + i] = job.args[i]! | 0;
-    c[L.chunks] = chunks;
     c[L.chunkSize] = job.chunkSize;
     c[L.total] = job.total;
     c[L.split] = job.split;
     c[L.scratchStride] = job.scratchStride;
     c[L.participants] = job.participants;
+    c[L.ownArgs] = 0;
+    this.start(chunks, kernel);
+  }
+
+  /**
+   * Runs several different products at once, one chunk each (their arguments complete, scratch
+   * included), on the caller and up to `participants - 1` workers; returns when all are done.
+   */
+  runEach(
+    argSets: readonly (readonly number[])[],
+    participants: number,
+    kernel: (...args: number[]) => void,
+  ): void {
+    const c = this.control;
+    if (participants - 1 > this.started || argSets.length > MAX_ARG_SETS) {
+      throw new Error(
+        `internal: wasm thread pool: ${argSets.length} products on ${participants} participants`,
+      );
+    }
+    argSets.forEach((args, chunk) => {
+      for (let i = 0; i < KERNEL_ARITY; i++) c[L.args + chunk * KERNEL_ARITY + i] = args[i]! | 0;
+    });
+    c[L.participants] = participants;
+    c[L.ownArgs] = 1;
+    this.start(argSets.length, kernel);
+  }
+
+  /** Opens the job described in the control array, takes part in it, and waits for its last chunk. */
+  private start(chunks: number, kernel: (...args: number[]) => void): void {
+    const c = this.control;
+    c[L.chunks] = chunks;
     Atomics.store(c, L.done, 0);
     this.tag = (this.tag % 0xfffe) + 1;
     Atomics.store(c, L.claim, (this.tag << 16) | 0);

@@ -1,7 +1,7 @@
 // The 'wasm' kernel backend: matmul in WebAssembly SIMD, on one thread or a pool sharing its memory,
 // and the common elementwise kernels in WebAssembly SIMD on the calling thread (wasm-elementwise.ts).
 
-import type { Kernels } from '../backend.js';
+import type { Kernels, MatmulCall } from '../backend.js';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { matmulWasm } from './generated/matmul-wasm.js';
 import {
@@ -223,6 +223,79 @@ class WasmMatmul {
     return true;
   }
 
+  /**
+   * `Kernels.matmulPair`: with exactly two threads allowed and both products large enough to thread,
+   * each runs whole on its own thread (no chunks to balance, and an operand the two share is copied
+   * in once), so each result is exactly the one-thread product's; otherwise they run one after the
+   * other, each exactly as `matmul` gives it.
+   */
+  readonly matmulPair = (first: MatmulCall, second: MatmulCall): void => {
+    const large = (p: MatmulCall) => p.m * p.k * p.n >= Math.max(this.minFlops, this.threadMinFlops);
+    const paired = getNumThreads() === 2 && large(first) && large(second) && this.side(first, second);
+    if (paired) return;
+    for (const p of [first, second]) this.matmul(p.a, p.b, p.out, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);
+  };
+
+  /** Both products at once, one on the caller and one on a worker; false when that cannot be arranged. */
+  private side(first: MatmulCall, second: MatmulCall): boolean {
+    if (this.threads(2) !== 2) return false;
+    // every distinct operand once, then each product's C and its packing scratch
+    const operands = [first.a, first.b, second.a, second.b];
+    const lengths = [first.m * first.k, first.k * first.n, second.m * second.k, second.k * second.n];
+    const needed = new Map<Float64Array, number>();
+    operands.forEach((x, i) => {
+      needed.set(x, Math.max(needed.get(x) ?? 0, lengths[i]!));
+    });
+    const places = new Map<Float64Array, number>();
+    let at = this.heapBase;
+    for (const [x, length] of needed) {
+      places.set(x, at);
+      at = roundUp(at + length * 8, ALIGN);
+    }
+    const layout = [first, second].map((p) => {
+      const c = at;
+      at = roundUp(c + p.m * p.n * 8, ALIGN);
+      const kc = Math.min(this.kc, p.k);
+      const packA = at;
+      at = roundUp(packA + roundUp(Math.min(this.mc, p.m), 4) * kc * 8, ALIGN);
+      const packB = at;
+      at = roundUp(packB + roundUp(Math.min(this.nc, p.n), 4) * kc * 8, ALIGN);
+      return { c, packA, packB };
+    });
+    if (!this.reserve(at)) return false;
+    const view = this.view;
+    for (const [x, length] of needed) view.set(x.subarray(0, length), places.get(x)! / 8);
+    const argSets = [first, second].map((p, i) => {
+      const { c, packA, packB } = layout[i]!;
+      const flags = [p.transA ? 1 : 0, p.transB ? 1 : 0];
+      return [
+        packA,
+        packB,
+        places.get(p.a)!,
+        places.get(p.b)!,
+        c,
+        p.m,
+        p.k,
+        p.n,
+        ...flags,
+        0,
+        0,
+        0,
+        1,
+        0,
+        p.m,
+        0,
+        p.n,
+      ];
+    });
+    this.pool!.runEach(argSets, 2, this.kernel);
+    [first, second].forEach((p, i) => {
+      const c = layout[i]!.c / 8;
+      p.out.set(view.subarray(c, c + p.m * p.n));
+    });
+    return true;
+  }
+
   /** `Kernels.matmul`: copy in, run on one thread or several, copy out. */
   readonly matmul: Kernels['matmul'] = (a, b, out, m, k, n, transA, transB, batch, aStride, bStride) => {
     if (m === 0 || n === 0 || batch === 0) return;
@@ -398,5 +471,6 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
       },
     },
     matmul: state.matmul,
+    matmulPair: state.matmulPair,
   };
 }
