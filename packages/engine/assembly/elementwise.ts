@@ -25,7 +25,8 @@ const DIV: i32 = 3;
 const MAXIMUM: i32 = 4;
 const MINIMUM: i32 = 5;
 const GT_HALF: i32 = 6;
-const RELU_GRAD: i32 = 7;
+/** Exported for assembly/matmul.ts, whose dense-layer backward masks with the same lanes. */
+export const RELU_GRAD: i32 = 7;
 
 /** The first byte the host may use. */
 export function heapBase(): usize {

@@ -7,6 +7,10 @@
 // undoes the transposes and pads ragged edges with zeros, so the micro-kernel never branches on them.
 // All pointers are byte addresses into the (possibly shared) memory the host owns; this module
 // allocates nothing and keeps no state, so several threads may run it at once on disjoint rows of C.
+// Beside the product it holds a dense layer's steps before and after one (the bias and relu on its
+// output, the relu mask and bias sums of its backward), run on operands already in this memory.
+
+import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
 
 /** Rows of op(A) packed per block: 96 rows × 256 × 8 bytes = 192 KiB, well inside L2. */
 const MC: i32 = 96;
@@ -265,5 +269,48 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
   if (nr > 2) {
     const x2 = f64x2.extract_lane(v1, 0);
     store<f64>(cp, first ? x2 : x2 + load<f64>(cp, 16), 16);
+  }
+}
+
+/**
+ * A dense layer's epilogue on C (m×n, row-major) in place: each row plus the n values at `bias` when
+ * `hasBias`, then max(·, 0) when `relu`. f64x2.add and f64x2.max round and treat NaN and signed zeros
+ * as JavaScript's + and Math.max do, so the numbers are those of the elementwise add and relu; run
+ * on C while it is still in cache, it saves the host two round trips of the whole output.
+ */
+export function epilogue(c: usize, bias: usize, m: i32, n: i32, hasBias: bool, relu: bool): void {
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < m; i++) {
+    const row = c + ((<usize>i * <usize>n) << 3);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const at = row + ((<usize>j) << 3);
+      let v = v128.load(at);
+      if (hasBias) v = f64x2.add(v, v128.load(bias + ((<usize>j) << 3)));
+      if (relu) v = f64x2.max(v, zero);
+      v128.store(at, v);
+    }
+    if (j < n) {
+      const at = row + ((<usize>j) << 3);
+      let x = load<f64>(at);
+      if (hasBias) x += load<f64>(bias + ((<usize>j) << 3));
+      if (relu) x = max<f64>(x, 0);
+      store<f64>(at, x);
+    }
+  }
+}
+
+/**
+ * A dense layer's backward before its two products, in place on the output gradient g (m×n): masked
+ * by relu's output at `y` when `y` is not 0 (the elementwise module's reluGrad lanes), then summed down
+ * the rows into `db` when `db` is not 0 (its sumRows), so the numbers are exactly those of the two
+ * elementwise kernels.
+ */
+export function linearGrad(g: usize, y: usize, db: usize, m: i32, n: i32): void {
+  if (y !== 0) binaryRows(RELU_GRAD, g, 0, y, 0, g, 1, m * n);
+  // as the host's sumTo does it: a single row is copied (a -0 stays -0), several summed from 0
+  if (db !== 0) {
+    if (m === 1 && n > 1) memory.copy(db, g, (<usize>n) << 3);
+    else sumRows(g, db, m, n);
   }
 }

@@ -7,7 +7,7 @@
 // git-ignored; the root `postinstall` runs this script, and it skips the work when the sources and
 // the compiler are unchanged since the last run.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -61,10 +61,18 @@ async function compile(source, flags) {
   return binary;
 }
 
+// every source, since one kernel's file may import another's (matmul.ts reuses elementwise.ts's lanes)
+const sources = readdirSync(join(root, 'assembly'))
+  .filter((name) => name.endsWith('.ts'))
+  .sort()
+  .map((name) => readFileSync(join(root, 'assembly', name), 'utf8'))
+  .join('\n');
+
 for (const kernel of kernels) {
-  const text = readFileSync(join(root, kernel.source), 'utf8');
   const hash = createHash('sha256')
-    .update(`${ascVersion}\n${JSON.stringify({ common, memory, variants: kernel.variants })}\n${text}`)
+    .update(
+      `${ascVersion}\n${JSON.stringify({ common, memory, variants: kernel.variants })}\n${kernel.source}\n${sources}`,
+    )
     .digest('hex')
     .slice(0, 16);
   const target = join(outDir, kernel.out);

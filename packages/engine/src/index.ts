@@ -22,5 +22,5 @@ export { createRng, type Rng } from './random.js';
 export type { Shape } from './shape.js';
 export { type RandomOptions, Tensor, type TensorLike, type TensorOptions } from './tensor.js';
 export type { NestedArray, NumericArray } from './tensor-create.js';
-export { concat, linear, stack, tensor } from './tensor-functions.js';
+export { concat, type LinearFunctionOptions, linear, stack, tensor } from './tensor-functions.js';
 export { type BackwardOptions, Value, type ValueLike, value } from './value.js';

@@ -77,6 +77,43 @@ export interface Kernels {
     bStride: number,
   ): void;
   /**
+   * A dense layer's forward, fused: `out` (m×n) = x·wᵀ + bias, then max(·, 0) when `relu`, where x is
+   * m×k and w is n×k (row-major, as `Linear` stores its weight) and bias has n elements or is null.
+   * The numbers are exactly those of `matmul` (transB) followed by the binary add and the unary relu
+   * of the same backend, each result rounded as those ops round it; fused, the product's output is
+   * not copied out and back in twice more. `out` aliases nothing.
+   */
+  linear(
+    x: Float64Array,
+    w: Float64Array,
+    bias: Float64Array | null,
+    out: Float64Array,
+    m: number,
+    k: number,
+    n: number,
+    relu: boolean,
+  ): void;
+  /**
+   * A dense layer's backward, fused: given the output gradient `g` (m×n) and, for a relu layer, its
+   * output `y` (null otherwise), dz = g where y > 0 (g·0 where y <= 0, NaN where y is NaN), then
+   * dx = dz·w (m×k), dw = dzᵀ·x (n×k) and db = dz summed down the rows (n), each into its array
+   * when that is not null. The numbers are exactly those of the binary reluGrad, `matmulPair` (or
+   * two `matmul` calls) and `sumTo` of the same backend; fused, dz is computed where the products read
+   * it. The outputs alias nothing.
+   */
+  linearBackward(
+    g: Float64Array,
+    y: Float64Array | null,
+    x: Float64Array,
+    w: Float64Array,
+    dx: Float64Array | null,
+    dw: Float64Array | null,
+    db: Float64Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
+  /**
    * Two independent products of single matrices, as two `matmul` calls give them up to rounding (a
    * backend may compute each whole on one thread where `matmul` would split it): a layer's input
    * gradient and weight gradient, which a backend with threads may run side by side. Optional;

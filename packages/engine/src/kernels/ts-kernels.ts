@@ -2,8 +2,19 @@
 
 import type { Kernels } from './backend.js';
 import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
-import { matmul } from './ts-matmul.js';
+import { linear, linearBackwardWith, matmul } from './ts-matmul.js';
 import { maxAxis, sumAxis } from './ts-reduce.js';
 
 /** @internal */
-export const tsKernels: Kernels = { name: 'ts', unary, binary, broadcastTo, sumTo, sumAxis, maxAxis, matmul };
+export const tsKernels: Kernels = {
+  name: 'ts',
+  linearBackward: (...args) => linearBackwardWith(tsKernels, ...args),
+  unary,
+  binary,
+  broadcastTo,
+  sumTo,
+  sumAxis,
+  maxAxis,
+  matmul,
+  linear,
+};

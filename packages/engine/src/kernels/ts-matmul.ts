@@ -1,5 +1,7 @@
 // TypeScript matmul: B packed into 4-column strips per cache block, then a 2×4 register micro-kernel.
 
+import type { Kernels, MatmulCall } from './backend.js';
+
 /** Grow-only scratch for the packed B panel, so a call allocates nothing in steady state. */
 let panel: Float64Array = new Float64Array(0);
 
@@ -257,4 +259,63 @@ export function matmul(
   for (let t = 0; t < batch; t++) {
     gemm(a, t * aStride, ars, acs, b, t * bStride, brs, bcs, out, t * m * n, m, k, n);
   }
+}
+
+/**
+ * A dense layer's forward: x·wᵀ, then each row plus `bias` and max(·, 0) when `relu`; see
+ * `Kernels.linear`. The same additions and maxima as the binary add and unary relu kernels.
+ */
+export const linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
+  matmul(x, w, out, m, k, n, false, true, 1, 0, 0);
+  if (bias === null && !relu) return;
+  for (let o = 0; o < m * n; o += n) {
+    for (let j = 0; j < n; j++) {
+      const v = bias === null ? out[o + j]! : out[o + j]! + bias[j]!;
+      // Math.max keeps NaN as NaN, as the relu kernel does
+      out[o + j] = relu ? Math.max(v, 0) : v;
+    }
+  }
+};
+
+/**
+ * A dense layer's backward (see `Kernels.linearBackward`) composed from the kernels `k` offers: the
+ * reluGrad mask, the two products (side by side where `k` can), the bias's row sums. The TypeScript
+ * backend's definition, and what another backend falls back to where it has no fused path.
+ */
+export function linearBackwardWith(
+  k: Kernels,
+  ...[g, y, x, w, dx, dw, db, m, depth, n]: Parameters<Kernels['linearBackward']>
+): void {
+  let dz = g;
+  if (y !== null) {
+    dz = new Float64Array(m * n);
+    k.binary('reluGrad', g, [m, n], y, [m, n], dz, [m, n]);
+  }
+  const toX: MatmulCall | null = dx && {
+    a: dz,
+    b: w,
+    out: dx,
+    m,
+    k: n,
+    n: depth,
+    transA: false,
+    transB: false,
+  };
+  const toW: MatmulCall | null = dw && {
+    a: dz,
+    b: x,
+    out: dw,
+    m: n,
+    k: m,
+    n: depth,
+    transA: true,
+    transB: false,
+  };
+  if (toX && toW && k.matmulPair) k.matmulPair(toX, toW);
+  else {
+    for (const p of [toX, toW]) {
+      if (p) k.matmul(p.a, p.b, p.out, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);
+    }
+  }
+  if (db) k.sumTo(dz, [m, n], db, [n]);
 }

@@ -24,6 +24,7 @@ export interface TensorOpAttrs {
   reciprocal: null;
   abs: null;
   matmul: { transA: boolean; transB: boolean };
+  linear: { relu: boolean };
   sum: { axis: number | null; keepDims: boolean };
   max: { axis: number | null; keepDims: boolean };
   reshape: { shape: readonly number[] };
@@ -241,6 +242,37 @@ export const tensorOps: { readonly [K in TensorOpName]: TensorRule<K> } = {
       return [da, db];
     },
   },
+  // A dense layer fused: x [m, k], weight [n, k], optional bias [n]; relu(x·wᵀ + b) when `relu`.
+  // The numbers are those of matmul, add and relu applied one after another, forward and backward.
+  linear: {
+    forward: ([x, w, b], { relu }) => {
+      const [m, k] = x!.shape as [number, number];
+      const n = w!.shape[0]!;
+      const data = new Float64Array(m * n);
+      kernels().linear(x!.data, w!.data, b?.data ?? null, data, m, k, n, relu);
+      return { data, shape: [m, n] };
+    },
+    // with y = relu(z), z = x·wᵀ + b: dz = [y > 0]·g (y > 0 exactly where z > 0, and NaN where z is),
+    // then dx = dz·w, dw = dzᵀ·x, db = dz summed over the rows
+    backward: (g, out, needs) => {
+      const [x, w, b] = out.parents;
+      const [m, k] = x!.shape as [number, number];
+      const n = w!.shape[0]!;
+      if (isRecording()) {
+        const dz = out._attrs.relu ? g.mul(constUnary('step', out)) : g;
+        const dx = needs[0] ? dz._matmul(w!, false, false) : null;
+        const dw = needs[1] ? dz._matmul(x!, true, false) : null;
+        return b ? [dx, dw, needs[2] ? dz.sumTo(b.shape) : null] : [dx, dw];
+      }
+      const dx = needs[0] ? new Float64Array(m * k) : null;
+      const dw = needs[1] ? new Float64Array(n * k) : null;
+      const db = b && needs[2] ? new Float64Array(n) : null;
+      const y = out._attrs.relu ? out.data : null;
+      kernels().linearBackward(g.data, y, x!.data, w!.data, dx, dw, db, m, k, n);
+      const grads = [dx && x!._constant(dx, x!.shape), dw && w!._constant(dw, w!.shape)];
+      return b ? [...grads, db && b._constant(db, b.shape)] : grads;
+    },
+  },
   sum: {
     forward: ([a], { axis, keepDims }) => {
       const shape = reducedShape(a!.shape, axis, keepDims);
@@ -454,7 +486,6 @@ function copyAlong(
   }
 }
 
-/** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
 /** op(x)·op(y) of two matrices as a kernel call, with a fresh output. */
 function product(x: Tensor, transX: boolean, y: Tensor, transY: boolean): MatmulCall {
   const [xRows, xCols] = x.shape as [number, number];
@@ -465,6 +496,7 @@ function product(x: Tensor, transX: boolean, y: Tensor, transY: boolean): Matmul
   return { a: x.data, b: y.data, out: new Float64Array(m * n), m, k, n, transA: transX, transB: transY };
 }
 
+/** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
 function batchedMatmul(
   a: Tensor,
   b: Tensor,

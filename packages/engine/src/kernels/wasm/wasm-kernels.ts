@@ -2,6 +2,7 @@
 // and the common elementwise kernels in WebAssembly SIMD on the calling thread (wasm-elementwise.ts).
 
 import type { Kernels, MatmulCall } from '../backend.js';
+import { linearBackwardWith } from '../ts-matmul.js';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { matmulWasm } from './generated/matmul-wasm.js';
 import {
@@ -48,6 +49,8 @@ enum Split {
 
 interface MatmulExports {
   matmul: MatmulEntry;
+  epilogue(c: number, bias: number, m: number, n: number, hasBias: number, relu: number): void;
+  linearGrad(g: number, y: number, db: number, m: number, n: number): void;
   heapBase(): number;
   blockRows(): number;
   blockDepth(): number;
@@ -110,7 +113,7 @@ class WasmMatmul {
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
     private readonly maxPages: number,
-    private readonly small: Kernels['matmul'],
+    private readonly base: Kernels,
     private readonly minFlops: number,
     private readonly threadMinFlops: number,
   ) {
@@ -296,6 +299,60 @@ class WasmMatmul {
     return true;
   }
 
+  /**
+   * `Kernels.linearBackward` in one pass through the memory: g, y, x and w copied in once, the mask
+   * and the bias's sums computed in place on g (linearGrad), both products reading dz where it lies,
+   * side by side on two threads or one after the other on one, and the results copied out. False
+   * where that would not give exactly what the separate kernels give (more threads than two, a product
+   * that `matmul` would split or leave to the base kernel) or the memory cannot hold it: the caller
+   * composes the separate kernels instead.
+   */
+  fusedLinearBackward(...[g, y, x, w, dx, dw, db, m, k, n]: Parameters<Kernels['linearBackward']>): boolean {
+    const flops = m * n * k;
+    if ((!dx && !dw) || flops === 0 || flops < this.minFlops) return false;
+    // each product as one kernel call, as matmul runs it on one thread; or both at once, as matmulPair
+    const threaded = getNumThreads() > 1 && flops >= this.threadMinFlops;
+    if (threaded && (getNumThreads() !== 2 || !dx || !dw || this.threads(2) !== 2)) return false;
+    let at = this.heapBase;
+    const place = (length: number): number => {
+      const start = at;
+      at = roundUp(at + length * 8, ALIGN);
+      return start;
+    };
+    const gAt = place(m * n);
+    const yAt = y ? place(m * n) : 0;
+    const xAt = dw ? place(m * k) : 0;
+    const wAt = dx ? place(n * k) : 0;
+    const dbAt = db ? place(n) : 0;
+    const products: number[][] = [];
+    const outputs: [Float64Array, number][] = [];
+    // dx = dz·w (m×n · n×k) and dw = dzᵀ·x (dz read transposed: n×m · m×k)
+    for (const [out, rows, depth, b, transA] of [
+      [dx, m, n, wAt, 0],
+      [dw, n, m, xAt, 1],
+    ] as const) {
+      if (!out) continue;
+      const kc = Math.min(this.kc, depth);
+      const packA = place(roundUp(Math.min(this.mc, rows), 4) * kc);
+      const packB = place(roundUp(Math.min(this.nc, k), 4) * kc);
+      const c = place(rows * k);
+      products.push([packA, packB, gAt, b, c, rows, depth, k, transA, 0, 0, 0, 0, 1, 0, rows, 0, k]);
+      outputs.push([out, c]);
+    }
+    if (!this.reserve(at)) return false;
+    const view = this.view;
+    view.set(g, gAt / 8);
+    if (y) view.set(y, yAt / 8);
+    if (dw) view.set(x, xAt / 8);
+    if (dx) view.set(w, wAt / 8);
+    this.exports.linearGrad(gAt, yAt, dbAt, m, n);
+    if (threaded) this.pool!.runEach(products, 2, this.kernel);
+    else for (const args of products) this.kernel(...args);
+    for (const [out, c] of outputs) out.set(view.subarray(c / 8, c / 8 + out.length));
+    if (db) db.set(view.subarray(dbAt / 8, dbAt / 8 + n));
+    return true;
+  }
+
   /** `Kernels.matmul`: copy in, run on one thread or several, copy out. */
   readonly matmul: Kernels['matmul'] = (a, b, out, m, k, n, transA, transB, batch, aStride, bStride) => {
     if (m === 0 || n === 0 || batch === 0) return;
@@ -305,17 +362,46 @@ class WasmMatmul {
     }
     const flops = batch * m * n * k;
     if (flops < this.minFlops) {
-      this.small(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
+      this.base.matmul(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
       return;
     }
-    let threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
     // Xᵀ·G, a dense layer's weight gradient, is deep and narrow: a chunk of its rows or columns would
     // repack most of the other operand, so the threads split the depth and the partial products are
     // summed. Its k axis is the slow axis of both stored operands, so a piece of depth is contiguous.
+    const threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
     if (threads > 1 && batch === 1 && transA && !transB && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
-      threads = this.threads(threads);
-      if (threads > 1 && this.depthSplit(a, b, out, m, k, n, threads)) return;
+      const ready = this.threads(threads);
+      if (ready > 1 && this.depthSplit(a, b, out, m, k, n, ready)) return;
     }
+    const call = { a, b, out, m, k, n, transA, transB };
+    if (!this.run(call, batch, aStride, bStride, null, false)) {
+      this.base.matmul(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
+    }
+  };
+
+  /**
+   * `Kernels.linear`: the product x·wᵀ as `matmul` runs it, then the bias and relu in WebAssembly
+   * on the output before it is copied out.
+   */
+  readonly linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
+    const call = { a: x, b: w, out, m, k, n, transA: false, transB: true };
+    const large = m > 0 && n > 0 && k > 0 && m * n * k >= this.minFlops;
+    if (!large || !this.run(call, 1, 0, 0, bias, relu)) this.base.linear(x, w, bias, out, m, k, n, relu);
+  };
+
+  /**
+   * Copies a (batched) product in, runs it on one thread or several, applies the epilogue (`bias`
+   * added to every row, then relu) and copies it out; false when the memory cannot hold it.
+   */
+  private run(
+    { a, b, out, m, k, n, transA, transB }: MatmulCall,
+    batch: number,
+    aStride: number,
+    bStride: number,
+    bias: Float64Array | null,
+    relu: boolean,
+  ): boolean {
+    let threads = Math.min(getNumThreads(), Math.floor((batch * m * n * k) / this.threadMinFlops) || 1);
     // What the threads split: whole batch items when there are enough of them; else the rows of C
     // or its columns, whichever repacks less, since every chunk packs its own copy of the other
     // operand: a chunk of rows packs all of op(B) (k×n), a chunk of columns all of op(A) (m×k).
@@ -338,12 +424,10 @@ class WasmMatmul {
     const aAt = this.heapBase;
     const bAt = roundUp(aAt + aLength * 8, ALIGN);
     const cAt = roundUp(bAt + bLength * 8, ALIGN);
-    const scratchAt = roundUp(cAt + cLength * 8, ALIGN);
+    const biasAt = roundUp(cAt + cLength * 8, ALIGN);
+    const scratchAt = roundUp(biasAt + (bias?.length ?? 0) * 8, ALIGN);
     const scratchSize = roundUp(packA, ALIGN) + roundUp(packB, ALIGN);
-    if (!this.reserve(scratchAt + threads * scratchSize)) {
-      this.small(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
-      return;
-    }
+    if (!this.reserve(scratchAt + threads * scratchSize)) return false;
     const view = this.view;
     view.set(aLength === a.length ? a : a.subarray(0, aLength), aAt / 8);
     view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
@@ -373,8 +457,13 @@ class WasmMatmul {
       const job = { args, split, total: extent, chunkSize, participants: threads };
       this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     }
+    if (bias !== null || relu) {
+      if (bias !== null) view.set(bias, biasAt / 8);
+      this.exports.epilogue(cAt, biasAt, batch * m, n, bias === null ? 0 : 1, relu ? 1 : 0);
+    }
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
-  };
+    return true;
+  }
 }
 
 if (KERNEL_ARITY !== 18) throw new Error('internal: wasm matmul takes 18 arguments');
@@ -447,12 +536,11 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
     } catch {}
   }
   if (!memory) return null;
-  const small = base.matmul.bind(base);
   const minFlops = options.minFlops ?? WASM_MIN_FLOPS;
   const threadMinFlops = Math.max(1, options.threadMinFlops ?? THREAD_MIN_FLOPS);
-  const state = new WasmMatmul(api, module, memory, maxPages, small, minFlops, threadMinFlops);
+  const state = new WasmMatmul(api, module, memory, maxPages, base, minFlops, threadMinFlops);
   const elementwise = createWasmElementwise(api, base, options.minElements);
-  return {
+  const kernels: WasmKernels = {
     ...base,
     ...(elementwise && { unary: elementwise.unary, binary: elementwise.binary, sumTo: elementwise.sumTo }),
     name: 'wasm',
@@ -471,6 +559,11 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
       },
     },
     matmul: state.matmul,
+    linear: state.linear,
+    linearBackward: (...args) => {
+      if (!state.fusedLinearBackward(...args)) linearBackwardWith(kernels, ...args);
+    },
     matmulPair: state.matmulPair,
   };
+  return kernels;
 }
