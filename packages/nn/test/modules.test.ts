@@ -218,6 +218,58 @@ describe('Module', () => {
   });
 });
 
+describe('Sequential fuses a Linear followed by a ReLU', () => {
+  /** The same net run layer by layer, each module's own forward: the unfused reference. */
+  const apart = (net: Sequential, x: Tensor): Tensor => net.layers.reduce((h, layer) => layer.forward(h), x);
+  const identical = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+  test('into one node, with exactly the unfused outputs and parameter gradients', () => {
+    const make = () =>
+      new Sequential(
+        new Linear(3, 8, { seed: 1 }),
+        new ReLU(),
+        new Linear(8, 8, { seed: 2 }),
+        new ReLU(),
+        new Linear(8, 1, { seed: 3 }),
+        new Sigmoid(),
+      );
+    const fused = make();
+    const reference = make();
+    const x = tensor(
+      Float64Array.from({ length: 40 * 3 }, (_, i) => Math.sin(i)),
+      { shape: [40, 3] },
+    );
+    const y = fused.forward(x);
+    const z = apart(reference, x);
+    expect(identical(y.data, z.data)).toBe(true);
+    // sigmoid's input is the third Linear (no ReLU follows it): a plain linear node; the ReLU layers
+    // are folded into the linear nodes before them
+    const ops: string[] = [];
+    for (let node: Tensor | undefined = y; node && node.op !== ''; node = node.parents[0]) ops.push(node.op);
+    expect(ops).not.toContain('relu');
+    expect(ops.filter((op) => op === 'linear').length).toBe(3);
+    y.sum().backward();
+    z.sum().backward();
+    const grads = (net: Sequential) => net.parameters().map((p) => p.grad!.data);
+    grads(fused).forEach((g, i) => {
+      expect(identical(g, grads(reference)[i]!)).toBe(true);
+    });
+  });
+
+  test('but not subclasses, whose forward may differ', () => {
+    class Leaky extends ReLU {
+      override forward(x: Tensor): Tensor {
+        return x.relu().add(x.mul(0.01).sub(x.mul(0.01).relu()));
+      }
+    }
+    const net = new Sequential(new Linear(2, 3, { seed: 1 }), new Leaky());
+    const x = tensor([[1, -2]]);
+    expect(identical(net.forward(x).data, apart(net, x).data)).toBe(true);
+    expect(net.forward(x).op).not.toBe('linear');
+  });
+});
+
 describe('state dict', () => {
   test('round-trips through JSON bit for bit into a differently seeded network', () => {
     const a = fromArchitecture(moonsArchitecture, { seed: 1 });
