@@ -220,13 +220,15 @@ describe.skipIf(!hasSimd())('the wasm backend under the Tensor API', () => {
         pair(first, second);
       };
       const helped = active.wasm.workerChunks;
-      let onWasm: Float64Array[];
+      let onWasm: Float64Array[] = [];
+      // a worker just started may wake after the caller has taken both products: some of five must share
+      const passes = 5;
       try {
-        onWasm = gradients('wasm');
+        for (let i = 0; i < passes; i++) onWasm = gradients('wasm');
       } finally {
         active.matmulPair = pair;
       }
-      expect(pairs).toBe(1);
+      expect(pairs).toBe(passes);
       expect(active.wasm.workerChunks).toBeGreaterThan(helped);
       const onTs = gradients('ts');
       onWasm.forEach((grad, i) => {
