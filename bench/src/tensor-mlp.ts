@@ -5,17 +5,16 @@ import { machine } from './measure.js';
 import {
   contenders,
   type Figures,
-  heParams,
   legend,
   msPerCall,
   quick,
   ratioTable,
   setUpTf,
-  sgdInPlace,
   type TimingPlan,
   tf,
   tfTrainStep,
 } from './tensor-kit.js';
+import { heParams, sgdInPlace } from './train-kit.js';
 
 const sizes = [784, 256, 256, 10];
 const batch = 128;
