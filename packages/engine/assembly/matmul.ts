@@ -191,6 +191,10 @@ class Tile {
   /** One 4×4 tile of C from a 4-row panel of A and a 4-column panel of B, kc deep. */
   @inline
   static micro(ap: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool): void {
+    if (mr <= 2 || nr <= 2) {
+      Tile.narrow(ap, bp, kc, cp, ldc, mr, nr, first);
+      return;
+    }
     let c00 = f64x2.splat(0.0);
     let c01 = c00;
     let c10 = c00;
@@ -246,6 +250,57 @@ class Tile {
     if (mr > 1) storeRow(cp + ldc, c10, c11, nr, first);
     if (mr > 2) storeRow(cp + ldc * 2, c20, c21, nr, first);
     if (mr > 3) storeRow(cp + ldc * 3, c30, c31, nr, first);
+  }
+
+  /**
+   * An edge tile with at most two rows or two columns of C (a product with n = 1 or 2, the last
+   * panel of an odd size): only the accumulators that hold them are computed, each with exactly the
+   * multiply-adds of `micro`, so the numbers do not change and the work halves or quarters.
+   */
+  static narrow(ap: usize, bp: usize, kc: i32, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool): void {
+    let c00 = f64x2.splat(0.0);
+    let c01 = c00;
+    let c10 = c00;
+    let c11 = c00;
+    let c20 = c00;
+    let c30 = c00;
+    if (nr <= 2 && mr <= 2) {
+      for (let p = 0; p < kc; p++) {
+        const b0 = v128.load(bp);
+        c00 = madd(v128.load64_splat(ap), b0, c00);
+        c10 = madd(v128.load64_splat(ap, 8), b0, c10);
+        ap += 32;
+        bp += 32;
+      }
+    } else if (nr <= 2) {
+      for (let p = 0; p < kc; p++) {
+        const b0 = v128.load(bp);
+        c00 = madd(v128.load64_splat(ap), b0, c00);
+        c10 = madd(v128.load64_splat(ap, 8), b0, c10);
+        c20 = madd(v128.load64_splat(ap, 16), b0, c20);
+        c30 = madd(v128.load64_splat(ap, 24), b0, c30);
+        ap += 32;
+        bp += 32;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const a0 = v128.load64_splat(ap);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        const a1 = v128.load64_splat(ap, 8);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        ap += 32;
+        bp += 32;
+      }
+    }
+    storeRow(cp, c00, c01, nr, first);
+    if (mr > 1) storeRow(cp + ldc, c10, c11, nr, first);
+    // more than two rows only with at most two columns: the second halves are never read
+    if (mr > 2) storeRow(cp + ldc * 2, c20, c01, nr, first);
+    if (mr > 3) storeRow(cp + ldc * 3, c30, c01, nr, first);
   }
 }
 
