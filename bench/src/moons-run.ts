@@ -6,7 +6,8 @@
 import { setBackend } from '@chainrule/engine';
 // thread count of the wasm backend: not public API, set the way tensor-kit.ts sets it
 import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
-import { chainruleEpoch, type Style } from './moons-kit.js';
+import { chainruleEpoch } from './moons-kit.js';
+import type { Style } from './train-kit.js';
 
 const [threads, style] = [Number(process.argv[2]), process.argv[3] as Style];
 if (!(threads >= 1) || (style !== 'ops' && style !== 'fused')) {

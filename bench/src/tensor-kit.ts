@@ -3,13 +3,14 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { getBackend, setBackend } from '@chainrule/engine';
+import { getBackend, type Rng, setBackend } from '@chainrule/engine';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import Table from 'cli-table3';
 // thread count of the wasm backend: not public API, set the way bench/src/matmul-wasm.ts sets it
 import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
 import { median } from './measure.js';
+import { heParams, type Style } from './train-kit.js';
 
 export { tf };
 
@@ -200,4 +201,37 @@ export function tfTrainStep(loss: () => tf.Scalar, vars: tf.Variable[], lr: numb
       value.dataSync();
     });
   };
+}
+
+/** A TensorFlow.js network's variables, He-initialised from `rng` (as `heParams`), W stored [in, out]. */
+export interface TfNet {
+  vars: tf.Variable[];
+  /** The logits: relu after every layer but the last, by separate ops or by `tf.fused.matMul`. */
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+}
+
+/**
+ * The relu network of `sizes` in TensorFlow.js, written in `style`. Fused, `fused.matMul` adds the
+ * bias in the product; it applies the relu itself only outside gradient mode, as TensorFlow.js does.
+ */
+export function tfNet(sizes: readonly number[], rng: Rng, style: Style): TfNet {
+  const layers = heParams(sizes, rng).map(({ w, b }, i) => ({
+    w: tf.variable(tf.tensor2d(Float32Array.from(w), [sizes[i]!, sizes[i + 1]!])),
+    b: tf.variable(tf.tensor1d(Float32Array.from(b))),
+  }));
+  const forward = (x: tf.Tensor2D): tf.Tensor2D => {
+    let h = x;
+    layers.forEach((l, i) => {
+      const hidden = i < layers.length - 1;
+      if (style === 'fused') {
+        const activation = hidden ? 'relu' : 'linear';
+        h = tf.fused.matMul({ a: h, b: l.w, bias: l.b, activation }) as tf.Tensor2D;
+      } else {
+        const z: tf.Tensor2D = tf.add(tf.matMul(h, l.w), l.b);
+        h = hidden ? tf.relu(z) : z;
+      }
+    });
+    return h;
+  };
+  return { vars: layers.flatMap((l) => [l.w, l.b]), forward };
 }

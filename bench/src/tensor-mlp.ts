@@ -1,4 +1,5 @@
-// One training step of a 784-256-256-10 MLP at batch 128, in steps per second, beside TensorFlow.js.
+// One training step of a 784-256-256-10 MLP at batch 128, in steps per second, beside TensorFlow.js; the
+// layers written with separate ops (matmul, add, relu) and with each library's fused dense layer.
 
 import { createRng, type Rng, Tensor } from '@chainrule/engine';
 import { machine } from './measure.js';
@@ -12,9 +13,10 @@ import {
   setUpTf,
   type TimingPlan,
   tf,
+  tfNet,
   tfTrainStep,
 } from './tensor-kit.js';
-import { heParams, sgdInPlace } from './train-kit.js';
+import { chainruleNet, type Style, sgdInPlace } from './train-kit.js';
 
 const sizes = [784, 256, 256, 10];
 const batch = 128;
@@ -34,48 +36,36 @@ function makeBatch(rng: Rng): { x: Float64Array; y: Float64Array } {
  * chainrule, public API only: forward with relu, cross-entropy as the mean over the batch of
  * -Σ onehot·logSoftmax(logits), backward, then SGD in place under noGrad.
  */
-function chainruleStep(): () => void {
+function chainruleStep(style: Style): () => void {
   const rng = createRng(1);
   const { x: xData, y: yData } = makeBatch(rng);
   const x = new Tensor(xData, [batch, sizes[0]!]);
   const y = new Tensor(yData, [batch, sizes[sizes.length - 1]!]);
-  const layers = heParams(sizes, rng).map(({ w, b }, i) => ({
-    w: new Tensor(w, [sizes[i]!, sizes[i + 1]!], { requiresGrad: true }),
-    b: new Tensor(b, [sizes[i + 1]!], { requiresGrad: true }),
-  }));
-  const params = layers.flatMap((l) => [l.w, l.b]);
+  const net = chainruleNet(sizes, rng, style);
   return () => {
-    let h = x;
-    layers.forEach((l, i) => {
-      h = h.matmul(l.w).add(l.b);
-      if (i < layers.length - 1) h = h.relu();
-    });
+    const h = net.forward(x);
     const loss = h.logSoftmax(-1).mul(y).sum().div(-batch);
     loss.backward();
-    sgdInPlace(params, lr);
+    sgdInPlace(net.params, lr);
   };
 }
 
-/** TensorFlow.js: the same network and loss, gradients by tf.variableGrads, plain SGD by its optimizer. */
-function tfStep(): () => void {
+/**
+ * TensorFlow.js: the same network and loss, gradients by tf.variableGrads, plain SGD by its optimizer;
+ * fused, its fused.matMul adds the bias (and, outside gradient mode only, applies the relu).
+ */
+function tfStep(style: Style): () => void {
   const rng = createRng(1);
   const { x: xData, y: yData } = makeBatch(rng);
   const x = tf.tensor2d(Float32Array.from(xData), [batch, sizes[0]!]);
   const y = tf.tensor2d(Float32Array.from(yData), [batch, sizes[sizes.length - 1]!]);
-  const layers = heParams(sizes, rng).map(({ w, b }, i) => ({
-    w: tf.variable(tf.tensor2d(Float32Array.from(w), [sizes[i]!, sizes[i + 1]!])),
-    b: tf.variable(tf.tensor1d(Float32Array.from(b))),
-  }));
+  const net = tfNet(sizes, rng, style);
   return tfTrainStep(
     () => {
-      let h: tf.Tensor2D = x;
-      layers.forEach((l, i) => {
-        h = tf.add(tf.matMul(h, l.w), l.b);
-        if (i < layers.length - 1) h = tf.relu(h);
-      });
+      const h = net.forward(x);
       return tf.div(tf.sum(tf.mul(tf.logSoftmax(h, -1), y)), -batch) as tf.Scalar;
     },
-    layers.flatMap((l) => [l.w, l.b]),
+    net.vars,
     lr,
   );
 }
@@ -89,8 +79,16 @@ const present = contenders();
 console.log(
   `MLP training step, ${sizes.join('-')} relu, batch ${batch}, cross-entropy, backward, SGD (${machine()})`,
 );
-const ms = await msPerCall(present, (c) => (c.startsWith('chainrule') ? chainruleStep() : tfStep()), timing);
-const figures: Figures = {};
-for (const c of present) figures[c] = 1000 / ms[c]!;
-console.log(ratioTable('workload', 'steps/s', [{ name: 'one step', figures }], present));
+const rows: { name: string; figures: Figures }[] = [];
+for (const style of ['ops', 'fused'] as const) {
+  const ms = await msPerCall(
+    present,
+    (c) => (c.startsWith('chainrule') ? chainruleStep(style) : tfStep(style)),
+    timing,
+  );
+  const figures: Figures = {};
+  for (const c of present) figures[c] = 1000 / ms[c]!;
+  rows.push({ name: `one step, ${style === 'ops' ? 'separate ops' : 'fused layers'}`, figures });
+}
+console.log(ratioTable('workload', 'steps/s', rows, present));
 console.log(legend(present));

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@chainrule/engine';
 import { machine } from './measure.js';
-import { chainruleEpoch, lr, makeMoons, points, type Style } from './moons-kit.js';
+import { chainruleEpoch, lr, makeMoons, points } from './moons-kit.js';
 import {
   contenders,
   type Figures,
@@ -19,9 +19,10 @@ import {
   setUpTf,
   type TimingPlan,
   tf,
+  tfNet,
   tfTrainStep,
 } from './tensor-kit.js';
-import { heParams } from './train-kit.js';
+import type { Style } from './train-kit.js';
 
 /** The networks: seed 002's architecture list and issue 8's wider one. */
 const networks = [
@@ -39,32 +40,14 @@ function tfEpoch(sizes: readonly number[], style: Style): () => void {
   const x = tf.tensor2d(Float32Array.from(data.x), [points, 2]);
   const y = tf.tensor2d(Float32Array.from(data.y), [points, 1]);
   const notY = tf.sub(1, y);
-  const layers = heParams(sizes, rng).map(({ w, b }, i) => ({
-    w: tf.variable(tf.tensor2d(Float32Array.from(w), [sizes[i]!, sizes[i + 1]!])),
-    b: tf.variable(tf.tensor1d(Float32Array.from(b))),
-  }));
+  const net = tfNet(sizes, rng, style);
   return tfTrainStep(
     () => {
-      let h: tf.Tensor2D = x;
-      layers.forEach((l, i) => {
-        const hidden = i < layers.length - 1;
-        if (style === 'fused') {
-          h = tf.fused.matMul({
-            a: h,
-            b: l.w,
-            bias: l.b,
-            activation: hidden ? 'relu' : 'linear',
-          }) as tf.Tensor2D;
-        } else {
-          const z: tf.Tensor2D = tf.add(tf.matMul(h, l.w), l.b);
-          h = hidden ? tf.relu(z) : z;
-        }
-        if (!hidden) h = tf.sigmoid(h);
-      });
+      const h = tf.sigmoid(net.forward(x));
       const ll = tf.add(tf.mul(y, tf.log(h)), tf.mul(notY, tf.log(tf.sub(1, h))));
       return tf.neg(tf.mean(ll)) as tf.Scalar;
     },
-    layers.flatMap((l) => [l.w, l.b]),
+    net.vars,
     lr,
   );
 }
