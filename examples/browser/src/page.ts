@@ -1,7 +1,7 @@
 // The page's script: imports only the browser-safe entries, computes, and publishes what it found as
 // `globalThis.chainrule` (and as text in the page) for the test, or a person, to read.
 
-import { createRng, getBackend, setBackend, Tensor, tensor, value } from '@chainrule/engine';
+import { createRng, getBackend, linear, setBackend, Tensor, tensor, value } from '@chainrule/engine';
 import { Adam, Linear, mseLoss, Sequential, Tanh } from '@chainrule/nn';
 // internal, for the test only: whether the active kernels run the elementwise loops in WebAssembly
 import { kernels } from '../../../packages/engine/src/kernels/index.js';
@@ -25,6 +25,12 @@ export interface PageResults {
    * whether relu(a·b + bias) and its gradients are the same bits on both backends.
    */
   elementwise: { inWasm: boolean; identical: boolean };
+  /**
+   * Whether the fused dense layer, linear(x, W, b, { activation: 'relu' }), gives the bits of
+   * x.matmul(Wᵀ).add(b).relu() forward and backward on the default backend: on a page the WebAssembly
+   * memory is not shared, so this is the module build that Node's tests do not load.
+   */
+  fused: { identical: boolean };
   /** The loss of a 2-8-1 tanh network before each of a few Adam steps, and after the last. */
   losses: number[];
 }
@@ -88,6 +94,18 @@ function compute(): PageResults {
   const identical =
     elementwiseWasm.length === elementwiseTs.length &&
     elementwiseWasm.every((v, i) => Object.is(v, elementwiseTs[i]));
+  // a 32×40 batch through a 40→24 relu layer, fused and as separate ops
+  const layerOn = (fused: boolean): number[] => {
+    const p = new Tensor(left.data.slice(), left.shape, { requiresGrad: true });
+    const w = new Tensor(right.data.slice(), [24, 40], { requiresGrad: true });
+    const bias = new Tensor(right.data.slice(0, 24), [24], { requiresGrad: true });
+    const out = fused ? linear(p, w, bias, { activation: 'relu' }) : p.matmul(w.T).add(bias).relu();
+    out.mul(out).sum().backward();
+    return [...out.data, ...p.grad!.data, ...w.grad!.data, ...bias.grad!.data];
+  };
+  const [fusedLayer, separateLayer] = [layerOn(true), layerOn(false)];
+  const fusedIdentical =
+    fusedLayer.length === separateLayer.length && fusedLayer.every((v, i) => Object.is(v, separateLayer[i]));
   // a tiny regression, y = x0 - 2·x1, on a 4×4 grid
   const points: number[][] = [];
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) points.push([i / 3 - 0.5, j / 3 - 0.5]);
@@ -116,6 +134,7 @@ function compute(): PageResults {
     },
     backends: { wasmBackend, tsBackend, maxAbsDiff, maxAbs },
     elementwise: { inWasm, identical },
+    fused: { identical: fusedIdentical },
     losses,
   };
 }

@@ -188,6 +188,10 @@ describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () =>
     expect(elementwise.identical).toBe(true);
   });
 
+  test('the fused dense layer gives the bits of matmul, add and relu, forward and backward', () => {
+    expect(results().fused.identical).toBe(true);
+  });
+
   test('Adam steps on a tiny nn model lower the loss', () => {
     const { losses } = results();
     expect(losses).toHaveLength(21);
