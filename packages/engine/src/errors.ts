@@ -18,7 +18,10 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** @internal Describes what arrived where something else was expected, for TypeError messages. */
+/**
+ * @internal Describes what arrived where something else was expected, for TypeError messages (nn's
+ * messages use it too): `the number 3`, `the string "x"`, `an array`, `a Value`, `a plain object`.
+ */
 export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
@@ -27,12 +30,16 @@ export function describe(x: unknown): string {
       return `the number ${x}`;
     case 'string':
       return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
+    case 'undefined':
+      return 'undefined';
     case 'object': {
-      const ctor = (x as object).constructor;
-      return ctor && ctor !== Object ? `a ${ctor.name}` : 'a plain object';
+      // the prototype's constructor names the class; an own `constructor` property cannot fake it
+      const proto = Object.getPrototypeOf(x) as { constructor?: { name?: string } } | null;
+      const name = proto?.constructor?.name;
+      return name && name !== 'Object' ? `a ${name}` : 'a plain object';
     }
     default:
-      return typeof x === 'undefined' ? 'undefined' : `a ${typeof x}`;
+      return `a ${typeof x}`;
   }
 }
 

@@ -1,6 +1,6 @@
 // The public API of @chainrule/engine: everything a user imports comes from this list.
 
-export { formatShape, ShapeError } from './errors.js';
+export { describe, formatShape, ShapeError } from './errors.js';
 export { grad, valueAndGrad } from './functional.js';
 export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';

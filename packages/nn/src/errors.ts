@@ -1,5 +1,7 @@
 // Error classes of @chainrule/nn and the helpers its messages share.
 
+import { describe as kindOf } from '@chainrule/engine';
+
 /**
  * Thrown when saved state (a model's state dict or an optimizer's) does not fit what it is loaded
  * into. `problems` lists every mismatch found; the message names them. Nothing was changed.
@@ -24,26 +26,8 @@ export class StateDictError extends Error {
   }
 }
 
-/** @internal Says what arrived where something else was expected, for TypeError messages. */
-export function kindOf(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  switch (typeof x) {
-    case 'number':
-      return `the number ${x}`;
-    case 'string':
-      return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
-    case 'undefined':
-      return 'undefined';
-    case 'object': {
-      const proto = Object.getPrototypeOf(x) as { constructor?: { name?: string } } | null;
-      const name = proto?.constructor?.name;
-      return name && name !== 'Object' ? `a ${name}` : 'a plain object';
-    }
-    default:
-      return `a ${typeof x}`;
-  }
-}
+/** @internal Says what arrived where something else was expected: the engine's own wording. */
+export { kindOf };
 
 /** @internal Throws a RangeError unless `x` is an integer >= `min`. */
 export function checkInteger(op: string, what: string, x: unknown, min: number): number {
