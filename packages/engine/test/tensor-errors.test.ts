@@ -245,6 +245,18 @@ describe('operand errors', () => {
       TypeError,
       'tensor: element [1] must be a number, got the string "2"',
     );
+    // the class comes from the prototype: an own constructor property cannot rename it
+    for (const [bad, kind] of [
+      [{ constructor: 5 }, 'a plain object'],
+      [Object.create(null), 'a plain object'],
+      [new Map(), 'a Map'],
+    ] as const) {
+      expectError(
+        () => tensor(bad as unknown as number),
+        TypeError,
+        `tensor: expected a number, nested arrays of numbers or a typed array, got ${kind}`,
+      );
+    }
   });
 });
 
