@@ -262,6 +262,27 @@ describe('linear', () => {
     expect(identical(v.data, apart(seeded([1, 3], 5), w, b, false).data)).toBe(true);
   });
 
+  test('an empty batch and zero input features give empty or zero gradients, not NaN', () => {
+    const x = tensor(new Float64Array(0), { shape: [0, 3], requiresGrad: true });
+    const w = tensor(new Float64Array(12).fill(1), { shape: [4, 3], requiresGrad: true });
+    const b = tensor([1, 1, 1, 1], { requiresGrad: true });
+    const y = linear(x, w, b, { activation: 'relu' });
+    expect(y.shape).toEqual([0, 4]);
+    y.sum().backward();
+    expect(Array.from(w.grad!.data)).toEqual(new Array(12).fill(0));
+    expect(Array.from(b.grad!.data)).toEqual([0, 0, 0, 0]);
+    const featureless = tensor(new Float64Array(0), { shape: [2, 0], requiresGrad: true });
+    const none = tensor(new Float64Array(0), { shape: [3, 0], requiresGrad: true });
+    const z = linear(featureless, none, tensor([1, 2, 3]));
+    expect(z.toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    z.sum().backward();
+    expect(featureless.grad!.shape).toEqual([2, 0]);
+    expect(none.grad!.shape).toEqual([3, 0]);
+  });
+
   test('passes gradcheck, with and without relu', () => {
     const x = seeded([6, 4], 7);
     const w = seeded([3, 4], 8);
