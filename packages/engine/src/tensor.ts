@@ -1069,6 +1069,9 @@ export class Tensor extends GraphNode<Tensor> {
           `backward: the gradient has shape ${formatShape(seed.shape)} but the tensor has shape ${formatShape(this.shape)}`,
         );
       }
+      // a gradient the caller owns is copied: every array the pass reads as a gradient is then one
+      // it made itself, which a kernel may have kept a copy of (kernels/wasm/resident.ts)
+      if (seed === gradient && !options.createGraph) seed = new Tensor(seed.data.slice(), seed.shape);
     }
     backpropagate(this, seed, options.createGraph ?? false);
   }

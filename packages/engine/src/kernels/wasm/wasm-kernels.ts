@@ -5,6 +5,7 @@ import type { Kernels, MatmulCall } from '../backend.js';
 import { linearBackwardWith } from '../ts-matmul.js';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { matmulWasm } from './generated/matmul-wasm.js';
+import { ResidentCopies } from './resident.js';
 import {
   createThreadPool,
   hardwareThreads,
@@ -34,6 +35,12 @@ export const WASM_MIN_FLOPS = 1000;
  * starts the second thread at about 80³, leaving a margin for machines busy with other work.
  */
 export const THREAD_MIN_FLOPS = 1 << 18;
+/**
+ * Bytes of WebAssembly memory kept for copies that a fused dense layer's backward pass reads where
+ * its forward pass left them (resident.ts): a moons epoch leaves about 3 MB, an MLP step at batch 128
+ * about 2 MB. Memory held once touched, never per call.
+ */
+export const RESIDENT_BYTES = 16 << 20;
 /** Chunks per thread: more balance the load when a thread starts late, fewer repack op(B) less often. */
 const CHUNKS_PER_THREAD = 3;
 /** A product Aᵀ·B at least this many times deeper than wide splits its depth among threads. */
@@ -107,6 +114,8 @@ class WasmMatmul {
   private readonly nc: number;
   private view: Float64Array;
   private pool: ThreadPool | null | undefined = undefined;
+  /** The most scratch any call has used (bytes from address 0): the ring of copies goes above it. */
+  private scratchEnd = 0;
 
   constructor(
     api: WasmApi,
@@ -116,6 +125,7 @@ class WasmMatmul {
     private readonly base: Kernels,
     private readonly minFlops: number,
     private readonly threadMinFlops: number,
+    readonly resident: ResidentCopies,
   ) {
     const instance = new api.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as MatmulExports;
@@ -146,8 +156,33 @@ class WasmMatmul {
     return this.memory.buffer instanceof SharedArrayBuffer;
   }
 
-  /** Grows the memory to hold `bytes` (rarely: only when a product is larger than any before). */
+  /**
+   * Makes room for a call's scratch, the bytes below `bytes`: moves the ring of copies out of its way
+   * (dropping them; the ring is placed again above) and grows the memory if needed.
+   */
   private reserve(bytes: number): boolean {
+    const ring = this.resident;
+    if (ring.placed !== 0 && bytes > ring.placed) ring.moveTo(0);
+    this.scratchEnd = Math.max(this.scratchEnd, bytes);
+    return this.grow(ring.placed === 0 ? bytes : Math.max(bytes, ring.end));
+  }
+
+  /** Whether the ring of copies has its place above the scratch, placing it on first need. */
+  private ringReady(): boolean {
+    const ring = this.resident;
+    if (ring.capacity === 0) return false;
+    if (ring.placed === 0) {
+      // with room for the scratch to grow a little (the backward pass needs more than the forward)
+      // before it reaches the ring and drops the copies
+      const start = roundUp(this.scratchEnd * 1.5 + (1 << 20), PAGE);
+      if (!this.grow(start + ring.capacity)) return false;
+      ring.moveTo(start);
+    }
+    return true;
+  }
+
+  /** Grows the memory to hold `bytes` (rarely: only when a product is larger than any before). */
+  private grow(bytes: number): boolean {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
@@ -300,12 +335,13 @@ class WasmMatmul {
   }
 
   /**
-   * `Kernels.linearBackward` in one pass through the memory: g, y, x and w copied in once, the mask
-   * and the bias's sums computed in place on g (linearGrad), both products reading dz where it lies,
-   * side by side on two threads or one after the other on one, and the results copied out. False
-   * where that would not give exactly what the separate kernels give (more threads than two, a product
-   * that `matmul` would split or leave to the base kernel) or the memory cannot hold it: the caller
-   * composes the separate kernels instead.
+   * `Kernels.linearBackward` in one pass through the memory: g, y and x read where the forward pass
+   * and the layer above left them when their copies are still resident (else copied in, as w is),
+   * the mask and the bias's sums computed in place on g (linearGrad), both products reading dz where
+   * it lies, side by side on two threads or one after the other on one, and the results copied out
+   * (dx's copy left resident for the layer below). False where that would not give exactly what the
+   * separate kernels give (more threads than two, a product that `matmul` would split or leave to
+   * the base kernel) or the memory cannot hold it: the caller composes the separate kernels instead.
    */
   fusedLinearBackward(...[g, y, x, w, dx, dw, db, m, k, n]: Parameters<Kernels['linearBackward']>): boolean {
     const flops = m * n * k;
@@ -319,33 +355,76 @@ class WasmMatmul {
       at = roundUp(at + length * 8, ALIGN);
       return start;
     };
-    const gAt = place(m * n);
-    const yAt = y ? place(m * n) : 0;
-    const xAt = dw ? place(m * k) : 0;
+    // room for every operand in the scratch; those found resident are read from the ring instead
+    const operands = { g: place(m * n), y: y ? place(m * n) : 0, x: dw ? place(m * k) : 0 };
     const wAt = dx ? place(n * k) : 0;
     const dbAt = db ? place(n) : 0;
-    const products: number[][] = [];
-    const outputs: [Float64Array, number][] = [];
-    // dx = dz·w (m×n · n×k) and dw = dzᵀ·x (dz read transposed: n×m · m×k)
-    for (const [out, rows, depth, b, transA] of [
-      [dx, m, n, wAt, 0],
-      [dw, n, m, xAt, 1],
-    ] as const) {
-      if (!out) continue;
+    const packs = [dx, dw].map((out, i) => {
+      if (!out) return null;
+      const [rows, depth] = i === 0 ? [m, n] : [n, m];
       const kc = Math.min(this.kc, depth);
-      const packA = place(roundUp(Math.min(this.mc, rows), 4) * kc);
-      const packB = place(roundUp(Math.min(this.nc, k), 4) * kc);
-      const c = place(rows * k);
-      products.push([packA, packB, gAt, b, c, rows, depth, k, transA, 0, 0, 0, 0, 1, 0, rows, 0, k]);
-      outputs.push([out, c]);
-    }
+      return {
+        a: place(roundUp(Math.min(this.mc, rows), 4) * kc),
+        b: place(roundUp(Math.min(this.nc, k), 4) * kc),
+        c: place(rows * k),
+      };
+    });
     if (!this.reserve(at)) return false;
     const view = this.view;
-    view.set(g, gAt / 8);
-    if (y) view.set(y, yAt / 8);
-    if (dw) view.set(x, xAt / 8);
+    const ring = this.resident;
+    // g, y and x must be different arrays to be read in place: g is masked where it lies
+    const inPlace = this.ringReady() && g !== y && g !== x && y !== x;
+    const keep: [number, number][] = [];
+    for (const [name, array] of [
+      ['g', g],
+      ['y', y],
+      ['x', dw ? x : null],
+    ] as const) {
+      if (!array) continue;
+      const found = inPlace ? ring.find(array) : -1;
+      if (found >= 0) {
+        operands[name] = found;
+        keep.push([found, found + array.length * 8]);
+      } else view.set(array, operands[name] / 8);
+    }
+    if (y) ring.forget(g);
     if (dx) view.set(w, wAt / 8);
-    this.exports.linearGrad(gAt, yAt, dbAt, m, n);
+    if (dx && inPlace) {
+      const slot = ring.claim(dx, keep);
+      if (slot >= 0) packs[0]!.c = slot;
+    }
+    this.exports.linearGrad(operands.g, operands.y, dbAt, m, n);
+    // dx = dz·w (m×n · n×k) and dw = dzᵀ·x (dz read transposed: n×m · m×k)
+    const products: number[][] = [];
+    const outputs: [Float64Array, number][] = [];
+    for (const [i, out, rows, depth, b, transA] of [
+      [0, dx, m, n, wAt, 0],
+      [1, dw, n, m, operands.x, 1],
+    ] as const) {
+      const pack = packs[i];
+      if (!out || !pack) continue;
+      products.push([
+        pack.a,
+        pack.b,
+        operands.g,
+        b,
+        pack.c,
+        rows,
+        depth,
+        k,
+        transA,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        rows,
+        0,
+        k,
+      ]);
+      outputs.push([out, pack.c]);
+    }
     if (threaded) this.pool!.runEach(products, 2, this.kernel);
     else for (const args of products) this.kernel(...args);
     for (const [out, c] of outputs) out.set(view.subarray(c / 8, c / 8 + out.length));
@@ -374,24 +453,27 @@ class WasmMatmul {
       if (ready > 1 && this.depthSplit(a, b, out, m, k, n, ready)) return;
     }
     const call = { a, b, out, m, k, n, transA, transB };
-    if (!this.run(call, batch, aStride, bStride, null, false)) {
+    if (!this.run(call, batch, aStride, bStride, null, false, false)) {
       this.base.matmul(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
     }
   };
 
   /**
    * `Kernels.linear`: the product x·wᵀ as `matmul` runs it, then the bias and relu in WebAssembly
-   * on the output before it is copied out.
+   * on the output before it is copied out; the copies of x and of the output stay resident for the
+   * backward pass.
    */
   readonly linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
     const call = { a: x, b: w, out, m, k, n, transA: false, transB: true };
     const large = m > 0 && n > 0 && k > 0 && m * n * k >= this.minFlops;
-    if (!large || !this.run(call, 1, 0, 0, bias, relu)) this.base.linear(x, w, bias, out, m, k, n, relu);
+    if (!large || !this.run(call, 1, 0, 0, bias, relu, true))
+      this.base.linear(x, w, bias, out, m, k, n, relu);
   };
 
   /**
    * Copies a (batched) product in, runs it on one thread or several, applies the epilogue (`bias`
-   * added to every row, then relu) and copies it out; false when the memory cannot hold it.
+   * added to every row, then relu) and copies it out; false when the memory cannot hold it. With
+   * `resident`, A's copy and C stay in the ring of copies where the ring has room.
    */
   private run(
     { a, b, out, m, k, n, transA, transB }: MatmulCall,
@@ -400,6 +482,7 @@ class WasmMatmul {
     bStride: number,
     bias: Float64Array | null,
     relu: boolean,
+    resident: boolean,
   ): boolean {
     let threads = Math.min(getNumThreads(), Math.floor((batch * m * n * k) / this.threadMinFlops) || 1);
     // What the threads split: whole batch items when there are enough of them; else the rows of C
@@ -421,13 +504,20 @@ class WasmMatmul {
     const kc = Math.min(this.kc, k);
     const packA = roundUp(Math.min(this.mc, m), 4) * kc * 8;
     const packB = roundUp(Math.min(this.nc, n), 4) * kc * 8;
-    const aAt = this.heapBase;
+    let aAt = this.heapBase;
     const bAt = roundUp(aAt + aLength * 8, ALIGN);
-    const cAt = roundUp(bAt + bLength * 8, ALIGN);
+    let cAt = roundUp(bAt + bLength * 8, ALIGN);
     const biasAt = roundUp(cAt + cLength * 8, ALIGN);
     const scratchAt = roundUp(biasAt + (bias?.length ?? 0) * 8, ALIGN);
     const scratchSize = roundUp(packA, ALIGN) + roundUp(packB, ALIGN);
     if (!this.reserve(scratchAt + threads * scratchSize)) return false;
+    // a dense layer's input and output go to the ring, where its backward pass will read them
+    if (resident && aLength === a.length && this.ringReady()) {
+      const aSlot = this.resident.claim(a, []);
+      if (aSlot >= 0) aAt = aSlot;
+      const cSlot = this.resident.claim(out, aSlot >= 0 ? [[aSlot, aSlot + aLength * 8]] : []);
+      if (cSlot >= 0) cAt = cSlot;
+    }
     const view = this.view;
     view.set(aLength === a.length ? a : a.subarray(0, aLength), aAt / 8);
     view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
@@ -492,6 +582,8 @@ export interface WasmKernelInfo {
   readonly workers: number;
   /** Chunks of threaded products that workers (not the calling thread) ran so far. */
   readonly workerChunks: number;
+  /** Operands a fused dense layer's backward pass read where earlier kernels left them, not copied in. */
+  readonly residentHits: number;
   /**
    * Bytes of WebAssembly memory held by the matmul and elementwise kernels: each memory grows to the
    * largest operands seen, is reused by every later call, and never shrinks.
@@ -507,6 +599,8 @@ export interface WasmKernelOptions {
   threadMinFlops?: number;
   /** Elementwise arrays below this many elements stay on the base kernels. Default `WASM_MIN_ELEMENTS`. */
   minElements?: number;
+  /** Bytes kept for resident copies; 0 copies every operand in. Default `RESIDENT_BYTES`. */
+  residentBytes?: number;
 }
 
 /** The 'wasm' backend: `Kernels` plus what it found at start-up. */
@@ -538,7 +632,8 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   if (!memory) return null;
   const minFlops = options.minFlops ?? WASM_MIN_FLOPS;
   const threadMinFlops = Math.max(1, options.threadMinFlops ?? THREAD_MIN_FLOPS);
-  const state = new WasmMatmul(api, module, memory, maxPages, base, minFlops, threadMinFlops);
+  const resident = new ResidentCopies(roundUp(Math.max(0, options.residentBytes ?? RESIDENT_BYTES), PAGE));
+  const state = new WasmMatmul(api, module, memory, maxPages, base, minFlops, threadMinFlops, resident);
   const elementwise = createWasmElementwise(api, base, options.minElements);
   const kernels: WasmKernels = {
     ...base,
@@ -553,6 +648,9 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
       },
       get workerChunks() {
         return state.workerChunks;
+      },
+      get residentHits() {
+        return resident.hits;
       },
       get memoryBytes() {
         return state.memoryBytes + (elementwise?.memoryBytes ?? 0);
