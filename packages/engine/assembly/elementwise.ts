@@ -33,6 +33,17 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
+/**
+ * max(x, 0) lane by lane as Math.max gives it (NaN stays NaN, -0 becomes 0): pmax keeps x unless
+ * x < 0, which lets NaN and -0 through, and adding 0 turns -0 into 0 and changes nothing else. Two
+ * instructions on x64, where f64x2.max takes about eight to order NaN and signed zeros. Small enough
+ * that the optimizer inlines it.
+ */
+export function reluLanes(x: v128): v128 {
+  const zero = f64x2.splat(0);
+  return f64x2.add(f64x2.pmax(x, zero), zero);
+}
+
 function pick(yes: f64, no: v128, mask: v128): v128 {
   return v128.bitselect(f64x2.splat(yes), no, mask);
 }
@@ -43,7 +54,7 @@ function unaryLanes(op: i32, x: v128): v128 {
     case NEG:
       return f64x2.neg(x);
     case RELU:
-      return f64x2.max(x, f64x2.splat(0));
+      return reluLanes(x);
     case RECIPROCAL:
       return f64x2.div(f64x2.splat(1), x);
     case ABS:

@@ -10,7 +10,7 @@
 // Beside the product it holds a dense layer's steps before and after one (the bias and relu on its
 // output, the relu mask and bias sums of its backward), run on operands already in this memory.
 
-import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
+import { binaryRows, RELU_GRAD, reluLanes, sumRows } from './elementwise';
 
 /** Rows of op(A) packed per block: 96 rows × 256 × 8 bytes = 192 KiB, well inside L2. */
 const MC: i32 = 96;
@@ -51,7 +51,9 @@ function madd(a: v128, b: v128, c: v128): v128 {
  * (strides in elements, 0 broadcasts) and writes C at `c + t·m·n`. `packA` needs
  * roundUp4(min(MC, rows))·min(KC, k) doubles and `packB` roundUp4(min(NC, columns))·min(KC, k),
  * both private to the calling thread; they come first so that a thread pool can offset them alone.
- * k must be at least 1.
+ * k must be at least 1. A dense layer's epilogue follows when `bias` is not 0 (the n values there
+ * added to every row) or `relu` is set: each block of C gets it as soon as its last depth block is
+ * done, while it is still in cache, by the thread that computed it.
  */
 export function matmul(
   packA: usize,
@@ -72,8 +74,11 @@ export function matmul(
   rowEnd: i32,
   colStart: i32,
   colEnd: i32,
+  bias: usize,
+  relu: bool,
 ): void {
   const ldc = (<usize>n) << 3;
+  const epilogue = bias !== 0 || relu;
   // a broadcast operand that fits in one packed block is packed for the first batch item only
   const packBOnce = bStride === 0 && k <= KC && colEnd - colStart <= NC;
   const packAOnce = aStride === 0 && k <= KC && rowEnd - rowStart <= MC;
@@ -111,6 +116,10 @@ export function matmul(
               const cp = ct + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 3);
               Tile.micro(ap, bp, kc, cp, ldc, mr, nr, first);
             }
+          }
+          if (epilogue && pc + kc === k) {
+            const block = ct + ((<usize>ic * <usize>n + <usize>jc) << 3);
+            epilogueBlock(block, ldc, bias + ((<usize>jc) << 3), mc, nc, bias !== 0, relu);
           }
         }
       }
@@ -328,29 +337,40 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
 }
 
 /**
- * A dense layer's epilogue on C (m×n, row-major) in place: each row plus the n values at `bias` when
- * `hasBias`, then max(·, 0) when `relu`. f64x2.add and f64x2.max round and treat NaN and signed zeros
- * as JavaScript's + and Math.max do, so the numbers are those of the elementwise add and relu; run
- * on C while it is still in cache, it saves the host two round trips of the whole output.
+ * A dense layer's epilogue on a block of C in place (`rows` × `cols`, rows `ldc` bytes apart): each
+ * row plus the `cols` values at `bias` when `hasBias`, then max(·, 0) when `relu`. f64x2.add and
+ * f64x2.max round and treat NaN and signed zeros as JavaScript's + and Math.max do, so the numbers
+ * are those of the elementwise add and relu applied to the finished product.
  */
-export function epilogue(c: usize, bias: usize, m: i32, n: i32, hasBias: bool, relu: bool): void {
-  const zero = f64x2.splat(0);
-  for (let i = 0; i < m; i++) {
-    const row = c + ((<usize>i * <usize>n) << 3);
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const at = row + ((<usize>j) << 3);
-      let v = v128.load(at);
-      if (hasBias) v = f64x2.add(v, v128.load(bias + ((<usize>j) << 3)));
-      if (relu) v = f64x2.max(v, zero);
-      v128.store(at, v);
+function epilogueBlock(
+  c: usize,
+  ldc: usize,
+  bias: usize,
+  rows: i32,
+  cols: i32,
+  hasBias: bool,
+  relu: bool,
+): void {
+  // a loop per case, so that nothing is decided inside one
+  const pairs = (<usize>(cols & ~1)) << 3;
+  const odd = (cols & 1) !== 0;
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * ldc;
+    if (hasBias && relu) {
+      for (let j: usize = 0; j < pairs; j += 16) {
+        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), v128.load(bias + j))));
+      }
+    } else if (hasBias) {
+      for (let j: usize = 0; j < pairs; j += 16)
+        v128.store(row + j, f64x2.add(v128.load(row + j), v128.load(bias + j)));
+    } else {
+      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, reluLanes(v128.load(row + j)));
     }
-    if (j < n) {
-      const at = row + ((<usize>j) << 3);
-      let x = load<f64>(at);
-      if (hasBias) x += load<f64>(bias + ((<usize>j) << 3));
+    if (odd) {
+      let x = load<f64>(row + pairs);
+      if (hasBias) x += load<f64>(bias + pairs);
       if (relu) x = max<f64>(x, 0);
-      store<f64>(at, x);
+      store<f64>(row + pairs, x);
     }
   }
 }

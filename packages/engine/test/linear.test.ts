@@ -174,6 +174,30 @@ describe('linear kernels', () => {
     }
   });
 
+  test('deep layers: bias and relu wait for the last depth block of the product', () => {
+    // the kernel works through depth in blocks of 256 and applies the epilogue to each block of C
+    // once its last depth block is in
+    for (const [, k] of backends) {
+      if (k === null) continue;
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        for (const [m, depth, n] of [
+          [5, 257, 7],
+          [40, 300, 3],
+          [9, 600, 33],
+        ] as const) {
+          const rng = createRng(m * 1000 + depth);
+          const x = fill(rng, m * depth, 0.01);
+          const w = fill(rng, n * depth, 0.01);
+          const bias = fill(rng, n);
+          const out = new Float64Array(m * n).fill(Number.NaN);
+          k.linear(x, w, bias, out, m, depth, n, true);
+          expect(identical(out, forwardApart(k, x, w, bias, m, depth, n, true))).toBe(true);
+        }
+      }
+    }
+  });
+
   test.skipIf(eager === null)('on two threads a worker computes one of the two gradient products', () => {
     setNumThreads(2);
     const k = eager!;

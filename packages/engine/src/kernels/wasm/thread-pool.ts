@@ -13,7 +13,7 @@
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
 /** Arguments of the kernel entry point, all i32. */
-export const KERNEL_ARITY = 18;
+export const KERNEL_ARITY = 20;
 /** Argument sets one job may carry, one per chunk, when its chunks are different products. */
 export const MAX_ARG_SETS = 4;
 
@@ -86,9 +86,9 @@ function runChunks(
     const args: number[] = [];
     if (c[layout.ownArgs] === 1) {
       // a product of its own, with its own scratch
-      for (let i = 0; i < 18; i++) args.push(c[layout.args + chunk * 18 + i]!);
+      for (let i = 0; i < 20; i++) args.push(c[layout.args + chunk * 20 + i]!);
     } else {
-      for (let i = 0; i < 18; i++) args.push(c[layout.args + i]!);
+      for (let i = 0; i < 20; i++) args.push(c[layout.args + i]!);
       const size = c[layout.chunkSize]!;
       const split = c[layout.split]!;
       args[split] = chunk * size;

@@ -56,7 +56,6 @@ enum Split {
 
 interface MatmulExports {
   matmul: MatmulEntry;
-  epilogue(c: number, bias: number, m: number, n: number, hasBias: number, relu: number): void;
   linearGrad(g: number, y: number, db: number, m: number, n: number): void;
   heapBase(): number;
   blockRows(): number;
@@ -248,7 +247,7 @@ class WasmMatmul {
     view.set(b.subarray(0, k * n), bAt / 8);
     view.fill(0, bAt / 8 + k * n, bAt / 8 + padded * n);
     const args = [scratchAt, scratchAt + packA, aAt, bAt, cAt, m, depth, n, 1, 0, depth * m, depth * n];
-    args.push(0, pieces, 0, m, 0, n);
+    args.push(0, pieces, 0, m, 0, n, 0, 0); // batch items, rows, columns; no epilogue
     const job = { args, split: Split.Batch, total: pieces, chunkSize: 1, participants: threads };
     this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     const size = m * n;
@@ -324,6 +323,8 @@ class WasmMatmul {
         p.m,
         0,
         p.n,
+        0,
+        0,
       ];
     });
     this.pool!.runEach(argSets, 2, this.kernel);
@@ -403,26 +404,8 @@ class WasmMatmul {
     ] as const) {
       const pack = packs[i];
       if (!out || !pack) continue;
-      products.push([
-        pack.a,
-        pack.b,
-        operands.g,
-        b,
-        pack.c,
-        rows,
-        depth,
-        k,
-        transA,
-        0,
-        0,
-        0,
-        0,
-        1,
-        0,
-        rows,
-        0,
-        k,
-      ]);
+      const args = [pack.a, pack.b, operands.g, b, pack.c, rows, depth, k, transA, 0, 0, 0];
+      products.push([...args, 0, 1, 0, rows, 0, k, 0, 0]); // one batch item, every row and column
       outputs.push([out, pack.c]);
     }
     if (threaded) this.pool!.runEach(products, 2, this.kernel);
@@ -521,6 +504,7 @@ class WasmMatmul {
     const view = this.view;
     view.set(aLength === a.length ? a : a.subarray(0, aLength), aAt / 8);
     view.set(bLength === b.length ? b : b.subarray(0, bLength), bAt / 8);
+    if (bias !== null) view.set(bias, biasAt / 8);
 
     const scratchB = scratchAt + roundUp(packA, ALIGN);
     const args = [
@@ -537,7 +521,8 @@ class WasmMatmul {
       aStride,
       bStride,
     ];
-    args.push(0, batch, 0, m, 0, n); // batch items, rows, columns
+    // batch items, rows, columns; then the epilogue, applied to each block of C where it is computed
+    args.push(0, batch, 0, m, 0, n, bias === null ? 0 : biasAt, relu ? 1 : 0);
     if (threads === 1) {
       this.kernel(...args);
     } else {
@@ -547,16 +532,12 @@ class WasmMatmul {
       const job = { args, split, total: extent, chunkSize, participants: threads };
       this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     }
-    if (bias !== null || relu) {
-      if (bias !== null) view.set(bias, biasAt / 8);
-      this.exports.epilogue(cAt, biasAt, batch * m, n, bias === null ? 0 : 1, relu ? 1 : 0);
-    }
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
     return true;
   }
 }
 
-if (KERNEL_ARITY !== 18) throw new Error('internal: wasm matmul takes 18 arguments');
+if (KERNEL_ARITY !== 20) throw new Error('internal: wasm matmul takes 20 arguments');
 
 let compiled: { api: WasmApi; module: WasmModule; shared: boolean; fused: boolean } | null | undefined;
 
