@@ -11,6 +11,8 @@
 // (a copy of each loop per op measured no faster). The op codes are the indices of the host's tables
 // in src/kernels/wasm/wasm-elementwise.ts.
 
+import { reluLanes } from './lanes';
+
 const NEG: i32 = 0;
 const RELU: i32 = 1;
 const RECIPROCAL: i32 = 2;
@@ -31,17 +33,6 @@ export const RELU_GRAD: i32 = 7;
 /** The first byte the host may use. */
 export function heapBase(): usize {
   return __heap_base;
-}
-
-/**
- * max(x, 0) lane by lane as Math.max gives it (NaN stays NaN, -0 becomes 0): pmax keeps x unless
- * x < 0, which lets NaN and -0 through, and adding 0 turns -0 into 0 and changes nothing else. Two
- * instructions on x64, where f64x2.max takes about eight to order NaN and signed zeros. Small enough
- * that the optimizer inlines it.
- */
-export function reluLanes(x: v128): v128 {
-  const zero = f64x2.splat(0);
-  return f64x2.add(f64x2.pmax(x, zero), zero);
 }
 
 function pick(yes: f64, no: v128, mask: v128): v128 {

@@ -10,7 +10,8 @@
 // Beside the product it holds a dense layer's steps before and after one (the bias and relu on its
 // output, the relu mask and bias sums of its backward), run on operands already in this memory.
 
-import { binaryRows, RELU_GRAD, reluLanes, sumRows } from './elementwise';
+import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
+import { reluLanes } from './lanes';
 
 /** Rows of op(A) packed per block: 96 rows × 256 × 8 bytes = 192 KiB, well inside L2. */
 const MC: i32 = 96;
@@ -338,9 +339,9 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
 
 /**
  * A dense layer's epilogue on a block of C in place (`rows` × `cols`, rows `ldc` bytes apart): each
- * row plus the `cols` values at `bias` when `hasBias`, then max(·, 0) when `relu`. f64x2.add and
- * f64x2.max round and treat NaN and signed zeros as JavaScript's + and Math.max do, so the numbers
- * are those of the elementwise add and relu applied to the finished product.
+ * row plus the `cols` values at `bias` when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds
+ * as JavaScript's + does and the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does,
+ * so the numbers are those of the elementwise add and relu applied to the finished product.
  */
 function epilogueBlock(
   c: usize,
