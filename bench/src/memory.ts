@@ -1,9 +1,10 @@
 // Memory over a long training run on the wasm backend: resident set size, JavaScript heap and
 // WebAssembly memory every tenth of 100,000 full-batch steps (20,000 with --quick). Tensors are plain
-// Float64Arrays the garbage collector frees and the WebAssembly scratch memory is reused, so every
-// figure should level off after the first steps instead of growing with them.
+// Float64Arrays the garbage collector frees and the WebAssembly scratch memory (with the ring of
+// copies the fused layers leave there) is reused, so every figure should level off after the first
+// steps instead of growing with them.
 
-import { createRng, getBackend, noGrad, setBackend, Tensor } from '@chainrule/engine';
+import { createRng, getBackend, linear, noGrad, setBackend, Tensor } from '@chainrule/engine';
 import { kernels } from '../../packages/engine/src/kernels/index.js';
 import type { WasmKernels } from '../../packages/engine/src/kernels/wasm/index.js';
 import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
@@ -29,21 +30,23 @@ const y = new Tensor(
   Float64Array.from({ length: batch }, (_, i) => (x.data[2 * i]! * x.data[2 * i + 1]! > 0 ? 1 : 0)),
   [batch, 1],
 );
+// weights stored [out, in], as nn's Linear stores them for the fused layer
 const layers = sizes.slice(1).map((fanOut, i) => ({
   w: new Tensor(
     Float64Array.from({ length: sizes[i]! * fanOut }, () => rng.normal(0, Math.sqrt(2 / sizes[i]!))),
-    [sizes[i]!, fanOut],
+    [fanOut, sizes[i]!],
     { requiresGrad: true },
   ),
   b: new Tensor(new Float64Array(fanOut), [fanOut], { requiresGrad: true }),
 }));
 
-/** One step: relu MLP, sigmoid out, mean squared error, backward, gradient descent in place. */
+/** One step: relu MLP (fused layers), sigmoid out, mean squared error, backward, gradient descent in place. */
 function step(): number {
   let h = x;
   layers.forEach((l, i) => {
-    h = h.matmul(l.w).add(l.b);
-    h = i < layers.length - 1 ? h.relu() : h.sigmoid();
+    const hidden = i < layers.length - 1;
+    h = linear(h, l.w, l.b, { activation: hidden ? 'relu' : 'none' });
+    if (!hidden) h = h.sigmoid();
   });
   const loss = h.sub(y).pow(2).mean();
   loss.backward();
