@@ -86,20 +86,27 @@ for (const style of ['ops', 'fused'] as const) {
   );
 }
 // The issue's workload itself, not extrapolated: 10,000 epochs in one go, in a fresh process per
-// thread count (as a training script runs it: the contenders above leave garbage whose collection
-// competes with a second thread on a 2-core machine). A full run only: about 20 s each.
+// run (as a training script runs it: the contenders above leave garbage whose collection competes
+// with a second thread on a 2-core machine): fused layers on one and two threads, nn's pieces and
+// separate ops on two. A full run only: about two minutes.
 if (!quick && present.includes('chainrule wasm ×1')) {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'moons-run.ts');
-  const runs = [1, 2].map((threads) => {
-    const run = spawnSync(process.execPath, [...process.execArgv, script, String(threads), 'fused'], {
+  const names = { fused: 'fused layers', nn: "nn's Sequential, loss and SGD", ops: 'separate ops' };
+  const runs = (
+    [
+      [1, 'fused'],
+      [2, 'fused'],
+      [2, 'nn'],
+      [2, 'ops'],
+    ] as const
+  ).map(([threads, style]) => {
+    const run = spawnSync(process.execPath, [...process.execArgv, script, String(threads), style], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    if (run.status !== 0) throw new Error(`bench: moons-run.ts on ${threads} thread(s) failed`);
-    return `wasm ×${threads} ${fmt(JSON.parse(run.stdout).seconds)} s`;
+    if (run.status !== 0) throw new Error(`bench: moons-run.ts ${style} on ${threads} thread(s) failed`);
+    return `${names[style]}, wasm ×${threads}: ${fmt(JSON.parse(run.stdout).seconds)} s`;
   });
-  console.log(
-    `10,000 epochs of 2-25-50-50-25-1 (fused layers), run in full in a fresh process: ${runs.join(', ')}`,
-  );
+  console.log(`10,000 epochs of 2-25-50-50-25-1, run in full, each in a fresh process: ${runs.join('; ')}`);
 }
 console.log(legend(present));
