@@ -1,11 +1,15 @@
 // One training step of a 784-256-256-10 MLP at batch 128, in steps per second, beside TensorFlow.js; the
 // layers written with separate ops (matmul, add, relu) and with each library's fused dense layer.
 
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRng, type Rng, Tensor } from '@chainrule/engine';
 import { machine } from './measure.js';
 import {
   contenders,
   type Figures,
+  fmt,
   legend,
   msPerCall,
   quick,
@@ -91,4 +95,18 @@ for (const style of ['ops', 'fused'] as const) {
   rows.push({ name: `one step, ${style === 'ops' ? 'separate ops' : 'fused layers'}`, figures });
 }
 console.log(ratioTable('workload', 'steps/s', rows, present));
+// The step as nn's user writes it (Sequential, crossEntropy, SGD), alone in a fresh process per
+// thread count, as a training script runs it. A full run only: about 15 s each.
+if (!quick && present.includes('chainrule wasm ×1')) {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'mlp-run.ts');
+  const runs = [1, 2].map((threads) => {
+    const run = spawnSync(process.execPath, [...process.execArgv, script, String(threads)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (run.status !== 0) throw new Error(`bench: mlp-run.ts on ${threads} thread(s) failed`);
+    return `wasm ×${threads} ${fmt(JSON.parse(run.stdout).stepsPerSecond)} steps/s`;
+  });
+  console.log(`one step with nn's Sequential, crossEntropy and SGD, in a fresh process: ${runs.join(', ')}`);
+}
 console.log(legend(present));
