@@ -222,6 +222,28 @@ describe.skipIf(!hasSimd())('resident copies', () => {
     expectSame(on(k, run), on(copying(), run));
   });
 
+  test('a second backward pass over the same graph reads the same copies again', () => {
+    const run = (): Run => {
+      const x = values(11, [64, 32]);
+      const [w0, w1] = [values(12, [48, 32]), values(13, [24, 48])];
+      for (const t of [x, w0, w1]) t.requiresGrad = true;
+      const top = linear(linear(x, w0, null, { activation: 'relu' }), w1);
+      const g = values(14, top.shape);
+      top.backward(g);
+      top.backward(g); // gradients accumulate: twice the first pass's
+      return { outputs: [top.data], grads: [x.grad!.data, w0.grad!.data, w1.grad!.data] };
+    };
+    const k = createWasmKernels(tsKernels, { threadMinFlops: 1 })!;
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      const before = k.wasm.residentHits;
+      const got = on(k, run);
+      // each pass: the top layer's x, then the relu layer's g, y and x
+      expect(k.wasm.residentHits - before).toBe(2 * (1 + 3));
+      expectSame(got, on(copying({ threadMinFlops: 1 }), run));
+    }
+  });
+
   test('a ring of 0 bytes reads nothing in place', () => {
     const k = copying();
     setNumThreads(1);
