@@ -1,4 +1,4 @@
-// Runs the TSDoc example of every public function of the engine and nn (the ```ts blocks in their doc
+// Runs the TSDoc example of every public function of the engine, nn and viz (the ```ts blocks in their doc
 // comments) and checks the values their comments promise (`x.grad; // 6`): STYLE asks for a short
 // example that runs, so each one must stand alone, with nothing but the packages' exports imported.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as engine from '@chainrule/engine';
 import * as nn from '@chainrule/nn';
 import * as nnNode from '@chainrule/nn/node';
+import * as viz from '@chainrule/viz';
 import { afterAll, describe, expect, test } from 'vitest';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,12 +27,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every ```ts block inside a doc comment of the two packages' sources. */
+/** Every ```ts block inside a doc comment of the packages' sources. */
 function examples(): Example[] {
   const found: Example[] = [];
   for (const file of [
     ...sourceFiles(join(repo, 'packages/engine/src')),
     ...sourceFiles(join(repo, 'packages/nn/src')),
+    ...sourceFiles(join(repo, 'packages/viz/src')),
   ]) {
     const lines = readFileSync(file, 'utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -145,6 +147,7 @@ function asModule(example: Example): string {
     ['@chainrule/engine', Object.keys(engine)],
     ['@chainrule/nn', Object.keys(nn)],
     ['@chainrule/nn/node', Object.keys(nnNode)],
+    ['@chainrule/viz', Object.keys(viz)],
   ] as const) {
     const mine = used([...names], taken);
     for (const n of mine) taken.add(n);
