@@ -3,9 +3,7 @@
 // over array sizes, and the crossover that sets WASM_MIN_ELEMENTS.
 
 import { loadavg } from 'node:os';
-import type { Kernels } from '../../packages/engine/src/kernels/backend.js';
-import { tsKernels } from '../../packages/engine/src/kernels/ts-kernels.js';
-import { createWasmKernels, WASM_MIN_ELEMENTS } from '../../packages/engine/src/kernels/wasm/index.js';
+import { createWasmKernels, type Kernels, tsKernels, WASM_MIN_ELEMENTS } from '@chainrule/engine/internal';
 import { figureTable, machine, median } from './measure.js';
 
 const quick = process.argv.includes('--quick');

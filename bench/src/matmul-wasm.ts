@@ -3,14 +3,14 @@
 // the crossovers that set the wasm backend's thresholds (WASM_MIN_FLOPS, THREAD_MIN_FLOPS).
 
 import { availableParallelism, loadavg } from 'node:os';
-import { tsKernels } from '../../packages/engine/src/kernels/ts-kernels.js';
+import { setNumThreads } from '@chainrule/engine';
 import {
   createWasmKernels,
-  setNumThreads,
   THREAD_MIN_FLOPS,
+  tsKernels,
   WASM_MIN_FLOPS,
   type WasmKernels,
-} from '../../packages/engine/src/kernels/wasm/index.js';
+} from '@chainrule/engine/internal';
 import { figureTable, machine, median } from './measure.js';
 
 const quick = process.argv.includes('--quick');

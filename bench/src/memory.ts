@@ -4,10 +4,8 @@
 // copies the fused layers leave there) is reused, so every figure should level off after the first
 // steps instead of growing with them.
 
-import { createRng, getBackend, linear, noGrad, setBackend, Tensor } from '@chainrule/engine';
-import { kernels } from '../../packages/engine/src/kernels/index.js';
-import type { WasmKernels } from '../../packages/engine/src/kernels/wasm/index.js';
-import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
+import { createRng, getBackend, linear, noGrad, setBackend, setNumThreads, Tensor } from '@chainrule/engine';
+import { kernels, type WasmKernels } from '@chainrule/engine/internal';
 import { canCollect, figureTable, machine, settledHeap } from './measure.js';
 
 const quick = process.argv.includes('--quick');

@@ -3,10 +3,10 @@
 // nn's public pieces only. tensor-mlp.ts starts it once per thread count and prints what it reports.
 // Usage: node … mlp-run.ts <threads>
 
-import { createRng, setBackend, Tensor } from '@chainrule/engine';
+import { createRng, setBackend, setNumThreads, Tensor } from '@chainrule/engine';
 import { crossEntropy, Linear, ReLU, Sequential, SGD } from '@chainrule/nn';
+
 // thread count of the wasm backend: not public API, set the way tensor-kit.ts sets it
-import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
 
 const threads = Number(process.argv[2]);
 if (!(threads >= 1))

@@ -4,9 +4,8 @@
 // Usage: node … moons-run.ts <threads> <ops|fused|nn> (nn: the network, loss and optimizer from
 // @chainrule/nn, as an outside benchmark that knows only the public API would write it).
 
-import { setBackend } from '@chainrule/engine';
+import { setBackend, setNumThreads } from '@chainrule/engine';
 // thread count of the wasm backend: not public API, set the way tensor-kit.ts sets it
-import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
 import { chainruleEpoch, nnEpoch } from './moons-kit.js';
 
 const [threads, style] = [Number(process.argv[2]), process.argv[3]];

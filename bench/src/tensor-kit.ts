@@ -3,12 +3,11 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { getBackend, type Rng, setBackend } from '@chainrule/engine';
+import { getBackend, type Rng, setBackend, setNumThreads } from '@chainrule/engine';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import Table from 'cli-table3';
 // thread count of the wasm backend: not public API, set the way bench/src/matmul-wasm.ts sets it
-import { setNumThreads } from '../../packages/engine/src/kernels/wasm/index.js';
 import { median } from './measure.js';
 import { heParams, type Style } from './train-kit.js';
 

@@ -13,10 +13,15 @@ export {
   type GradcheckReport,
   gradcheck,
 } from './inspect/gradcheck.js';
-export { type BackendName, getBackend, setBackend } from './kernels/index.js';
-export { getNumThreads, setNumThreads } from './kernels/wasm/wasm-kernels.js';
+export {
+  type BackendName,
+  getBackend,
+  getNumThreads,
+  setBackend,
+  setNumThreads,
+} from './kernels/index.js';
 export type { SliceIndex } from './ops/slice.js';
-export type { TensorOpName } from './ops/tensor-ops.js';
+export type { TensorOpName } from './ops/tensor/index.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
 export type { Shape } from './shape.js';

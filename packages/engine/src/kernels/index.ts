@@ -1,8 +1,12 @@
-// The kernel registry: which backend the tensor ops call.
+// The kernel registry: which backend the tensor ops call, and how many threads a backend may use.
 
 import type { Kernels } from './backend.js';
 import { tsKernels } from './ts-kernels.js';
-import { createWasmKernels } from './wasm/index.js';
+import {
+  createWasmKernels,
+  setNumThreads as setWasmThreads,
+  getNumThreads as wasmThreads,
+} from './wasm/index.js';
 
 /** The kernel backends chainrule knows. */
 export type BackendName = 'ts' | 'wasm';
@@ -55,4 +59,36 @@ export function setBackend(name: BackendName): void {
  */
 export function getBackend(): BackendName {
   return current.name as BackendName;
+}
+
+/**
+ * How many threads (counting the caller) a kernel backend may use for one large operation: the last
+ * `setNumThreads`, else the CHAINRULE_THREADS environment variable, else the machine's parallelism
+ * (at most 8). The `ts` backend always runs on the calling thread; `wasm` splits large matrix
+ * products among this many.
+ *
+ * @example
+ * ```ts
+ * setNumThreads(1);
+ * getNumThreads(); // 1
+ * ```
+ */
+export function getNumThreads(): number {
+  return wasmThreads();
+}
+
+/**
+ * Sets how many threads (counting the caller) a kernel backend may use for one large operation; 1
+ * keeps everything on the calling thread. Overrides the CHAINRULE_THREADS environment variable.
+ * Results never depend on it beyond floating-point rounding. Where threads are unavailable (a
+ * browser's main thread, a page without cross-origin isolation) the kernels use one thread whatever
+ * this says.
+ *
+ * @example
+ * ```ts
+ * setNumThreads(2); // the calling thread and one worker
+ * ```
+ */
+export function setNumThreads(count: number): void {
+  setWasmThreads(count);
 }

@@ -1,0 +1,16 @@
+// @chainrule/engine/internal: the kernel layer below the public API, for the project's own benchmarks
+// and examples that measure it. Not a stable API: names and signatures here change without notice.
+// Users import `@chainrule/engine`; nothing here is needed to use the engine.
+
+export type { BinaryKernelOp, Kernels, MatmulCall, UnaryKernelOp } from './kernels/backend.js';
+export { kernels, registerBackend } from './kernels/index.js';
+export { tsKernels } from './kernels/ts-kernels.js';
+export {
+  createWasmKernels,
+  THREAD_MIN_FLOPS,
+  WASM_MIN_ELEMENTS,
+  WASM_MIN_FLOPS,
+  type WasmKernelInfo,
+  type WasmKernelOptions,
+  type WasmKernels,
+} from './kernels/wasm/index.js';

@@ -1,0 +1,378 @@
+// Tensor's class: its fields, its place in the graph (the hooks the reverse pass calls), and its static
+// constructors. The methods live beside it by topic (elementwise.ts, matmul.ts, reductions.ts,
+// shape-ops.ts, values.ts), each file declaring its methods on the class and putting them on the
+// prototype when this module loads (the calls at the end of this file).
+
+import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
+import { GraphNode } from '../graph/node.js';
+import { isRecording } from '../graph/recording.js';
+import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
+import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
+import {
+  arangeTensor,
+  concatTensor,
+  eyeTensor,
+  fullTensor,
+  onesTensor,
+  type RandomOptions,
+  randnTensor,
+  randTensor,
+  stackTensor,
+  type TensorOptions,
+  zerosTensor,
+} from './creation.js';
+import { elementwiseMethods } from './elementwise.js';
+import { matmulMethods } from './matmul.js';
+import { reductionMethods } from './reductions.js';
+import { shapeMethods } from './shape-ops.js';
+import { valueMethods } from './values.js';
+
+/** What the elementwise ops accept as their other operand: a Tensor or a number. */
+export type TensorLike = Tensor | number;
+
+/**
+ * An n-dimensional array of float64 that records how it was computed. Storage is a contiguous
+ * row-major `Float64Array` the garbage collector frees. Operations broadcast like NumPy; tensors
+ * with `requiresGrad` (and everything computed from them) are recorded, and `backward()` fills
+ * `grad` on them, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const loss = w.matmul(tensor([1, -1])).pow(2).sum();
+ * loss.backward();
+ * w.grad!.toArray(); // [[-2, 2], [-2, 2]]
+ * ```
+ */
+export class Tensor extends GraphNode<Tensor> {
+  /** The size of each axis; `[]` for a scalar. */
+  readonly shape: readonly number[];
+  /** The elements in row-major order. Optimizers update it in place. */
+  readonly data: Float64Array;
+  /** A name for `toDot`; empty by default. */
+  label: string;
+  /** @internal */
+  _requiresGrad: boolean;
+  /** @internal The attributes of the op that made this tensor (null for a leaf). */
+  readonly _attrs: unknown;
+
+  /**
+   * A leaf tensor over `data` read with `shape` (the array is used as it is, not copied). Most code
+   * uses `tensor()` instead, which copies and accepts nested arrays.
+   *
+   * @example
+   * ```ts
+   * const t = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   * ```
+   */
+  constructor(data: Float64Array, shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}) {
+    if (!(data instanceof Float64Array))
+      throw new TypeError(`Tensor: expected a Float64Array, got ${describe(data)}`);
+    const checked = checkShape(shape, 'Tensor');
+    if (sizeOf(checked) !== data.length) {
+      throw new ShapeError(`Tensor: ${data.length} values do not fill shape ${formatShape(checked)}`);
+    }
+    super('', []);
+    this.shape = checked;
+    this.data = data;
+    this.label = options.label ?? '';
+    this._requiresGrad = options.requiresGrad ?? false;
+    this._attrs = null;
+  }
+
+  /** @internal The output of `op`; recorded when recording is on and an input requires grad. */
+  static _apply<K extends TensorOpName>(op: K, inputs: Tensor[], attrs: TensorOpAttrs[K]): Tensor {
+    const raw: Raw = tensorOps[op].forward(inputs, attrs);
+    const out = new Tensor(raw.data, raw.shape);
+    if (isRecording() && inputs.some((t) => t._requiresGrad)) {
+      const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
+      writable.op = op;
+      writable.parents = inputs;
+      writable._attrs = attrs;
+      out._requiresGrad = true;
+    }
+    return out;
+  }
+
+  /** @internal A constant leaf (a gradient mask, a detached maximum). */
+  _constant(data: Float64Array, shape: readonly number[]): Tensor {
+    return new Tensor(data, shape);
+  }
+
+  // ---- fields -------------------------------------------------------------------------------
+
+  /**
+   * Whether gradients flow into this tensor. Settable on leaves only; a computed tensor requires grad
+   * exactly when one of its inputs did.
+   *
+   * @example
+   * ```ts
+   * const w = Tensor.zeros([3]); w.requiresGrad = true;
+   * ```
+   */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (typeof flag !== 'boolean')
+      throw new TypeError(`requiresGrad: expected a boolean, got ${describe(flag)}`);
+    if (this.op !== '') {
+      throw new Error(
+        `requiresGrad: only a leaf tensor can change it; this one was made by ${this.op} (use detach())`,
+      );
+    }
+    this._requiresGrad = flag;
+  }
+
+  /**
+   * The accumulated gradient, shaped like this tensor, or null before any backward pass. Treat it as
+   * read-only; assign null (or call `zeroGrad()`) to reset.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2], { requiresGrad: true }); x.mul(x).sum().backward();
+   * x.grad!.toArray(); // [2, 4]
+   * ```
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor))
+      throw new TypeError(`grad: expected a Tensor or null, got ${describe(g)}`);
+    if (g !== null && !sameShape(g.shape, this.shape)) {
+      throw new ShapeError(
+        `grad: a gradient of shape ${formatShape(g.shape)} for a tensor of shape ${formatShape(this.shape)}`,
+      );
+    }
+    this._grad = g;
+  }
+
+  /** The number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  // ---- graph hooks ----------------------------------------------------------------------------
+
+  /** @internal */
+  get _tracked(): boolean {
+    return this._requiresGrad;
+  }
+
+  /** @internal */
+  _vjp(g: Tensor): readonly (Tensor | null)[] {
+    const rule = tensorOps[this.op as TensorOpName] as unknown as {
+      backward(g: Tensor, out: Tensor, needs: readonly boolean[]): (Tensor | null)[];
+    };
+    if (rule === undefined) throw new Error(`internal: no backward rule for tensor op '${this.op}'`);
+    return rule.backward(
+      g,
+      this,
+      this.parents.map((p) => p._requiresGrad),
+    );
+  }
+
+  /** @internal */
+  _sumGrads(a: Tensor, b: Tensor): Tensor {
+    return a.add(b);
+  }
+
+  /** @internal */
+  _seed(op: string): Tensor {
+    if (this.data.length !== 1) {
+      throw new ShapeError(
+        `${op}: needs a single-element output, got shape ${formatShape(this.shape)}: reduce it first (sum, mean)${op === 'backward' ? ' or pass a gradient of the same shape' : ''}`,
+      );
+    }
+    return new Tensor(new Float64Array([1]), this.shape);
+  }
+
+  /** @internal */
+  _zerosLike(): Tensor {
+    return new Tensor(new Float64Array(this.data.length), this.shape);
+  }
+
+  /** @internal */
+  override _asInput(): Tensor {
+    return this._requiresGrad ? this : new Tensor(this.data, this.shape, { requiresGrad: true });
+  }
+
+  /** @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. */
+  override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
+    return createGraph || this.op !== '' ? g : new Tensor(g.data.slice(), g.shape);
+  }
+
+  /** @internal */
+  override _fitGrad(g: Tensor, childOp: string): Tensor {
+    if (sameShape(g.shape, this.shape)) return g;
+    const joint = broadcastShapes(this.shape, g.shape, childOp);
+    if (!sameShape(joint, g.shape)) {
+      throw new Error(
+        `internal: ${childOp} produced a gradient of shape ${formatShape(g.shape)} for an input of shape ${formatShape(this.shape)}`,
+      );
+    }
+    return g.sumTo(this.shape);
+  }
+
+  /** @internal */
+  _summary(): { label: string; data: string; grad: string } {
+    const show = (t: Tensor | null): string => {
+      if (t === null) return 'none';
+      if (t.size <= 4) return `${formatShape(t.shape)} ${Array.from(t.data, formatNumber).join(' ')}`;
+      return formatShape(t.shape);
+    };
+    return { label: this.label, data: show(this), grad: show(this._grad) };
+  }
+
+  /**
+   * All axes reversed (the matrix transpose for 2-D), as NumPy's `.T`.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2, 3]]).T.shape; // [3, 1]
+   * ```
+   */
+  get T(): Tensor {
+    return this.permute(...this.shape.map((_, i) => this.ndim - 1 - i));
+  }
+
+  /** `tensor([[1, 2], [3, 4]], shape=[2,2])` and, when it requires grad, `requiresGrad=true`. */
+  override toString(): string {
+    const body = JSON.stringify(this.toArray()).replaceAll(',', ', ');
+    return `tensor(${body}, shape=${formatShape(this.shape)}${this._requiresGrad ? ', requiresGrad=true' : ''})`;
+  }
+
+  /**
+   * Joins tensors along an existing axis; all other axes must agree.
+   *
+   * @example
+   * ```ts
+   * Tensor.concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  static concat(tensors: readonly Tensor[], axis = 0): Tensor {
+    return concatTensor(tensors, axis);
+  }
+
+  /**
+   * Joins tensors of one shape along a new axis.
+   *
+   * @example
+   * ```ts
+   * Tensor.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+   * ```
+   */
+  static stack(tensors: readonly Tensor[], axis = 0): Tensor {
+    return stackTensor(tensors, axis);
+  }
+
+  // ---- constructors -----------------------------------------------------------------------------
+
+  /**
+   * A tensor of zeros.
+   *
+   * @example
+   * ```ts
+   * Tensor.zeros([2, 3]).shape; // [2, 3]
+   * ```
+   */
+  static zeros(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+    return zerosTensor(shape, options);
+  }
+
+  /**
+   * A tensor of ones.
+   *
+   * @example
+   * ```ts
+   * Tensor.ones([2]).toArray(); // [1, 1]
+   * ```
+   */
+  static ones(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+    return onesTensor(shape, options);
+  }
+
+  /**
+   * A tensor filled with one number.
+   *
+   * @example
+   * ```ts
+   * Tensor.full([2], 7).toArray(); // [7, 7]
+   * ```
+   */
+  static full(shape: readonly number[], fill: number, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+    return fullTensor(shape, fill, options);
+  }
+
+  /**
+   * Standard normal draws (Box–Muller from the given generator).
+   *
+   * @example
+   * ```ts
+   * const w = Tensor.randn([3, 2], { rng: createRng(1), requiresGrad: true });
+   * ```
+   */
+  static randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+    return randnTensor(shape, options);
+  }
+
+  /**
+   * Uniform draws from [0, 1).
+   *
+   * @example
+   * ```ts
+   * Tensor.rand([4], { rng: createRng(1) });
+   * ```
+   */
+  static rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+    return randTensor(shape, options);
+  }
+
+  /**
+   * Evenly spaced numbers in [start, stop): `arange(n)` is 0, 1, …, n-1.
+   *
+   * @example
+   * ```ts
+   * Tensor.arange(4).toArray();       // [0, 1, 2, 3]
+   * Tensor.arange(1, 2, 0.5).toArray(); // [1, 1.5]
+   * ```
+   */
+  static arange(start: number, stop?: number, step = 1): Tensor {
+    return arangeTensor(start, stop, step);
+  }
+
+  /**
+   * The n×m identity matrix (m defaults to n).
+   *
+   * @example
+   * ```ts
+   * Tensor.eye(2).toArray(); // [[1, 0], [0, 1]]
+   * ```
+   */
+  static eye(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+    return eyeTensor(n, m, options);
+  }
+}
+
+// The methods declared in the files beside this one, put on the prototype as a class body puts its
+// methods (not enumerable). Each file hands them over from a function declaration, which exists before
+// any module body runs, so this works whichever file an import reaches first.
+for (const methods of [
+  elementwiseMethods(),
+  matmulMethods(),
+  reductionMethods(),
+  shapeMethods(),
+  valueMethods(),
+]) {
+  for (const [name, method] of Object.entries(methods)) {
+    Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true });
+  }
+}

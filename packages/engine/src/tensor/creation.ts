@@ -1,0 +1,158 @@
+// Making tensors: the options of the constructors, the bodies of Tensor's static constructors and joins
+// (zeros, ones, full, randn, rand, arange, eye, concat, stack), and leaves from numbers and nested arrays.
+
+import { describe, formatShape, ShapeError } from '../errors.js';
+import { createRng, type Rng } from '../random.js';
+import { checkShape, normalizeAxis, sameShape, sizeOf } from '../shape.js';
+import { flattenInto, type NestedArray, nestedShape } from '../tensor-create.js';
+import { Tensor } from './core.js';
+
+/** Options of `tensor()` and the constructors. */
+export interface TensorOptions {
+  /** The shape to read flat data as; by default the nested array's shape, or `[length]` for flat data. */
+  shape?: readonly number[];
+  /** Whether gradients should flow into this leaf. Default false. */
+  requiresGrad?: boolean;
+  /** A name for `toDot`. */
+  label?: string;
+}
+
+/** Options of the random constructors. */
+export interface RandomOptions {
+  /** The generator to draw from (see `createRng`); by default a shared generator seeded with 0. */
+  rng?: Rng;
+  /** Whether gradients should flow into this leaf. Default false. */
+  requiresGrad?: boolean;
+}
+
+let sharedRng: Rng | null = null;
+function rngOf(options: RandomOptions): Rng {
+  if (options.rng !== undefined) return options.rng;
+  sharedRng ??= createRng(0);
+  return sharedRng;
+}
+
+/** @internal `Tensor.concat`. */
+export function concatTensor(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new TypeError('concat: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`concat: element ${i} is ${describe(t)}, not a Tensor`);
+  });
+  const first = tensors[0]!;
+  if (first.ndim === 0) throw new ShapeError('concat: cannot join 0-D tensors (use stack)');
+  const ax = normalizeAxis(axis, first.ndim, 'concat');
+  for (const t of tensors) {
+    if (t.ndim !== first.ndim || t.shape.some((d: number, i: number) => i !== ax && d !== first.shape[i])) {
+      throw new ShapeError(
+        `concat: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} differ outside axis ${axis}`,
+      );
+    }
+  }
+  if (tensors.length === 1) return first;
+  return Tensor._apply('concat', tensors.slice(), { axis: ax });
+}
+
+/** @internal `Tensor.stack`. */
+export function stackTensor(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new TypeError('stack: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`stack: element ${i} is ${describe(t)}, not a Tensor`);
+  });
+  const first = tensors[0]!;
+  for (const t of tensors) {
+    if (!sameShape(t.shape, first.shape)) {
+      throw new ShapeError(
+        `stack: shapes ${tensors.map((x) => formatShape(x.shape)).join(', ')} are not all equal`,
+      );
+    }
+  }
+  const ax = normalizeAxis(axis, first.ndim + 1, 'stack');
+  return Tensor.concat(
+    tensors.map((t) => t.unsqueeze(ax)),
+    ax,
+  );
+}
+
+/** @internal `Tensor.zeros`. */
+export function zerosTensor(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+  return Tensor.full(shape, 0, options);
+}
+
+/** @internal `Tensor.ones`. */
+export function onesTensor(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+  return Tensor.full(shape, 1, options);
+}
+
+/** @internal `Tensor.full`. */
+export function fullTensor(
+  shape: readonly number[],
+  fill: number,
+  options: Omit<TensorOptions, 'shape'> = {},
+): Tensor {
+  const s = checkShape(shape, 'full');
+  if (typeof fill !== 'number')
+    throw new TypeError(`full: the fill value must be a number, got ${describe(fill)}`);
+  const data = new Float64Array(sizeOf(s));
+  if (!Object.is(fill, 0)) data.fill(fill); // -0 too: 1/-0 is -Infinity
+  return new Tensor(data, s, options);
+}
+
+/** @internal `Tensor.randn`. */
+export function randnTensor(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const s = checkShape(shape, 'randn');
+  const rng = rngOf(options);
+  const data = new Float64Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
+}
+
+/** @internal `Tensor.rand`. */
+export function randTensor(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const s = checkShape(shape, 'rand');
+  const rng = rngOf(options);
+  const data = new Float64Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = rng.next();
+  return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
+}
+
+/** @internal `Tensor.arange`. */
+export function arangeTensor(start: number, stop?: number, step = 1): Tensor {
+  const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
+  for (const [name, v] of [
+    ['start', lo],
+    ['stop', hi],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new TypeError(`arange: ${name} must be a finite number, got ${String(v)}`);
+  }
+  if (step === 0) throw new RangeError('arange: step must not be 0');
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  return new Tensor(data, [n]);
+}
+
+/** @internal `Tensor.eye`. */
+export function eyeTensor(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+  const t = Tensor.zeros(checkShape([n, m], 'eye'), options);
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+/** @internal A new leaf from a number or nested arrays, checked, with errors naming `op`. */
+export function fromNested(x: NestedArray, op: string): Tensor {
+  const shape = nestedShape(x, op);
+  const data = new Float64Array(sizeOf(shape));
+  flattenInto(x, data);
+  return new Tensor(data, shape);
+}
+
+/** @internal Lifts a number to a 0-D constant and rejects anything that is not a Tensor, naming the op. */
+export function toTensor(x: unknown, op: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return new Tensor(new Float64Array([x]), []);
+  throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
+}
