@@ -1,7 +1,6 @@
 // The public API of @chainrule/engine: everything a user imports comes from this list.
 
 export { describe, formatShape, ShapeError } from './errors.js';
-export { grad, valueAndGrad } from './functional.js';
 export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
 export { noGrad } from './graph/recording.js';
@@ -28,4 +27,15 @@ export type { Shape } from './shape.js';
 export { type RandomOptions, Tensor, type TensorLike, type TensorOptions } from './tensor.js';
 export type { NestedArray, NumericArray } from './tensor-create.js';
 export { concat, type LinearFunctionOptions, linear, stack, tensor } from './tensor-functions.js';
+export {
+  type GradOf,
+  type GradOptions,
+  type GradsAt,
+  grad,
+  type Loose,
+  valueAndGrad,
+} from './transforms/grad.js';
+export { hessian, hvp, type JacobianOptions, jacobian } from './transforms/jacobian.js';
+export type { AllNumbers, AsNumbers, Leaf, ResultFor, Tree } from './transforms/tree.js';
+export { jvp, vjp } from './transforms/vjp.js';
 export { type BackwardOptions, Value, type ValueLike, value } from './value.js';

@@ -1,0 +1,107 @@
+// What every transformation does first: check the function and its options, and turn the arguments
+// it differentiates into inputs of a fresh graph.
+
+import { describe } from '../errors.js';
+import { isRecording } from '../graph/recording.js';
+import { Tensor } from '../tensor.js';
+import { Value } from '../value.js';
+import { type Flat, flatten, type Leaf } from './tree.js';
+
+/** Which arguments a transformation differentiates: one position, or several. */
+export type Argnums = number | readonly number[];
+
+/** Refuses a `f` that is not a function, naming the transformation. */
+export function checkFunction(name: string, f: unknown): void {
+  if (typeof f !== 'function') throw new TypeError(`${name}: expected a function, got ${describe(f)}`);
+}
+
+/** The positions in `argnums` as a list, checked: non-negative integers, none twice. */
+export function argnumList(name: string, argnums: unknown): readonly number[] {
+  const list = Array.isArray(argnums) ? (argnums as unknown[]) : [argnums];
+  if (Array.isArray(argnums) && list.length === 0)
+    throw new RangeError(`${name}: argnums is an empty array; name at least one argument`);
+  for (const a of list) {
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0) {
+      throw new TypeError(`${name}: argnums must be non-negative integers, got ${describe(a)}`);
+    }
+  }
+  if (new Set(list).size !== list.length)
+    throw new RangeError(`${name}: argnums names an argument twice: [${list.join(', ')}]`);
+  return list as number[];
+}
+
+/** The differentiated arguments of one call, as inputs of a fresh graph. */
+export interface Inputs {
+  /** The call's arguments, with each differentiated leaf replaced by its graph input. */
+  readonly args: unknown[];
+  /** The graph inputs, argument by argument, leaf by leaf. */
+  readonly nodes: Leaf[];
+  /** Whether each input came from a number (its results are numbers again). */
+  readonly fromNumber: readonly boolean[];
+  /** One per argnum: that argument taken apart, and which `nodes` its leaves are. */
+  readonly parts: readonly { flat: Flat<number | Leaf>; from: number; to: number }[];
+  /**
+   * Whether results should carry a graph of their own: the caller is recording and one of the inputs
+   * takes gradients (as in `grad(grad(f))`, where the outer call hands the inner one its input).
+   */
+  readonly nested: boolean;
+}
+
+/**
+ * Replaces the leaves of the arguments at `argnums` by graph inputs: a number becomes a new Value, a
+ * Value or a tracked Tensor stays itself (so an outer transformation can differentiate through), an
+ * untracked Tensor becomes a tracked leaf sharing its data. A node given twice gets a distinct copy
+ * the second time, so each position has an input of its own. Call it with recording on.
+ */
+export function prepareInputs(
+  name: string,
+  args: readonly unknown[],
+  argnums: readonly number[],
+  recording = isRecording(),
+): Inputs {
+  const callArgs = args.slice();
+  const nodes: Leaf[] = [];
+  const fromNumber: boolean[] = [];
+  const parts: { flat: Flat<number | Leaf>; from: number; to: number }[] = [];
+  const seen = new Set<Leaf>();
+  let nested = false;
+  for (const i of argnums) {
+    if (i >= args.length) {
+      throw new RangeError(
+        `${name}: argnums ${i} is out of range: the function was called with ${args.length} argument${args.length === 1 ? '' : 's'}`,
+      );
+    }
+    const flat = flatten(args[i], name, `argument ${i}`);
+    const from = nodes.length;
+    const inputs = flat.leaves.map((leaf) => {
+      fromNumber.push(typeof leaf === 'number');
+      if (typeof leaf === 'number') return new Value(leaf);
+      if (recording && leaf._tracked) nested = true;
+      const input = leaf._asInput();
+      if (!seen.has(input)) return input;
+      // the same node at two positions: an exact copy recorded on top of it, an input of its own
+      return input instanceof Value ? input.mul(1) : input.reshape(input.shape);
+    });
+    for (const input of inputs) seen.add(input);
+    nodes.push(...inputs);
+    parts.push({ flat, from, to: nodes.length });
+    callArgs[i] = flat.build(inputs);
+  }
+  return { args: callArgs, nodes, fromNumber, parts, nested };
+}
+
+/**
+ * The results for each differentiated argument, rebuilt in its structure: `results[k]` belongs to
+ * `inputs.nodes[k]`; a number input gets a number back. One argument's result alone when `single`.
+ */
+export function rebuild(inputs: Inputs, results: readonly Leaf[], single: boolean): unknown {
+  const asGiven = results.map((r, k) => (inputs.fromNumber[k] ? (r as Value).data : r));
+  const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
+  return single ? trees[0] : trees;
+}
+
+/** Checks that `out` is a Value or a Tensor, naming the transformation and what arrived. */
+export function checkOutput(name: string, out: unknown, what = 'the function must return'): Leaf {
+  if (out instanceof Value || out instanceof Tensor) return out;
+  throw new TypeError(`${name}: ${what} a Value or a Tensor, got ${describe(out)}`);
+}

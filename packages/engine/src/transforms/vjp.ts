@@ -1,0 +1,220 @@
+// vjp and jvp: the reverse and forward products of a function's Jacobian with a vector.
+
+import { describe, formatShape, ShapeError } from '../errors.js';
+import { gradientsOf } from '../graph/backward.js';
+import { isRecording, withRecording } from '../graph/recording.js';
+import { sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { Value } from '../value.js';
+import type { GradOf, Loose } from './grad.js';
+import { checkFunction, checkOutput, type Inputs, prepareInputs, rebuild } from './inputs.js';
+import { tensorTangent, valueTangent } from './tangents.js';
+import { type Flat, flatten, type Leaf, type ResultFor } from './tree.js';
+
+/** A function traced once at its primals: its inputs, its outputs taken apart, and how to rebuild them. */
+export interface Traced {
+  readonly inputs: Inputs;
+  readonly outputs: Leaf[];
+  readonly outFlat: Flat<number | Leaf>;
+  /** Whether every primal was a number: Value outputs then come back as numbers. */
+  readonly allNumbers: boolean;
+}
+
+/** Runs `f` on graph inputs made from `primals` (every argument differentiated), recording. */
+export function trace(name: string, f: unknown, primals: unknown, argnums?: readonly number[]): Traced {
+  checkFunction(name, f);
+  if (!Array.isArray(primals))
+    throw new TypeError(`${name}: primals must be an array of arguments, got ${describe(primals)}`);
+  const recording = isRecording();
+  return withRecording(true, () => {
+    const inputs = prepareInputs(name, primals, argnums ?? primals.map((_, i) => i), recording);
+    const returned = (f as (...args: unknown[]) => unknown)(...inputs.args);
+    const outFlat = flatten(returned, name, 'the function’s result');
+    const outputs = outFlat.leaves.map((leaf) => checkOutput(name, leaf, 'the function must return'));
+    const allNumbers = inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean);
+    return { inputs, outputs, outFlat, allNumbers };
+  });
+}
+
+/** The outputs as the caller gets them: numbers for Values when every primal was a number. */
+export function outputsAsGiven(t: Traced): unknown {
+  return t.outFlat.build(t.outputs.map((o) => (t.allNumbers && o instanceof Value ? o.data : o)));
+}
+
+/**
+ * Checks a vector given for each leaf of `like` (tangents for the inputs, cotangents for the outputs)
+ * and turns numbers into Values: a Value leaf takes a number or a Value, a Tensor leaf a Tensor of
+ * its shape.
+ */
+export function vectorsFor(name: string, what: string, like: readonly Leaf[], given: unknown): Leaf[] {
+  const flat = flatten(given, name, what);
+  if (flat.leaves.length !== like.length) {
+    throw new ShapeError(`${name}: ${what} has ${flat.leaves.length} leaves where ${like.length} are needed`);
+  }
+  return flat.leaves.map((v, i) => {
+    const node = like[i]!;
+    if (node instanceof Value) {
+      if (typeof v === 'number') return new Value(v);
+      if (v instanceof Value) return v;
+      throw new TypeError(
+        `${name}: ${what} ${i} must be a number or a Value (its primal is a Value), got ${describe(v)}`,
+      );
+    }
+    if (!(v instanceof Tensor)) {
+      throw new TypeError(
+        `${name}: ${what} ${i} must be a Tensor (its primal is a Tensor), got ${describe(v)}`,
+      );
+    }
+    if (!sameShape(v.shape, node.shape)) {
+      throw new ShapeError(
+        `${name}: ${what} ${i} has shape ${formatShape(v.shape)} but its primal has shape ${formatShape(node.shape)}`,
+      );
+    }
+    return v;
+  });
+}
+
+/** Whether results should carry a graph: the caller records and a given vector takes gradients. */
+function anyTracked(given: unknown): boolean {
+  return flatten(given, '', '').leaves.some((v) => typeof v !== 'number' && v._tracked);
+}
+
+/**
+ * Pushes tangents forward from `inputs` to `outputs` through the traced graph, one rule per node in
+ * topological order (an explicit stack: no recursion). Null stands for a zero tangent.
+ */
+export function pushForward(
+  outputs: readonly Leaf[],
+  inputs: readonly Leaf[],
+  tangents: readonly Leaf[],
+): (Leaf | null)[] {
+  const tangent = new Map<Leaf, Leaf | null>();
+  inputs.forEach((node, i) => {
+    const t = tangents[i]!;
+    tangent.set(node, tangent.has(node) ? null : t);
+  });
+  const done = new Set<Leaf>(inputs);
+  const order: Leaf[] = [];
+  for (const root of outputs) {
+    if (done.has(root)) continue;
+    done.add(root);
+    const stack: Leaf[] = [root];
+    const next: number[] = [0];
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top]!;
+      const i = next[top]!;
+      if (i < node.parents.length) {
+        next[top] = i + 1;
+        const parent = node.parents[i] as Leaf;
+        if (!done.has(parent) && parent._tracked) {
+          done.add(parent);
+          stack.push(parent);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        order.push(node);
+      }
+    }
+  }
+  for (const node of order) {
+    if (node.parents.length === 0) continue;
+    const ts = (node.parents as readonly Leaf[]).map((p) => tangent.get(p) ?? null);
+    if (ts.every((t) => t === null)) continue;
+    tangent.set(
+      node,
+      node instanceof Value
+        ? valueTangent(node, ts as (Value | null)[])
+        : tensorTangent(node as Tensor, ts as (Tensor | null)[]),
+    );
+  }
+  return outputs.map((o) => tangent.get(o) ?? null);
+}
+
+/**
+ * The function's output and its Jacobian-vector product in forward mode (JAX's `jvp`): `primals` and
+ * `tangents` are arrays with one entry per argument (numbers, Values, Tensors, or arrays and plain
+ * objects of them; a tangent has its primal's structure and shapes). Returns `[output, tangent of the
+ * output]`, each in the structure the function returns. One forward pass records the graph, a second
+ * pushes the tangents through it, so the cost is about two forward passes.
+ *
+ * @example
+ * ```ts
+ * const [y, dy] = jvp((x: Value, w: Value) => x.mul(w).tanh(), [0.5, 2], [1, 0]);
+ * y;  // 0.7615941559557649
+ * dy; // 0.8399486832280523: ∂y/∂x·1 = w·(1 - tanh²)
+ * ```
+ */
+export function jvp<A extends unknown[], R, const X extends readonly unknown[]>(
+  f: (...args: A) => R,
+  primals: X & Loose<A>,
+  tangents: { [K in keyof X]: Loose<X[K]> },
+): [ResultFor<R, X>, ResultFor<R, X>];
+export function jvp(
+  f: (...args: never[]) => unknown,
+  primals: unknown,
+  tangents: unknown,
+): [unknown, unknown] {
+  const t = trace('jvp', f, primals);
+  if (!Array.isArray(tangents))
+    throw new TypeError(`jvp: tangents must be an array like primals, got ${describe(tangents)}`);
+  const given = vectorsFor('jvp', 'the tangents', t.inputs.nodes, tangents);
+  const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
+  const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
+  const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
+  const asGiven = filled.map((d) => (t.allNumbers && d instanceof Value ? d.data : d));
+  return [outputsAsGiven(t), t.outFlat.build(asGiven)];
+}
+
+/**
+ * The function's output and a function that maps a cotangent of the output to the cotangents of the
+ * inputs, vᵀ·J (JAX's `vjp`). The graph is recorded once and can be pulled back through many times.
+ * The cotangents come back as an array with one entry per primal, each in its primal's structure.
+ *
+ * @example
+ * ```ts
+ * const [y, pullback] = vjp((x: Tensor) => x.mul(x), tensor([1, 2, 3]));
+ * y.toArray();                                  // [1, 4, 9]
+ * pullback(tensor([1, 0, 1]))[0].toArray();     // [2, 0, 6]
+ * ```
+ */
+export function vjp<A extends unknown[], R, X extends Loose<A>>(
+  f: (...args: A) => R,
+  ...primals: X
+): [ResultFor<R, X>, (cotangent: Loose<R>) => { -readonly [K in keyof X]: GradOf<X[K]> }];
+export function vjp(
+  f: (...args: never[]) => unknown,
+  ...primals: unknown[]
+): [unknown, (cotangent: unknown) => unknown[]] {
+  const t = trace('vjp', f, primals);
+  const pullback = (cotangent: unknown): unknown[] => {
+    const cts = vectorsFor('vjp', 'the cotangent', t.outputs, cotangent);
+    const nested = t.inputs.nested || (isRecording() && anyTracked(cotangent));
+    const grads = withRecording(nested, () => pullBack(t, cts, nested));
+    return rebuild(t.inputs, grads, false) as unknown[];
+  };
+  return [outputsAsGiven(t), pullback];
+}
+
+/** vᵀ·J for every input: each output's cotangent seeds one reverse pass, and the passes add up. */
+export function pullBack(t: Traced, cotangents: readonly Leaf[], nested: boolean): Leaf[] {
+  let total: (Leaf | null)[] = t.inputs.nodes.map(() => null);
+  t.outputs.forEach((out, i) => {
+    const found = (
+      gradientsOf as (
+        root: Leaf,
+        seed: Leaf,
+        inputs: readonly Leaf[],
+        createGraph: boolean,
+      ) => (Leaf | null)[]
+    )(out, cotangents[i]!, t.inputs.nodes, nested);
+    total = total.map((sum, k) => {
+      const g = found[k] ?? null;
+      if (g === null) return sum;
+      return sum === null ? g : sum instanceof Value ? sum.add(g as Value) : sum.add(g as Tensor);
+    });
+  });
+  return total.map((g, k) => g ?? t.inputs.nodes[k]!._zerosLike());
+}
