@@ -68,7 +68,9 @@ function blocks(t: Traced, mode: 'reverse' | 'forward', nested: boolean): Leaf[]
       const rows: Leaf[][] = inputs.map(() => []);
       for (let e = 0; e < sizeOfLeaf(out); e++) {
         const row = pullBack(t, oneHot(outputs, i, e), nested);
-        row.forEach((g, k) => rows[k]!.push(g));
+        row.forEach((g, k) => {
+          rows[k]!.push(g);
+        });
       }
       inputs.forEach((input, k) => {
         result[i]![k] = assemble(rows[k]!, out, input, true);
@@ -80,7 +82,9 @@ function blocks(t: Traced, mode: 'reverse' | 'forward', nested: boolean): Leaf[]
   inputs.forEach((input, k) => {
     for (let e = 0; e < sizeOfLeaf(input); e++) {
       const col = pushForward(outputs, inputs, oneHot(inputs, k, e));
-      col.forEach((d, i) => columns[i]![k]!.push(d ?? outputs[i]!._zerosLike()));
+      col.forEach((d, i) => {
+        columns[i]![k]!.push(d ?? outputs[i]!._zerosLike());
+      });
     }
   });
   outputs.forEach((out, i) => {
