@@ -50,8 +50,7 @@ export interface Inputs {
 /**
  * Replaces the leaves of the arguments at `argnums` by graph inputs: a number becomes a new Value, a
  * Value or a tracked Tensor stays itself (so an outer transformation can differentiate through), an
- * untracked Tensor becomes a tracked leaf sharing its data. A node given twice gets a distinct copy
- * the second time, so each position has an input of its own. Call it with recording on.
+ * untracked Tensor becomes a tracked leaf sharing its data. Call it with recording on.
  */
 export function prepareInputs(
   name: string,
@@ -63,7 +62,6 @@ export function prepareInputs(
   const nodes: Leaf[] = [];
   const fromNumber: boolean[] = [];
   const parts: { flat: Flat<number | Leaf>; from: number; to: number }[] = [];
-  const seen = new Set<Leaf>();
   let nested = false;
   for (const i of argnums) {
     if (i >= args.length) {
@@ -73,20 +71,26 @@ export function prepareInputs(
     }
     const flat = flatten(args[i], name, `argument ${i}`);
     const from = nodes.length;
-    const inputs = flat.leaves.map((leaf) => {
+    for (const leaf of flat.leaves) {
       fromNumber.push(typeof leaf === 'number');
-      if (typeof leaf === 'number') return new Value(leaf);
-      if (recording && leaf._tracked) nested = true;
-      const input = leaf._asInput();
-      if (!seen.has(input)) return input;
-      // the same node at two positions: an exact copy recorded on top of it, an input of its own
-      return input instanceof Value ? input.mul(1) : input.reshape(input.shape);
-    });
-    for (const input of inputs) seen.add(input);
-    nodes.push(...inputs);
+      if (typeof leaf === 'number') nodes.push(new Value(leaf));
+      else {
+        if (recording && leaf._tracked) nested = true;
+        nodes.push(leaf._asInput());
+      }
+    }
     parts.push({ flat, from, to: nodes.length });
-    callArgs[i] = flat.build(inputs);
   }
+  // A node at two positions gets an exact copy recorded on top of it at each, so each position is an
+  // input of its own (and the copies still lead back to it for an outer transformation).
+  const count = new Map<Leaf, number>();
+  for (const node of nodes) count.set(node, (count.get(node) ?? 0) + 1);
+  nodes.forEach((node, k) => {
+    if (count.get(node)! > 1) nodes[k] = node instanceof Value ? node.mul(1) : node.reshape(node.shape);
+  });
+  parts.forEach(({ flat, from, to }, j) => {
+    callArgs[argnums[j]!] = flat.build(nodes.slice(from, to));
+  });
   return { args: callArgs, nodes, fromNumber, parts, nested };
 }
 
