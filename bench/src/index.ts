@@ -13,6 +13,7 @@ const benchmarks = [
   'tensor-mlp.ts',
   'tensor-moons.ts',
   'memory.ts',
+  'transforms.ts',
 ];
 
 const args = process.argv.slice(2);
