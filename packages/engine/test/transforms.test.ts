@@ -203,7 +203,7 @@ describe('errors name the transformation', () => {
     expect(() => jvp((x: Tensor) => x.exp(), [x0], [tensor([1, 2])])).toThrow(
       /^jvp: the tangents 0 has shape \[2\] but its primal has shape \[3\]/,
     );
-    expect(() => jvp((x: Tensor) => x.exp(), [x0], [])).toThrow(
+    expect(() => jvp((x: Tensor) => x.exp(), [x0], [] as unknown as [Tensor])).toThrow(
       /^jvp: the tangents has 0 leaves where 1 are needed/,
     );
     expect(() => vjp((x: Tensor) => x.exp(), x0)[1](tensor([1]))).toThrow(
@@ -218,7 +218,7 @@ describe('errors name the transformation', () => {
     expect(() => grad((x: Value) => x, { argnums: 2 })(1)).toThrow(
       /^grad: argnums 2 is out of range: the function was called with 1 argument$/,
     );
-    expect(() => jacobian((x: Value) => x, { argnums: [0, 3] })(1, 2)).toThrow(
+    expect(() => jacobian((x: Value, _y: Value) => x, { argnums: [0, 3] })(1, 2)).toThrow(
       /^jacobian: argnums 3 is out of range/,
     );
     expect(() => grad((x: Value) => x, { argnums: -1 as 0 })).toThrow(
@@ -230,8 +230,10 @@ describe('errors name the transformation', () => {
     expect(() => grad((() => 3) as unknown as (x: Value) => Value)(1)).toThrow(
       /^grad: the function must return a Value or a Tensor, got the number 3/,
     );
-    expect(() => jvp(() => 'x', [1], [1])).toThrow(/^jvp: the function’s result is the string "x"/);
-    expect(() => jacobian(() => [value(1), null])(1)).toThrow(
+    expect(() => jvp((() => 'x') as unknown as (x: Value) => Value, [1], [1])).toThrow(
+      /^jvp: the function’s result is the string "x"/,
+    );
+    expect(() => jacobian((_x: Value) => [value(1), null])(1)).toThrow(
       /^jacobian: the function’s result at \[1\] is null/,
     );
     expect(() => grad(5 as unknown as (x: Value) => Value)).toThrow(

@@ -20,15 +20,17 @@ export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = 
 }
 
 /** An argument type with each Value also accepted as a plain number. */
-export type Loose<T> = T extends Value
-  ? Value | number
-  : T extends Tensor
-    ? T
-    : T extends readonly unknown[]
-      ? { [K in keyof T]: Loose<T[K]> }
-      : T extends object
+export type Loose<T> = T extends number
+  ? number
+  : T extends Value
+    ? Value | number
+    : T extends Tensor
+      ? T
+      : T extends readonly unknown[]
         ? { [K in keyof T]: Loose<T[K]> }
-        : T;
+        : T extends object
+          ? { [K in keyof T]: Loose<T[K]> }
+          : T;
 
 /** The gradient of an argument of type T: the same structure, a number for a number. */
 export type GradOf<T> = T extends number

@@ -10,7 +10,7 @@
 import { gradientsOf } from '../graph/backward.js';
 import { isRecording, withRecording } from '../graph/recording.js';
 import { kernels } from '../kernels/index.js';
-import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor-ops.js';
+import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { Value } from '../value.js';
