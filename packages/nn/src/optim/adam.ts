@@ -46,6 +46,26 @@ abstract class AdamBase extends Optimizer {
     return this.amsgrad ? ['expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['expAvg', 'expAvgSq'];
   }
 
+  protected override secondMoments(): readonly string[] {
+    return ['expAvgSq', 'maxExpAvgSq'];
+  }
+
+  /** AMSGrad's running maximum is never below the second moment it is the maximum of. */
+  protected override checkState(
+    buffers: Readonly<Record<string, Float64Array>>,
+    where: string,
+    problems: string[],
+  ): void {
+    const v = buffers['expAvgSq']!;
+    const vMax = buffers['maxExpAvgSq'];
+    if (vMax === undefined) return;
+    const i = v.findIndex((x, j) => vMax[j]! < x);
+    if (i >= 0)
+      problems.push(
+        `${where}.maxExpAvgSq[${i}] is ${vMax[i]}, below expAvgSq[${i}] = ${v[i]}, of which it is the running maximum`,
+      );
+  }
+
   protected update(data: Float64Array, grad: Float64Array, state: ParamState, lr: number): void {
     const { beta1, beta2, eps, weightDecay: wd } = this;
     const m = state.buffers['expAvg']!;

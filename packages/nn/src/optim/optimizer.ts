@@ -138,6 +138,24 @@ export abstract class Optimizer {
   protected abstract bufferNames(): readonly string[];
 
   /**
+   * @internal The buffers that hold averages of squared gradients: never negative (a negative one
+   * puts a NaN square root in the next step). The others are averages of gradients.
+   */
+  protected secondMoments(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * @internal Checks that one parameter's restored buffers, each already finite and within range,
+   * agree with each other; adds a problem naming `where` otherwise.
+   */
+  protected checkState(
+    _buffers: Readonly<Record<string, Float64Array>>,
+    _where: string,
+    _problems: string[],
+  ): void {}
+
+  /**
    * @internal Updates `data` in place from `grad`, with `state.step` already counting this update.
    * Buffers start as zeros.
    */
@@ -235,8 +253,10 @@ export abstract class Optimizer {
 
   /**
    * Restores state saved by `stateDict()`. Everything is checked first (the optimizer's kind, the
-   * number of parameters, each buffer's length, every number finite, plain data only); on any
-   * mismatch it throws a StateDictError naming it, and nothing changes.
+   * number of parameters, each buffer's length, every number finite, squared-gradient averages
+   * never negative, gradient averages whose square is finite, each parameter's step an integer
+   * from 1 to `stepCount`, plain data only); on any mismatch it throws a StateDictError naming the
+   * field, and nothing changes.
    *
    * @example
    * ```ts
@@ -294,6 +314,8 @@ export abstract class Optimizer {
         const step = entryKeys.includes('step') ? entry['step'] : undefined;
         if (!isCount(step) || step === 0)
           problems.push(`${where}.step must be an integer >= 1, got ${kindOf(step)}`);
+        else if (isCount(stepCount) && step > stepCount)
+          problems.push(`${where}.step is ${step}, more than the optimizer's stepCount ${stepCount}`);
         const p = this.params[k]!;
         const size = isTensorParameter(p) ? p.data.length : 1;
         const buffers: Record<string, Float64Array> = {};
@@ -301,8 +323,12 @@ export abstract class Optimizer {
           const data = entryKeys.includes(name) ? entry[name] : undefined;
           // the copy read during the check is what gets restored: the input is never read twice
           const copy = readNumbers(data, size, `${where}.${name}`, problems);
-          if (copy !== null) buffers[name] = copy;
+          if (copy === null) continue;
+          buffers[name] = copy;
+          const problem = checkBuffer(copy, this.secondMoments().includes(name));
+          if (problem !== null) problems.push(`${where}.${name}${problem}`);
         }
+        if (Object.keys(buffers).length === names.length) this.checkState(buffers, where, problems);
         restored.push({ step: step as number, buffers });
       });
     }
@@ -312,6 +338,25 @@ export abstract class Optimizer {
       this.state[k] = s;
     });
   }
+}
+
+/** The largest magnitude whose square is finite: a gradient average beyond it overflows the next step. */
+const MAX_MOMENT = Math.sqrt(Number.MAX_VALUE);
+
+/**
+ * What is wrong with a restored buffer, as the end of a sentence, or null. A gradient average must
+ * have a finite square (the update squares gradients of its size); a squared-gradient average must
+ * be >= 0.
+ */
+function checkBuffer(data: Float64Array, secondMoment: boolean): string | null {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (secondMoment && v < 0) return `[${i}] is ${v}, but an average of squares is never negative`;
+    if (!secondMoment && Math.abs(v) > MAX_MOMENT) {
+      return `[${i}] is ${v}, too large for an average of gradients (its square overflows; at most ${MAX_MOMENT})`;
+    }
+  }
+  return null;
 }
 
 function isCount(x: unknown): x is number {

@@ -61,6 +61,10 @@ export class RMSprop extends Optimizer {
     return names;
   }
 
+  protected override secondMoments(): readonly string[] {
+    return ['squareAvg'];
+  }
+
   protected update(data: Float64Array, grad: Float64Array, state: ParamState, lr: number): void {
     const { alpha, eps, weightDecay: wd, momentum: mu } = this;
     const s = state.buffers['squareAvg']!;
