@@ -17,12 +17,15 @@ export class StateDictError extends Error {
   override readonly name = 'StateDictError';
   /** Every mismatch found, one short sentence each. */
   readonly problems: readonly string[];
+  /** What refused: `'Sequential.loadStateDict'`, or the file function and path that called it. */
+  readonly op: string;
 
   constructor(op: string, problems: readonly string[]) {
     const shown = problems.slice(0, 8).join('; ');
     const more = problems.length > 8 ? `; and ${problems.length - 8} more` : '';
     super(`${op}: refused, nothing was changed: ${shown}${more}`);
     this.problems = problems;
+    this.op = op;
   }
 }
 
@@ -55,4 +58,19 @@ export function checkNumber(
     throw new RangeError(`${op}: ${what} must be in ${range}, got ${x}`);
   }
   return x;
+}
+
+/**
+ * Thrown when bytes are not a safetensors file chainrule can read, or a state dict cannot be written
+ * as one. The message starts with the function's name and says what is wrong where.
+ *
+ * @example
+ * ```ts
+ * try { fromSafetensors(new Uint8Array(3)); } catch (e) {
+ *   e instanceof SafetensorsError; // true
+ * }
+ * ```
+ */
+export class SafetensorsError extends Error {
+  override readonly name = 'SafetensorsError';
 }

@@ -25,7 +25,7 @@ export {
   makeMoons,
   type ToyOptions,
 } from './datasets.js';
-export { StateDictError } from './errors.js';
+export { SafetensorsError, StateDictError } from './errors.js';
 export { type EpochLog, type FitOptions, fit, type History, type Metric } from './fit.js';
 export { INIT_NAMES, type Init, initialize } from './init.js';
 export { Dropout, Identity, Linear, type LinearOptions, ReLU, Sequential, Sigmoid, Tanh } from './layers.js';
@@ -55,6 +55,14 @@ export {
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export type { RandomOptions } from './random-option.js';
+export {
+  fromSafetensors,
+  SAFETENSORS_MAX_HEADER,
+  type SafetensorsContents,
+  type SafetensorsDtype,
+  type SafetensorsOptions,
+  toSafetensors,
+} from './safetensors.js';
 export {
   Layer,
   Neuron,

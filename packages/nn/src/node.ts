@@ -1,86 +1,16 @@
 // The Node-only entry of @chainrule/nn: state dicts to and from files, and fit with a terminal progress bar.
 
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { type FitOptions, fit, type History } from './fit.js';
 import type { Module } from './module.js';
 
-/**
- * Anything with a state dict: a Module, a ScalarMLP, an optimizer. `saveStateDict` and
- * `loadStateDictFile` take any of them.
- *
- * @example
- * ```ts
- * const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
- * const optimizer = new Adam(model.parameters());
- * const owners: HasState[] = [model, optimizer];
- * ```
- */
-export interface HasState {
-  /**
-   * The state as plain JSON-safe data.
-   *
-   * @example
-   * ```ts
-   * const owner: HasState = new Linear(2, 1);
-   * Object.keys(JSON.parse(JSON.stringify(owner.stateDict()))); // ["weight", "bias"]
-   * ```
-   */
-  stateDict(): unknown;
-  /**
-   * Restores state saved by `stateDict()`, checking it all first and changing nothing on refusal.
-   *
-   * @example
-   * ```ts
-   * const owner: HasState = new Linear(2, 1);
-   * const text = JSON.stringify(owner.stateDict());
-   * owner.loadStateDict(JSON.parse(text));
-   * ```
-   */
-  loadStateDict(state: unknown): void;
-}
-
-/**
- * Writes `owner.stateDict()` to `path` as JSON. The file is written beside the target and renamed
- * over it, so a crash never leaves half a file.
- *
- * @example
- * ```ts
- * import { tmpdir } from 'node:os';
- * import { saveStateDict } from '@chainrule/nn/node';
- * const model = new Linear(2, 1);
- * await saveStateDict(model, `${tmpdir()}/moons.json`);
- * ```
- */
-export async function saveStateDict(owner: HasState, path: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(owner.stateDict())}\n`, 'utf8');
-  await rename(temp, path);
-}
-
-/**
- * Reads JSON from `path` and loads it with `owner.loadStateDict`, which checks everything and
- * changes nothing when it refuses. A file that is not JSON is refused with its path named.
- *
- * @example
- * ```ts
- * import { tmpdir } from 'node:os';
- * import { loadStateDictFile, saveStateDict } from '@chainrule/nn/node';
- * const model = new Linear(2, 1);
- * await saveStateDict(model, `${tmpdir()}/moons.json`);
- * await loadStateDictFile(new Linear(2, 1), `${tmpdir()}/moons.json`);
- * ```
- */
-export async function loadStateDictFile(owner: HasState, path: string): Promise<void> {
-  const text = await readFile(path, 'utf8');
-  let state: unknown;
-  try {
-    state = JSON.parse(text);
-  } catch (e) {
-    throw new SyntaxError(`loadStateDictFile: ${path} is not JSON: ${(e as Error).message}`);
-  }
-  owner.loadStateDict(state);
-}
+export {
+  type HasState,
+  loadSafetensors,
+  loadStateDictFile,
+  saveSafetensors,
+  saveStateDict,
+} from './node/state-files.js';
 
 /**
  * Options of `fitWithProgress`: those of `fit`, and where the bar is drawn.

@@ -1,0 +1,135 @@
+// Writing a file so that the last good copy is never lost: a unique temp file, flushed, renamed over the target.
+
+import { randomBytes } from 'node:crypto';
+import { lstat, open, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Saves to one path run one after another, in call order, so the last call's file is the one left. */
+const queues = new Map<string, Promise<void>>();
+let counter = 0;
+
+/**
+ * @internal Writes `data` to `path` without ever leaving a partial file there: the bytes go to a
+ * temp file beside the target (named by process, counter and random suffix, so no two saves share
+ * one), are flushed to disk, and the temp is renamed over the target; the folder is then flushed so
+ * the rename survives a power cut. Saves to one path in this process run in call order. A symlink's
+ * target is written and the link kept. On any failure the temp is removed and the error names `path`.
+ * `data` is taken now: the caller may change its model while the write is pending.
+ */
+export function writeFileSafely(op: string, path: string, data: Uint8Array | string): Promise<void> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const key = resolve(path);
+  const previous = queues.get(key) ?? Promise.resolve();
+  // a failed earlier save does not stop this one: its caller has its own rejection
+  const next = previous.then(
+    () => writeNow(op, path, bytes),
+    () => writeNow(op, path, bytes),
+  );
+  queues.set(key, next);
+  const forget = () => {
+    if (queues.get(key) === next) queues.delete(key);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
+async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<void> {
+  let target = path;
+  let temp: string | null = null;
+  try {
+    target = await resolveTarget(path);
+    const existing = await stat(target).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (existing?.isDirectory()) {
+      throw Object.assign(new Error('EISDIR: the path is a directory'), { code: 'EISDIR' });
+    }
+    const folder = dirname(target);
+    await removeStaleTemps(folder, basename(target));
+    temp = join(folder, tempName(basename(target)));
+    const file = await open(temp, 'wx', existing === null ? 0o666 : existing.mode & 0o7777);
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, target);
+    temp = null;
+    await syncFolder(folder);
+  } catch (e) {
+    if (temp !== null) await unlink(temp).catch(() => {});
+    const error = e as NodeJS.ErrnoException;
+    const shown = target === path ? path : `${path} (→ ${target})`;
+    throw Object.assign(new Error(`${op}: cannot write ${shown}: ${error.message}`, { cause: e }), {
+      code: error.code,
+    });
+  }
+}
+
+/** The temp file's name: hidden, and unique to this process, this call and a random draw. */
+function tempName(base: string): string {
+  return `.${base}.${process.pid}.${++counter}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const TEMP = /^\.(.*)\.(\d+)\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes temp files of `base` left by a process that no longer runs (one killed mid-save): a live
+ * process's temps, this one's included, are left alone.
+ */
+async function removeStaleTemps(folder: string, base: string): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (m === null || m[1] !== base) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    await unlink(join(folder, name)).catch(() => {});
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The real file `path` names: symlinks followed (a dangling one too), the folder's links resolved. */
+async function resolveTarget(path: string): Promise<string> {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await realpath(current);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    // the file does not exist yet, or is a link to a file that does not
+    const link = await lstat(current).catch(() => null);
+    if (link?.isSymbolicLink()) {
+      current = resolve(dirname(current), await readlink(current));
+      continue;
+    }
+    return join(await realpath(dirname(current)), basename(current));
+  }
+  throw Object.assign(new Error('ELOOP: too many symbolic links'), { code: 'ELOOP' });
+}
+
+/** Flushes a folder's entries (the rename) to disk; a platform that cannot open folders skips it. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | null = null;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw e;
+  } finally {
+    await handle?.close();
+  }
+}
