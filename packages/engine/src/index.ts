@@ -1,5 +1,12 @@
 // The public API of @chainrule/engine: everything a user imports comes from this list.
 
+export {
+  type CustomOp,
+  type CustomOpContext,
+  type CustomOpDefinition,
+  defineOp,
+  type TensorData,
+} from './custom-op.js';
 export { describe, formatShape, ShapeError } from './errors.js';
 export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';

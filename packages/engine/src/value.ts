@@ -116,6 +116,14 @@ export class Value extends GraphNode<Value> {
     return rule.backward(g, this);
   }
 
+  /**
+   * @internal The step of the non-recording backward pass at this node: adds the gradient `g` times
+   * the local derivative to each parent's `_g`.
+   */
+  _numericVjp(g: number): void {
+    valueOps[this.op as ValueOpName].numeric(g, this);
+  }
+
   /** @internal */
   _sumGrads(a: Value, b: Value): Value {
     return a.add(b);
@@ -351,7 +359,7 @@ function numericBackprop(root: Value): void {
   root._g = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-    if (node.op !== '') valueOps[node.op as ValueOpName].numeric(node._g, node);
+    if (node.op !== '') node._numericVjp(node._g);
   }
   for (const node of order) {
     node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);

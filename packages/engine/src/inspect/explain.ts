@@ -64,9 +64,10 @@ export function explain(root: Value): string {
   for (const { node, grad } of rows) {
     if (isConstant(node)) continue;
     const name = names.get(node)!;
-    const [a = '', b = ''] = node.parents.map((p) => names.get(p)!);
+    const args = node.parents.map((p) => names.get(p)!);
+    const [a = '', b = ''] = args;
     const expression =
-      node.op === '' ? name : (EXPRESSIONS[node.op]?.(a, b, node._attr) ?? `${node.op}(${a})`);
+      node.op === '' ? name : (EXPRESSIONS[node.op]?.(a, b, node._attr) ?? `${node.op}(${args.join(', ')})`);
     table.push([
       name,
       node.op === '' ? 'leaf' : node.op,

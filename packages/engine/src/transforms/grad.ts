@@ -6,7 +6,7 @@ import { isRecording, withRecording } from '../graph/recording.js';
 import type { Tensor } from '../tensor.js';
 import type { Value } from '../value.js';
 import { type Argnums, argnumList, checkFunction, checkOutput, prepareInputs, rebuild } from './inputs.js';
-import type { AllNumbers, Leaf } from './tree.js';
+import { type AllNumbers, kindOf, type Leaf } from './tree.js';
 
 /** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
@@ -78,8 +78,8 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
     } else {
       out = checkOutput(name, returned);
     }
-    if (inputs.nodes.length > 0 && !inputs.nodes.some((n) => n.constructor === out.constructor)) {
-      const kind = out.constructor.name;
+    if (inputs.nodes.length > 0 && !inputs.nodes.some((n) => kindOf(n) === kindOf(out))) {
+      const kind = kindOf(out);
       throw new TypeError(
         `${name}: the function returns a ${kind}, but the arguments it differentiates hold no ${kind}`,
       );

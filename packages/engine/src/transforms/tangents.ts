@@ -123,11 +123,14 @@ function throughReverse(out: Tensor, tangents: readonly (Tensor | null)[]): Tens
   const nested = isRecording();
   const u = new Tensor(new Float64Array(out.data.length), out.shape, { requiresGrad: true });
   const inner = withRecording(true, () => {
-    const grads = reverseRule(out.op)(
-      u,
-      out,
-      tangents.map((t) => t !== null),
-    );
+    // a built-in op computes only the gradients a tangent needs; a custom op's node has its own rule
+    const grads = Object.hasOwn(tensorOps, out.op)
+      ? reverseRule(out.op)(
+          u,
+          out,
+          tangents.map((t) => t !== null),
+        )
+      : out._vjp(u);
     let total: Tensor | null = null;
     tangents.forEach((t, i) => {
       const g = grads[i];
