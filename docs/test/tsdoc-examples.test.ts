@@ -8,6 +8,7 @@ import * as engine from '@chainrule/engine';
 import * as nn from '@chainrule/nn';
 import * as nnNode from '@chainrule/nn/node';
 import * as viz from '@chainrule/viz';
+import * as vizNode from '@chainrule/viz/node';
 import { afterAll, describe, expect, test } from 'vitest';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -148,6 +149,7 @@ function asModule(example: Example): string {
     ['@chainrule/nn', Object.keys(nn)],
     ['@chainrule/nn/node', Object.keys(nnNode)],
     ['@chainrule/viz', Object.keys(viz)],
+    ['@chainrule/viz/node', Object.keys(vizNode)],
   ] as const) {
     const mine = used([...names], taken);
     for (const n of mine) taken.add(n);

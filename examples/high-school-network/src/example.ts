@@ -4,12 +4,12 @@ import { formatShape } from '@chainrule/engine';
 import {
   type Example,
   type ExampleContext,
-  lineChart,
   type Picture,
   pictureFiles,
   pictureLine,
   writePicture,
 } from '@chainrule/example-kit';
+import { lineChartSvg } from '@chainrule/viz';
 import { highSchoolMath } from './high-school-network.js';
 
 /** What `highSchoolNetwork` computed and wrote. */
@@ -26,11 +26,10 @@ export async function highSchoolNetwork(ctx: ExampleContext): Promise<HighSchool
   const math = highSchoolMath(1, { steps, onStep: (step, loss) => bar.update(step, { loss }) });
   bar.stop();
   const { losses } = math.training;
-  const svg = await lineChart({
+  const svg = lineChartSvg([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }], {
     title: 'The 10-5-2 network: mean squared error by step (lr 0.1)',
     xTitle: 'step',
     yTitle: 'MSE loss',
-    series: [{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }],
   });
   const lossCurve = writePicture(ctx.outDir, 'loss', svg);
   const ok =

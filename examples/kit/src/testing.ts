@@ -18,7 +18,7 @@ export function tempDir(prefix: string): string {
 export interface SvgSummary {
   width: number;
   height: number;
-  /** The `class` attribute of every <g>, in document order (Vega names its marks `mark-line`, `mark-rect`, ...). */
+  /** The `class` attribute of every <g>, in document order (the charts group their marks as `mark-line`, `mark-rect`, `mark-symbol`). */
   groupClasses: string[];
   /** Every <text> element's content. */
   texts: string[];

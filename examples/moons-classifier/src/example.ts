@@ -1,16 +1,15 @@
 // Seed 002 as the demo runs it: Kaiming beside the seed's randn × 0.1, cost and accuracy curves, the decision boundary.
 
-import { tensor } from '@chainrule/engine';
+import { concat, tensor } from '@chainrule/engine';
 import {
-  decisionBoundaryChart,
   type Example,
   type ExampleContext,
-  lineChart,
   type Picture,
   pictureFiles,
   pictureLine,
   writePicture,
 } from '@chainrule/example-kit';
+import { decisionBoundarySvg, lineChartSvg } from '@chainrule/viz';
 import {
   ARCHITECTURE,
   EPOCHS,
@@ -63,35 +62,36 @@ export async function moonsClassifier(ctx: ExampleContext): Promise<MoonsCompari
 
   const epochAxis = kaiming.costs.map((_, i) => i + 1);
   const names = ['Kaiming init', 'randn × 0.1 (the seed)'];
-  const cost = await lineChart({
-    title: 'Moons: binary cross-entropy on the training set',
-    xTitle: 'epoch',
-    yTitle: 'cost',
-    yDomain: [0, 0.8],
-    series: [kaiming, seedInit].map((r, i) => ({ name: names[i]!, x: epochAxis, y: r.costs })),
-  });
-  const accuracy = await lineChart({
-    title: 'Moons: accuracy on the training set',
-    xTitle: 'epoch',
-    yTitle: 'accuracy',
-    yDomain: [0.4, 1],
-    yFormat: '.0%',
-    series: [kaiming, seedInit].map((r, i) => ({ name: names[i]!, x: epochAxis, y: r.accuracies })),
-  });
-  const points = (x: typeof data.xTrain, y: typeof data.yTrain, split: string) =>
-    Array.from({ length: x.shape[0]! }, (_, i) => ({
-      x: x.data[2 * i]!,
-      y: x.data[2 * i + 1]!,
-      label: y.data[i]!,
-      split,
-    }));
-  const boundary = await decisionBoundaryChart({
-    title: `Moons, 2-4-6-6-4-1 with Kaiming init: test accuracy ${percent(kaiming.testAccuracy)}`,
-    xDomain: [-2, 3],
-    yDomain: [-1.5, 2],
-    predict: (grid) => predict(kaiming.model, tensor(grid)).data,
-    points: [...points(data.xTrain, data.yTrain, 'train'), ...points(data.xTest, data.yTest, 'test')],
-  });
+  const cost = lineChartSvg(
+    [kaiming, seedInit].map((r, i) => ({ name: names[i]!, x: epochAxis, y: r.costs })),
+    {
+      title: 'Moons: binary cross-entropy on the training set',
+      xTitle: 'epoch',
+      yTitle: 'cost',
+      yDomain: [0, 0.8],
+    },
+  );
+  const accuracy = lineChartSvg(
+    [kaiming, seedInit].map((r, i) => ({ name: names[i]!, x: epochAxis, y: r.accuracies })),
+    {
+      title: 'Moons: accuracy on the training set',
+      xTitle: 'epoch',
+      yTitle: 'accuracy',
+      yDomain: [0.4, 1],
+      yFormat: percent,
+    },
+  );
+  const boundary = decisionBoundarySvg(
+    (grid) => predict(kaiming.model, tensor(grid)).data,
+    concat([data.xTrain, data.xTest], 0),
+    concat([data.yTrain, data.yTest], 0),
+    {
+      title: `Moons, 2-4-6-6-4-1 with Kaiming init: test accuracy ${percent(kaiming.testAccuracy)}`,
+      xDomain: [-2, 3],
+      yDomain: [-1.5, 2],
+      splits: [...Array(data.xTrain.shape[0]).fill('train'), ...Array(data.xTest.shape[0]).fill('test')],
+    },
+  );
   const pictures = {
     cost: writePicture(ctx.outDir, 'cost', cost),
     accuracy: writePicture(ctx.outDir, 'accuracy', accuracy),

@@ -1,7 +1,6 @@
 // micrograd's demo as the demo runs it: training with a progress bar, the loss and accuracy, the decision boundary.
 
 import {
-  decisionBoundaryChart,
   type Example,
   type ExampleContext,
   type Picture,
@@ -9,6 +8,7 @@ import {
   pictureLine,
   writePicture,
 } from '@chainrule/example-kit';
+import { decisionBoundarySvg } from '@chainrule/viz';
 import { type ScalarMLPResult, scores, trainScalarMLP } from './scalar-mlp.js';
 
 /** What `scalarMLP` computed and wrote. */
@@ -28,14 +28,17 @@ export async function scalarMLP(ctx: ExampleContext): Promise<ScalarMLPRun> {
     onStep: (step, loss, accuracy) => bar.update(step, { loss, accuracy: `${(accuracy * 100).toFixed(0)}%` }),
   });
   bar.stop();
-  const svg = await decisionBoundaryChart({
-    title: `Scalar MLP 2-16-16-1 on make_moons(100), after ${steps} steps`,
-    xDomain: [-1.5, 2.5],
-    yDomain: [-1, 1.5],
-    predict: (grid) => scores(result.model, grid).map((s) => 1 / (1 + Math.exp(-s))), // σ(score): 0.5 on the boundary
-    points: result.data.x.map(([x, y], i) => ({ x: x!, y: y!, label: result.data.y[i]!, split: 'train' })),
-    legendTitle: 'σ(score)',
-  });
+  const svg = decisionBoundarySvg(
+    (grid) => scores(result.model, grid).map((s) => 1 / (1 + Math.exp(-s))), // σ(score): 0.5 on the boundary
+    result.data.x,
+    result.data.y,
+    {
+      title: `Scalar MLP 2-16-16-1 on make_moons(100), after ${steps} steps`,
+      xDomain: [-1.5, 2.5],
+      yDomain: [-1, 1.5],
+      legendTitle: 'σ(score)',
+    },
+  );
   const boundary = writePicture(ctx.outDir, 'decision-boundary', svg);
   const final = result.accuracies.at(-1)!;
   const ok = ctx.fast ? result.losses.at(-1)! < result.losses[0]! && final >= 0.8 : final >= 0.95;

@@ -1,6 +1,8 @@
 // The sigmoid chain-rule example as the demo runs it: the walkthrough, large inputs, the graph as pictures.
 
-import { displayPath, dotToSvg, type Example, svgToPng, writeOut } from '@chainrule/example-kit';
+import { displayPath, type Example, writeOut } from '@chainrule/example-kit';
+import { dotToSvg } from '@chainrule/viz';
+import { svgToPng } from '@chainrule/viz/node';
 import {
   naiveDerivative,
   type SigmoidChainRule,

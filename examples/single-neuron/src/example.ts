@@ -3,12 +3,12 @@
 import {
   type Example,
   type ExampleContext,
-  lineChart,
   type Picture,
   pictureFiles,
   pictureLine,
   writePicture,
 } from '@chainrule/example-kit';
+import { lineChartSvg } from '@chainrule/viz';
 import { INPUTS, NEW_INPUT, type SingleNeuronResult, TARGETS, trainSingleNeuron } from './single-neuron.js';
 
 /** What `singleNeuron` computed and wrote. */
@@ -30,12 +30,11 @@ export async function singleNeuron(ctx: ExampleContext): Promise<SingleNeuronRun
     },
   });
   bar.stop();
-  const svg = await lineChart({
+  const svg = lineChartSvg([{ name: 'error', x: result.errors.map((_, i) => i + 1), y: result.errors }], {
     title: 'Single neuron: mean absolute error by iteration',
     xTitle: 'iteration',
     yTitle: 'mean |y − output| (log scale)',
     yScale: 'log',
-    series: [{ name: 'error', x: result.errors.map((_, i) => i + 1), y: result.errors }],
   });
   const errorCurve = writePicture(ctx.outDir, 'error', svg);
   const agrees = result.firstStep.rule.every((r, i) => Math.abs(r - result.firstStep.autograd[i]!) < 1e-12);

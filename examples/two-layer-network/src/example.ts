@@ -3,12 +3,12 @@
 import {
   type Example,
   type ExampleContext,
-  lineChart,
   type Picture,
   pictureFiles,
   pictureLine,
   writePicture,
 } from '@chainrule/example-kit';
+import { lineChartSvg } from '@chainrule/viz';
 import { INPUTS, TARGETS, type TwoLayerResult, trainTwoLayerNetwork } from './two-layer-network.js';
 
 /** The seeds' predictions after 1500 iterations (seed 003's table). */
@@ -32,12 +32,11 @@ export async function twoLayerNetwork(ctx: ExampleContext, iterations = 1500): P
     },
   });
   bar.stop();
-  const svg = await lineChart({
+  const svg = lineChartSvg([{ name: 'loss', x: result.losses.map((_, i) => i + 1), y: result.losses }], {
     title: 'Two-layer network: sum-of-squares loss by iteration',
     xTitle: 'iteration',
     yTitle: 'loss Σ (y − ŷ)² (log scale)',
     yScale: 'log',
-    series: [{ name: 'loss', x: result.losses.map((_, i) => i + 1), y: result.losses }],
   });
   const lossCurve = writePicture(ctx.outDir, 'loss', svg);
   const ok =
