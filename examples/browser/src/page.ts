@@ -3,6 +3,7 @@
 
 import { createRng, getBackend, linear, setBackend, Tensor, tensor, value } from '@chainrule/engine';
 import { Adam, Linear, mseLoss, Sequential, Tanh } from '@chainrule/nn';
+import { decisionBoundarySvg, graphNodes, graphSvg, lineChartSvg } from '@chainrule/viz';
 // internal, for the test only: whether the active kernels run the elementwise loops in WebAssembly
 import { kernels } from '../../../packages/engine/src/kernels/index.js';
 import type { WasmKernels } from '../../../packages/engine/src/kernels/wasm/index.js';
@@ -33,9 +34,62 @@ export interface PageResults {
   fused: { identical: boolean };
   /** The loss of a 2-8-1 tanh network before each of a few Adam steps, and after the last. */
   losses: number[];
+  /**
+   * @chainrule/viz in the page: the sigmoid graph by `graphSvg` (Graphviz in WebAssembly), the
+   * losses by `lineChartSvg`, a half-plane boundary by `decisionBoundarySvg`, each parsed by the
+   * browser's own DOMParser: its node groups' texts, its polylines, its points, any parse error.
+   */
+  viz: {
+    graphTexts: string[];
+    nodes: number;
+    highlighted: string[];
+    polylines: number;
+    points: number;
+    parseErrors: number;
+  };
 }
 
-function compute(): PageResults {
+/** What `viz` reports: three pictures drawn in the page and read back with the browser's DOMParser. */
+async function pictures(losses: number[]): Promise<PageResults['viz']> {
+  const x = value(1, 'x');
+  const y = x.sigmoid();
+  y.backward();
+  const graph = await graphSvg(y, { highlight: y });
+  const line = lineChartSvg({ loss: losses });
+  const boundary = decisionBoundarySvg(
+    (grid) => grid.map(([a, b]) => (a > b ? 1 : 0)),
+    [
+      [0, 1],
+      [1, 0],
+    ],
+    [0, 1],
+  );
+  const parser = new (globalThis as unknown as { DOMParser: new () => DomParser }).DOMParser();
+  const docs = [graph, line, boundary].map((svg) => parser.parseFromString(svg, 'image/svg+xml'));
+  const [g, l, b] = docs as [SvgDocument, SvgDocument, SvgDocument];
+  return {
+    graphTexts: [...g.querySelectorAll('g.node text')].map((t) => t.textContent),
+    nodes: graphNodes(y).length,
+    highlighted: [...g.querySelectorAll('g.highlight')].map((e) => e.getAttribute('id') ?? ''),
+    polylines: l.querySelectorAll('polyline.line').length,
+    points: b.querySelectorAll('g.mark-symbol > *').length,
+    parseErrors: docs.reduce((n, d) => n + d.querySelectorAll('parsererror').length, 0),
+  };
+}
+
+/** The little of the DOM `pictures` uses (the package compiles without the DOM's types). */
+interface SvgElement {
+  textContent: string;
+  getAttribute(name: string): string | null;
+}
+interface SvgDocument {
+  querySelectorAll(selector: string): ArrayLike<SvgElement> & Iterable<SvgElement>;
+}
+interface DomParser {
+  parseFromString(text: string, type: string): SvgDocument;
+}
+
+function compute(): Omit<PageResults, 'viz'> {
   const defaultBackend = getBackend();
   const hasProcess = typeof (globalThis as { process?: unknown }).process !== 'undefined';
 
@@ -147,7 +201,8 @@ interface PageScope {
 const scope = globalThis as PageScope;
 let published: PageResults | { error: string };
 try {
-  published = compute();
+  const results = compute();
+  published = { ...results, viz: await pictures(results.losses) };
 } catch (error) {
   published = {
     error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error),

@@ -94,14 +94,18 @@ beforeAll(async () => {
 });
 
 // needs no browser: runs everywhere
-test('the bundle holds the engine and nn sources and nothing from Node or node_modules', () => {
+test('the bundle holds the engine, nn and viz sources, Graphviz, and nothing from Node', () => {
   const outside = bundle.inputs.filter(
-    (path) => !/^(packages\/(engine|nn)\/src|examples\/browser\/src)\//.test(path),
+    (path) =>
+      !/^(packages\/(engine|nn|viz)\/src|examples\/browser\/src)\//.test(path) &&
+      !/\/node_modules\/@hpcc-js\/wasm-graphviz\//.test(path), // viz's one dependency: WebAssembly, inlined
   );
   expect(outside).toEqual([]);
   expect(bundle.inputs).toContain('packages/engine/src/index.ts');
   expect(bundle.inputs).toContain('packages/nn/src/index.ts');
+  expect(bundle.inputs).toContain('packages/viz/src/index.ts');
   expect(bundle.inputs).not.toContain('packages/nn/src/node.ts');
+  expect(bundle.inputs).not.toContain('packages/viz/src/node.ts');
   // one self-contained module: no import of any kind left in it
   expect(bundle.code).not.toMatch(/^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m);
 });
@@ -190,6 +194,26 @@ describe.skipIf(!haveChromium && !inCI)('the engine in headless Chromium', () =>
 
   test('the fused dense layer gives the bits of matmul, add and relu, forward and backward', () => {
     expect(results().fused.identical).toBe(true);
+  });
+
+  test('viz draws in the page: the graph with every op, data and grad, the highlight, a chart, a boundary', () => {
+    const { viz } = results();
+    expect(viz.parseErrors).toBe(0);
+    expect(viz.graphTexts).toEqual(
+      expect.arrayContaining([
+        'x',
+        'data 0.7311',
+        'grad 0.1966',
+        'grad -0.5344',
+        'neg',
+        'exp',
+        'add',
+        'reciprocal',
+      ]),
+    );
+    expect([...viz.highlighted].sort()).toEqual([`node-${viz.nodes - 1}`, `node-${viz.nodes - 1}-op`]);
+    expect(viz.polylines).toBe(1);
+    expect(viz.points).toBe(2);
   });
 
   test('Adam steps on a tiny nn model lower the loss', () => {
