@@ -11,7 +11,7 @@ describe('the quick run (10 steps)', () => {
   let run: ScalarMLPRun;
   beforeAll(async () => {
     run = await scalarMLP(recordingContext(dir, { fast: true }));
-  });
+  }, 60_000); // training, then 3600 grid points through a network of Values: longer on a shared machine
 
   test('has 337 parameters, lowers the loss and classifies at least 80% of the moons', () => {
     expect(run.parameters).toBe(337);
