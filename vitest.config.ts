@@ -7,5 +7,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // setup hooks train networks; on a busy 2-core machine they can take longer than vitest's 10 s
+    hookTimeout: 120_000,
   },
 });
