@@ -31,7 +31,13 @@ export type { TensorOpName } from './ops/tensor/index.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
 export type { Shape } from './shape.js';
-export { type RandomOptions, Tensor, type TensorLike, type TensorOptions } from './tensor.js';
+export {
+  type RandomOptions,
+  Tensor,
+  type TensorLike,
+  type TensorOptions,
+  type VarianceOptions,
+} from './tensor.js';
 export type { NestedArray, NumericArray } from './tensor-create.js';
 export { concat, type LinearFunctionOptions, linear, stack, tensor } from './tensor-functions.js';
 export {

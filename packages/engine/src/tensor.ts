@@ -6,7 +6,9 @@ import './tensor/elementwise.js';
 import './tensor/matmul.js';
 import './tensor/reductions.js';
 import './tensor/shape-ops.js';
+import './tensor/statistics.js';
 import './tensor/values.js';
 
 export { Tensor, type TensorLike } from './tensor/core.js';
 export { fromNested, type RandomOptions, type TensorOptions, toTensor } from './tensor/creation.js';
+export type { VarianceOptions } from './tensor/statistics.js';

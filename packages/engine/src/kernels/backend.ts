@@ -58,6 +58,18 @@ export interface Kernels {
   /** x viewed as [outer, len, inner]: out[o, i] = max_j x[o, j, i] (NaN if any is NaN). */
   maxAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
   /**
+   * x viewed as [outer, len, inner]: out[o, j, i] = Σ_{k ≤ j} x[o, k, i], added in order of k (from the
+   * end, Σ_{k ≥ j}, when `reverse`). `out` never aliases `x`.
+   */
+  cumsum(
+    x: Float64Array,
+    outer: number,
+    len: number,
+    inner: number,
+    reverse: boolean,
+    out: Float64Array,
+  ): void;
+  /**
    * Batched matrix product C = op(A)·op(B), overwriting `out`. For batch item t, A starts at
    * `t·aStride` and holds m×k (k×m when `transA`, read transposed), B starts at `t·bStride` and holds
    * k×n (n×k when `transB`), C starts at `t·m·n` and holds m×n, all row-major. A stride of 0

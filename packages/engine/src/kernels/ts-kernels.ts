@@ -3,7 +3,7 @@
 import type { Kernels } from './backend.js';
 import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
 import { linear, linearBackwardWith, matmul } from './ts-matmul.js';
-import { maxAxis, sumAxis } from './ts-reduce.js';
+import { cumsum, maxAxis, sumAxis } from './ts-reduce.js';
 
 /** @internal */
 export const tsKernels: Kernels = {
@@ -15,6 +15,7 @@ export const tsKernels: Kernels = {
   sumTo,
   sumAxis,
   maxAxis,
+  cumsum,
   matmul,
   linear,
 };

@@ -38,3 +38,30 @@ export function maxAxis(x: Float64Array, outer: number, len: number, inner: numb
     }
   }
 }
+
+/**
+ * out[o, j, i] = Σ_{k ≤ j} x[o, k, i] (Σ_{k ≥ j} when `reverse`): a running sum along the axis, each
+ * total the previous one plus the next element, so every prefix is added in the same order.
+ */
+export function cumsum(
+  x: Float64Array,
+  outer: number,
+  len: number,
+  inner: number,
+  reverse: boolean,
+  out: Float64Array,
+): void {
+  const first = reverse ? len - 1 : 0;
+  const step = reverse ? -1 : 1;
+  for (let o = 0; o < outer; o++) {
+    const base = o * len * inner;
+    if (len === 0) continue;
+    const b0 = base + first * inner;
+    for (let i = 0; i < inner; i++) out[b0 + i] = x[b0 + i]!;
+    for (let n = 1, j = first + step; n < len; n++, j += step) {
+      const b = base + j * inner;
+      const prev = b - step * inner;
+      for (let i = 0; i < inner; i++) out[b + i] = out[prev + i]! + x[b + i]!;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Tensor's class: its fields, its place in the graph (the hooks the reverse pass calls), and its static
 // constructors. The methods live beside it by topic (elementwise.ts, matmul.ts, reductions.ts,
-// shape-ops.ts, values.ts), each file declaring its methods on the class and putting them on the
-// prototype when this module loads (the calls at the end of this file).
+// shape-ops.ts, statistics.ts, values.ts), each file declaring its methods on the class and putting
+// them on the prototype when this module loads (the calls at the end of this file).
 
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { GraphNode } from '../graph/node.js';
@@ -25,6 +25,7 @@ import { elementwiseMethods } from './elementwise.js';
 import { matmulMethods } from './matmul.js';
 import { reductionMethods } from './reductions.js';
 import { shapeMethods } from './shape-ops.js';
+import { statisticsMethods } from './statistics.js';
 import { valueMethods } from './values.js';
 
 /** What the elementwise ops accept as their other operand: a Tensor or a number. */
@@ -370,6 +371,7 @@ for (const methods of [
   matmulMethods(),
   reductionMethods(),
   shapeMethods(),
+  statisticsMethods(),
   valueMethods(),
 ]) {
   for (const [name, method] of Object.entries(methods)) {

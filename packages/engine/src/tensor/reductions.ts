@@ -1,4 +1,4 @@
-// Tensor's reductions: sum, mean, max, min, argmax, and the stable softmax family.
+// Tensor's reductions: sum, mean, max, min, argmax, argmin, and the stable softmax family.
 
 import { describe, formatShape } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
@@ -61,6 +61,19 @@ declare module './core.js' {
      * ```
      */
     argmax(axis?: number | null): Tensor;
+
+    /**
+     * The index of the minimum along an axis (of all elements, flattened, without one), as a tensor
+     * that takes no gradient. Ties go to the first index; a NaN counts as the minimum, as in PyTorch
+     * (the first NaN wins), mirroring `argmax`.
+     *
+     * @example
+     * ```ts
+     * tensor([[1, 5], [7, 2]]).argmin(1).toArray(); // [0, 1]
+     * tensor([3, 1, 1]).argmin().item();             // 1
+     * ```
+     */
+    argmin(axis?: number | null): Tensor;
 
     /**
      * log Σ exp(x) along an axis, computed stably: the maximum m is subtracted first and added back,
@@ -158,6 +171,14 @@ export function reductionMethods() {
       shape.splice(ax, 1);
       return new Tensor(out, shape);
     },
+    argmin(axis?: number | null): Tensor {
+      if (this.size === 0)
+        throw new RangeError(`argmin: an empty tensor ${formatShape(this.shape)} has no minimum`);
+      if (axis !== undefined && axis !== null) normalizeAxis(axis, this.ndim, 'argmin');
+      // argmax of -x: negation keeps every NaN a NaN (still the winner) and every tie a tie (the first
+      // index still wins), so the two share one loop and its conventions
+      return this.detach().neg().argmax(axis);
+    },
     logSumExp(axis: number, keepDims = false): Tensor {
       if (typeof keepDims !== 'boolean') {
         throw new TypeError(`logSumExp: keepDims must be a boolean, got ${describe(keepDims)}`);
@@ -182,10 +203,10 @@ export function reductionMethods() {
 }
 
 /**
- * The axis a reduction named `op` runs over: null for all elements, else a non-negative index. A 0-D
+ * @internal The axis a reduction named `op` runs over: null for all elements, else a non-negative index. A 0-D
  * tensor accepts 0 and -1, as in PyTorch, and reduces over its one element.
  */
-function reductionAxis(
+export function reductionAxis(
   t: Tensor,
   axis: number | null | undefined,
   keepDims: unknown,
@@ -202,14 +223,14 @@ function reduction(t: Tensor, op: 'sum' | 'max', axis: number | null | undefined
   return Tensor._apply(op, [t], { axis: reductionAxis(t, axis, keepDims, op), keepDims });
 }
 
-/** A 0-D tensor as [1] for the ops over an axis (softmax and its kin), and the axis to use. */
-function withAxis(t: Tensor, axis: number, op: string): [Tensor, number] {
+/** @internal A 0-D tensor as [1] for the ops over an axis (softmax and its kin), and the axis to use. */
+export function withAxis(t: Tensor, axis: number, op: string): [Tensor, number] {
   if (t.ndim === 0 && (axis === 0 || axis === -1)) return [t.reshape([1]), 0];
   return [t, normalizeAxis(axis, t.ndim, op)];
 }
 
-/** Refuses a maximum or minimum over no elements (other axes of an empty tensor may be reduced). */
-function checkNotEmpty(t: Tensor, axis: number | null, op: string, what: string): void {
+/** @internal Refuses a maximum or minimum over no elements (other axes of an empty tensor may be reduced). */
+export function checkNotEmpty(t: Tensor, axis: number | null, op: string, what: string): void {
   if (axis === null ? t.size === 0 : t.shape[axis] === 0) {
     throw new RangeError(
       `${op}: cannot take the ${what} over no elements: ${axis === null ? 'the tensor' : `axis ${axis}`} of ${formatShape(t.shape)} is empty`,

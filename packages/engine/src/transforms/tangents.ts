@@ -47,6 +47,7 @@ const LINEAR = new Set<string>([
   'scatterAdd',
   'sum',
   'concat',
+  'cumsum',
 ]);
 
 function reverseRule(op: string): ReverseRule {

@@ -1,12 +1,12 @@
-// The reductions' rules: sum and max over all elements or one axis.
+// The reductions' rules: sum, max and prod over all elements or one axis, and the running sum cumsum.
 
 import { kernels } from '../../kernels/index.js';
 import { type Shape, sizeOf } from '../../shape.js';
-import type { Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
 import { around, type TensorRules } from './rule.js';
 
-/** The rules of sum and max. */
-export const reduceRules: TensorRules<'sum' | 'max'> = {
+/** The rules of sum, max, prod and cumsum. */
+export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
   sum: {
     forward: ([a], { axis, keepDims }) => {
       const shape = reducedShape(a!.shape, axis, keepDims);
@@ -43,6 +43,48 @@ export const reduceRules: TensorRules<'sum' | 'max'> = {
       ];
     },
   },
+  prod: {
+    forward: ([a], { axis, keepDims }) => {
+      const shape = reducedShape(a!.shape, axis, keepDims);
+      const data = new Float64Array(sizeOf(shape));
+      const [outer, len, inner] = axis === null ? [1, a!.data.length, 1] : around(a!.shape, axis);
+      // in order along the axis, as PyTorch's CPU loop multiplies; the empty product is 1
+      data.fill(1);
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < len; j++) {
+          const xb = (o * len + j) * inner;
+          for (let i = 0; i < inner; i++) data[o * inner + i]! *= a!.data[xb + i]!;
+        }
+      }
+      return { data, shape };
+    },
+    // ∂/∂a_j Π_k a_k = Π_{k≠j} a_k, the product of the others, computed as such (never out / a_j): exact
+    // with zeros (one zero: only it gets a gradient; two: none does) and, being engine ops, to any order
+    backward: (g, out) => {
+      const a = out.parents[0]!;
+      const { axis } = out._attrs;
+      const view = axis === null ? [1, a.data.length, 1] : around(a.shape, axis);
+      const others = productOfOthers(a.reshape(view)).reshape(a.shape);
+      return [
+        g
+          .reshape(reducedShape(a.shape, axis, true))
+          .broadcastTo(a.shape)
+          .mul(others),
+      ];
+    },
+  },
+  cumsum: {
+    forward: ([a], { axis, reverse }) => {
+      const data = new Float64Array(a!.data.length);
+      kernels().cumsum(a!.data, ...around(a!.shape, axis), reverse, data);
+      return { data, shape: a!.shape.slice() };
+    },
+    // out_j = Σ_{k≤j} a_k, so ∂L/∂a_k = Σ_{j≥k} g_j: the running sum of g taken from the other end
+    backward: (g, out) => {
+      const { axis, reverse } = out._attrs;
+      return [Tensor._apply('cumsum', [g], { axis, reverse: !reverse })];
+    },
+  },
 };
 
 /** The rank-0-or-more shape of a reduction's output. */
@@ -66,4 +108,24 @@ function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number |
   kernels().broadcastTo(counts, keep, spread, a.shape);
   for (let i = 0; i < m.length; i++) m[i] = m[i]! / spread[i]!;
   return a._constant(m, a.shape);
+}
+
+/**
+ * For x viewed as [outer, len, inner], the product of the other elements along axis 1 at each position,
+ * Π_{k<j} x_k · Π_{k>j} x_k, each factor an inclusive scan (Hillis–Steele: log₂ len rounds of a shifted
+ * product) of x shifted by one with a 1 filled in. Only slices, concats and products, so it records
+ * when the reverse pass records and its own derivative is exact, zeros included.
+ */
+function productOfOthers(x: Tensor): Tensor {
+  const [outer, len, inner] = x.shape as [number, number, number];
+  const ones = (n: number) => x._constant(new Float64Array(outer * n * inner).fill(1), [outer, n, inner]);
+  if (len <= 1) return ones(len);
+  const part = (t: Tensor, start: number, end: number) => t.slice(null, [start, end]);
+  let before = Tensor.concat([ones(1), part(x, 0, len - 1)], 1);
+  let after = Tensor.concat([part(x, 1, len), ones(1)], 1);
+  for (let d = 1; d < len; d *= 2) {
+    before = before.mul(Tensor.concat([ones(d), part(before, 0, len - d)], 1));
+    after = after.mul(Tensor.concat([part(after, d, len), ones(d)], 1));
+  }
+  return before.mul(after);
 }

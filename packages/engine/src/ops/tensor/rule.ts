@@ -27,6 +27,8 @@ export interface TensorOpAttrs {
   linear: { relu: boolean };
   sum: { axis: number | null; keepDims: boolean };
   max: { axis: number | null; keepDims: boolean };
+  prod: { axis: number | null; keepDims: boolean };
+  cumsum: { axis: number; reverse: boolean };
   reshape: { shape: readonly number[] };
   permute: { dims: readonly number[] };
   broadcastTo: { shape: readonly number[] };

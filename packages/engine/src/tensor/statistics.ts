@@ -1,0 +1,178 @@
+// Tensor's statistics over one axis or all elements: prod, var, std, norm, and the running sum cumsum.
+
+import { describe, formatShape } from '../errors.js';
+import { Tensor } from './core.js';
+import { checkNotEmpty, reductionAxis, withAxis } from './reductions.js';
+
+/**
+ * How `var` and `std` reduce: `correction` is subtracted from the element count n before dividing
+ * (PyTorch's `correction`: 1, the default, gives the unbiased sample variance, 0 the population
+ * variance), and `keepDims` keeps the reduced axis with size 1, as in `sum`.
+ */
+export interface VarianceOptions {
+  /** Subtracted from the count: the sum of squared deviations is divided by n - correction. Default 1. */
+  correction?: number;
+  /** Keep the reduced axis with size 1. Default false. */
+  keepDims?: boolean;
+}
+
+declare module './core.js' {
+  interface Tensor {
+    /**
+     * The product of all elements, or along one axis (negative axes count from the end); `keepDims`
+     * keeps the reduced axis with size 1. The gradient of each element is the product of the others,
+     * computed as such rather than as out / x, so zeros are exact (one zero in a slice: only it gets a
+     * gradient; two or more: none does), as PyTorch's, and so are higher derivatives.
+     *
+     * @example
+     * ```ts
+     * const x = tensor([[2, 3], [0, 4]], { requiresGrad: true });
+     * x.prod(1).toArray(); // [6, 0]
+     * x.prod().backward();
+     * x.grad!.toArray();   // [[0, 0], [24, 0]]
+     * ```
+     */
+    prod(axis?: number | null, keepDims?: boolean): Tensor;
+
+    /**
+     * The variance of all elements, or along one axis: Σ (x - mean)² / (n - correction). The second
+     * argument is `keepDims` as in `sum(axis, keepDims)`, or an options object `{ correction, keepDims }`
+     * (correction 1 by default, PyTorch's unbiased estimate; 0 for the population variance). Refuses
+     * (RangeError) when n - correction ≤ 0 instead of returning NaN or Infinity.
+     *
+     * @example
+     * ```ts
+     * const t = tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
+     * t.var(1).toArray();                      // [1.6666666666666667, 0]
+     * t.var(1, { correction: 0 }).toArray();   // [1.25, 0]
+     * t.var(-1, true).shape;                   // [2, 1]
+     * ```
+     */
+    var(axis?: number | null, options?: boolean | VarianceOptions): Tensor;
+
+    /**
+     * The standard deviation: the square root of `var` with the same arguments. As in PyTorch, its
+     * gradient is NaN where the deviation is 0 (the square root has no derivative there).
+     *
+     * @example
+     * ```ts
+     * tensor([2, 4, 4, 4, 5, 5, 7, 9]).std(0, { correction: 0 }).item(); // 2
+     * ```
+     */
+    std(axis?: number | null, options?: boolean | VarianceOptions): Tensor;
+
+    /**
+     * The vector p-norm of all elements, or along one axis, for p = 1 (Σ|x|), 2 (√Σx², the default) or
+     * Infinity (max |x|); other values of p are refused. Gradients follow PyTorch's
+     * `linalg.vector_norm`: the 2-norm's is 0 at the zero vector (not NaN), the Infinity-norm shares
+     * its gradient evenly among the elements of largest magnitude, the 1-norm's is sign(x) (0 at 0).
+     *
+     * @example
+     * ```ts
+     * const t = tensor([[3, -4], [0, 0]]);
+     * t.norm().item();                   // 5
+     * t.norm(2, 1).toArray();            // [5, 0]
+     * t.norm(1, -1, true).toArray();     // [[7], [0]]
+     * t.norm(Infinity, 1).toArray();     // [4, 0]
+     * ```
+     */
+    norm(p?: number, axis?: number | null, keepDims?: boolean): Tensor;
+
+    /**
+     * The running sum along an axis (negative counts from the end): out[j] = x[0] + … + x[j], added in
+     * that order. Its gradient is the running sum of the incoming gradient taken from the far end.
+     *
+     * @example
+     * ```ts
+     * tensor([[1, 2, 3], [4, 5, 6]]).cumsum(1).toArray(); // [[1, 3, 6], [4, 9, 15]]
+     * tensor([[1, 2, 3], [4, 5, 6]]).cumsum(0).toArray(); // [[1, 2, 3], [5, 7, 9]]
+     * ```
+     */
+    cumsum(axis: number): Tensor;
+  }
+}
+
+/**
+ * @internal The statistics methods, as core.ts puts them on the class when it loads: each one that the
+ * class declares above, with the declared signature (`satisfies` checks both).
+ */
+export function statisticsMethods() {
+  return {
+    prod(axis?: number | null, keepDims = false): Tensor {
+      const ax = reductionAxis(this, axis, keepDims, 'prod');
+      return Tensor._apply('prod', [this], { axis: ax, keepDims });
+    },
+    var(axis?: number | null, options: boolean | VarianceOptions = {}): Tensor {
+      return variance(this, axis, options, 'var');
+    },
+    std(axis?: number | null, options: boolean | VarianceOptions = {}): Tensor {
+      // x^0.5 is exactly Math.sqrt(x) for x >= 0 (the kernels' pow special-cases one half)
+      return variance(this, axis, options, 'std').pow(0.5);
+    },
+    norm(p = 2, axis?: number | null, keepDims = false): Tensor {
+      if (typeof p !== 'number') throw new TypeError(`norm: p must be 1, 2 or Infinity, got ${describe(p)}`);
+      if (p !== 1 && p !== 2 && p !== Number.POSITIVE_INFINITY)
+        throw new RangeError(`norm: p = ${p} is not supported: p must be 1, 2 or Infinity`);
+      const ax = reductionAxis(this, axis, keepDims, 'norm');
+      if (p === 1) return this.abs().sum(ax, keepDims);
+      if (p === 2) return twoNorm(this, ax, keepDims);
+      checkNotEmpty(this, ax, 'norm', 'Infinity-norm');
+      return this.abs().max(ax, keepDims);
+    },
+    cumsum(axis: number): Tensor {
+      const [x, ax] = withAxis(this, axis, 'cumsum');
+      const out = Tensor._apply('cumsum', [x], { axis: ax, reverse: false });
+      return x === this ? out : out.reshape(this.shape);
+    },
+  } satisfies Partial<Tensor> & ThisType<Tensor>;
+}
+
+/**
+ * Σ (x - mean)² / (n - correction) over `axis`, from engine ops (so it differentiates to any order),
+ * after checking the arguments for the method `op` and refusing n - correction ≤ 0.
+ */
+function variance(
+  t: Tensor,
+  axis: number | null | undefined,
+  options: boolean | VarianceOptions,
+  op: 'var' | 'std',
+): Tensor {
+  if (typeof options !== 'boolean' && (typeof options !== 'object' || options === null))
+    throw new TypeError(`${op}: expected keepDims or { correction, keepDims }, got ${describe(options)}`);
+  const { correction = 1, keepDims = false } = typeof options === 'boolean' ? { keepDims: options } : options;
+  const ax = reductionAxis(t, axis, keepDims, op);
+  if (typeof correction !== 'number')
+    throw new TypeError(`${op}: correction must be a number, got ${describe(correction)}`);
+  if (!(correction >= 0 && Number.isFinite(correction)))
+    throw new RangeError(`${op}: correction must be a finite number >= 0, got ${correction}`);
+  const n = ax === null ? t.size : t.shape[ax]!;
+  if (n - correction <= 0) {
+    const where =
+      ax === null ? `the tensor ${formatShape(t.shape)}` : `axis ${ax} of ${formatShape(t.shape)}`;
+    throw new RangeError(
+      `${op}: ${where} holds ${n} element${n === 1 ? '' : 's'}, and with correction ${correction} the divisor n - correction = ${n - correction} is not positive`,
+    );
+  }
+  const deviation = t.sub(t.mean(ax, true));
+  return deviation
+    .mul(deviation)
+    .sum(ax, keepDims)
+    .div(n - correction);
+}
+
+/**
+ * √Σx², with gradient 0 where Σx² = 0 (PyTorch's convention) rather than 0·∞ = NaN: a constant 1 is
+ * added under the root there and the result multiplied by 0; elsewhere it adds 0 and multiplies by 1,
+ * so the value is bit for bit √Σx² (x^0.5 is Math.sqrt for x >= 0).
+ */
+function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
+  const squares = t.mul(t).sum(axis, keepDims);
+  const atZero = new Float64Array(squares.size);
+  const away = new Float64Array(squares.size);
+  for (let i = 0; i < atZero.length; i++) {
+    atZero[i] = squares.data[i] === 0 ? 1 : 0;
+    away[i] = 1 - atZero[i]!;
+  }
+  const shape = squares.shape;
+  return squares.add(t._constant(atZero, shape)).pow(0.5).mul(t._constant(away, shape));
+}
