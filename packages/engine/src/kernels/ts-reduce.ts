@@ -40,8 +40,8 @@ export function maxAxis(x: Float64Array, outer: number, len: number, inner: numb
 }
 
 /**
- * out[o, j, i] = Σ_{k ≤ j} x[o, k, i] (Σ_{k ≥ j} when `reverse`): a running sum along the axis, each
- * total the previous one plus the next element, so every prefix is added in the same order.
+ * out[o, j, i] = Σ_{k ≤ j} x[o, k, i] (Σ_{k ≥ j} when `reverse`): a running total that starts at 0, as
+ * `sumAxis` does, and adds one element at a time, so the last total is bit for bit the axis's sum.
  */
 export function cumsum(
   x: Float64Array,
@@ -51,17 +51,12 @@ export function cumsum(
   reverse: boolean,
   out: Float64Array,
 ): void {
-  const first = reverse ? len - 1 : 0;
-  const step = reverse ? -1 : 1;
   for (let o = 0; o < outer; o++) {
-    const base = o * len * inner;
-    if (len === 0) continue;
-    const b0 = base + first * inner;
-    for (let i = 0; i < inner; i++) out[b0 + i] = x[b0 + i]!;
-    for (let n = 1, j = first + step; n < len; n++, j += step) {
-      const b = base + j * inner;
-      const prev = b - step * inner;
-      for (let i = 0; i < inner; i++) out[b + i] = out[prev + i]! + x[b + i]!;
+    for (let n = 0; n < len; n++) {
+      const b = (o * len + (reverse ? len - 1 - n : n)) * inner;
+      const prev = reverse ? b + inner : b - inner;
+      if (n === 0) for (let i = 0; i < inner; i++) out[b + i] = 0 + x[b + i]!;
+      else for (let i = 0; i < inner; i++) out[b + i] = out[prev + i]! + x[b + i]!;
     }
   }
 }
