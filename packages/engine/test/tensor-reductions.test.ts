@@ -1,4 +1,4 @@
-// prod, var, std, norm, argmin and cumsum: hand-worked values and PyTorch's conventions (zeros in prod,
+// prod, var, std, norm, argmin, cumsum and logcumsumexp: hand-worked values and PyTorch's conventions (zeros in prod,
 // the 2-norm at zero, ties), a plain-number reference on random shapes, gradcheck to the first and second
 // order, forward mode (jvp = J·v), and the ts and wasm backends bit for bit.
 
@@ -397,6 +397,53 @@ describe('cumsum', () => {
   });
 });
 
+describe('logcumsumexp', () => {
+  test('is log Σ_{k ≤ j} exp(x_k), stable for elements far below or above the others', () => {
+    expectTensor(tensor([0, 0, 0]).logcumsumexp(0), [0, Math.log(2), Math.log(3)]);
+    expectTensor(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).logcumsumexp(-2),
+      [
+        [1, 2],
+        [3 + Math.log1p(Math.exp(-2)), 4 + Math.log1p(Math.exp(-2))],
+      ],
+    );
+    // one global shift (log(cumsum(exp(x - 1000))) + 1000) would give -Infinity for the first two
+    expectTensor(tensor([-1000, -999, 1000]).logcumsumexp(0), [-1000, -999 + Math.log1p(Math.exp(-1)), 1000]);
+    expectTensor(tensor([1000, -1000, 1000]).logcumsumexp(0), [1000, 1000, 1000 + Math.log(2)]);
+    expectTensor(tensor([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 0]).logcumsumexp(0), [
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      0,
+    ]);
+    expect(tensor(3).logcumsumexp(0).toArray()).toBe(3);
+    expect(() => tensor([1]).logcumsumexp(1)).toThrow(/^logcumsumexp: axis 1 is out of range/);
+  });
+
+  test('its gradient is a softmax over each prefix, summed over the prefixes an element is in', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    x.logcumsumexp(0).backward(tensor([1, 10, 100]));
+    const e = [Math.E, Math.E ** 2, Math.E ** 3];
+    const s2 = e[0]! + e[1]!;
+    const s3 = s2 + e[2]!;
+    expectTensor(x.grad, [
+      1 + (10 * e[0]!) / s2 + (100 * e[0]!) / s3,
+      (10 * e[1]!) / s2 + (100 * e[1]!) / s3,
+      (100 * e[2]!) / s3,
+    ]);
+  });
+
+  test('passes gradcheck to the second order, ties included', () => {
+    const x = tensor([
+      [0.3, -1.2, 2.5, 0.3],
+      [1.1, 1.1, -0.7, 40],
+    ]);
+    for (const axis of [0, 1, -1]) expectSecondOrder((v) => v.logcumsumexp(axis), x);
+  });
+});
+
 // ---- random shapes against the plain-number reference -------------------------------------------
 
 describe('against a plain-number reference on random shapes', () => {
@@ -432,6 +479,29 @@ describe('against a plain-number reference on random shapes', () => {
         expectReference(x.var(axis, { correction, keepDims }), x, axis, keepDims, v);
         expectReference(x.std(axis, { correction, keepDims }), x, axis, keepDims, (xs) => Math.sqrt(v(xs)));
       }),
+      fcParams(100),
+    );
+  });
+
+  test('logcumsumexp, against a running log-add-exp', () => {
+    fc.assert(
+      fc.property(
+        caseArb((n) => valuesArb(n, -50, 50)),
+        ({ x, axis }) => {
+          const ax = positiveAxis(axis ?? -1, x.ndim) ?? 0;
+          const expected = new Float64Array(x.size);
+          for (const s of slices(x.shape, x.ndim === 0 ? null : ax)) {
+            let total = Number.NEGATIVE_INFINITY;
+            for (const i of s) {
+              const m = Math.max(total, x.data[i]!);
+              expected[i] = total = m + Math.log(Math.exp(total - m) + Math.exp(x.data[i]! - m));
+            }
+          }
+          const out = x.logcumsumexp(axis ?? -1);
+          expect(out.shape).toEqual(x.shape);
+          expectClose(out.data, expected, { rtol: 1e-13, atol: 1e-13 });
+        },
+      ),
       fcParams(100),
     );
   });
@@ -485,6 +555,7 @@ describe('gradcheck on random shapes', () => {
         }
         expectGradcheck((t) => t.norm(2, axis, keepDims), x);
         expectGradcheck((t) => t.norm(Number.POSITIVE_INFINITY, axis, keepDims), x);
+        expectGradcheck((t) => t.logcumsumexp(axis ?? 0), x);
       }),
       fcParams(40),
     );
@@ -524,6 +595,8 @@ const OPS: Record<string, (x: Tensor) => Tensor> = {
   normInf: (x) => x.norm(Number.POSITIVE_INFINITY, 1),
   cumsum: (x) => x.cumsum(1),
   cumsum0: (x) => x.cumsum(0).mul(x),
+  logcumsumexp: (x) => x.logcumsumexp(1),
+  logcumsumexp0: (x) => x.logcumsumexp(-2),
 };
 
 describe('forward mode', () => {

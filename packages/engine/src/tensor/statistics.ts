@@ -1,6 +1,9 @@
-// Tensor's statistics over one axis or all elements: prod, var, std, norm, and the running sum cumsum.
+// Tensor's statistics over one axis or all elements: prod, var, std, norm, and the running cumsum and
+// logcumsumexp.
 
 import { describe, formatShape } from '../errors.js';
+import { around, constBinary } from '../ops/tensor/rule.js';
+import { scan } from '../ops/tensor/scan.js';
 import { Tensor } from './core.js';
 import { checkNotEmpty, reductionAxis, withAxis } from './reductions.js';
 
@@ -89,6 +92,20 @@ declare module './core.js' {
      * ```
      */
     cumsum(axis: number): Tensor;
+
+    /**
+     * log Σ_{k ≤ j} exp(x_k) along an axis, computed stably: a scan of log-add-exp, each step
+     * log(e^(a-m) + e^(b-m)) + m with m the larger of the two, so no element far below the running
+     * maximum turns into -Infinity and no large one overflows. Its last element is `logSumExp(axis)`, up to
+     * rounding (the additions are grouped differently). The gradient is a softmax over each prefix.
+     *
+     * @example
+     * ```ts
+     * tensor([0, 0, 0]).logcumsumexp(0).toArray(); // [0, 0.6931471805599453, 1.0986122886681096]
+     * tensor([-1000, 1000]).logcumsumexp(0).toArray(); // [-1000, 1000]
+     * ```
+     */
+    logcumsumexp(axis: number): Tensor;
   }
 }
 
@@ -123,6 +140,12 @@ export function statisticsMethods() {
       const [x, ax] = withAxis(this, axis, 'cumsum');
       const out = Tensor._apply('cumsum', [x], { axis: ax, reverse: false });
       return x === this ? out : out.reshape(this.shape);
+    },
+    logcumsumexp(axis: number): Tensor {
+      const [x, ax] = withAxis(this, axis, 'logcumsumexp');
+      return scan(x.reshape(around(x.shape, ax)), logAddExp, Number.NEGATIVE_INFINITY, false).reshape(
+        this.shape,
+      );
     },
   } satisfies Partial<Tensor> & ThisType<Tensor>;
 }
@@ -175,4 +198,15 @@ function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
   }
   const shape = squares.shape;
   return squares.add(t._constant(atZero, shape)).pow(0.5).mul(t._constant(away, shape));
+}
+
+/**
+ * log(e^a + e^b), elementwise, as log(e^(a-m) + e^(b-m)) + m with m the larger of a and b held
+ * constant (a non-finite m replaced by 0, so -Infinity with -Infinity stays -Infinity): smooth in a and
+ * b, with no kink at a = b, and exactly a when b is -Infinity (the scan's padding).
+ */
+function logAddExp(a: Tensor, b: Tensor): Tensor {
+  const m = constBinary('maximum', a, b, a);
+  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
+  return a.sub(m).exp().add(b.sub(m).exp()).log().add(m);
 }

@@ -4,6 +4,7 @@ import { kernels } from '../../kernels/index.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { around, type TensorRules } from './rule.js';
+import { scan, shifted } from './scan.js';
 
 /** The rules of sum, max, prod and cumsum. */
 export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
@@ -112,20 +113,13 @@ function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number |
 
 /**
  * For x viewed as [outer, len, inner], the product of the other elements along axis 1 at each position,
- * Π_{k<j} x_k · Π_{k>j} x_k, each factor an inclusive scan (Hillis–Steele: log₂ len rounds of a shifted
- * product) of x shifted by one with a 1 filled in. Only slices, concats and products, so it records
- * when the reverse pass records and its own derivative is exact, zeros included.
+ * Π_{k<j} x_k · Π_{k>j} x_k: two product scans of x shifted by one place with a 1 filled in. Only
+ * slices, concats and products, so it records when the reverse pass records and its own derivative is
+ * exact, zeros included.
  */
 function productOfOthers(x: Tensor): Tensor {
-  const [outer, len, inner] = x.shape as [number, number, number];
-  const ones = (n: number) => x._constant(new Float64Array(outer * n * inner).fill(1), [outer, n, inner]);
-  if (len <= 1) return ones(len);
-  const part = (t: Tensor, start: number, end: number) => t.slice(null, [start, end]);
-  let before = Tensor.concat([ones(1), part(x, 0, len - 1)], 1);
-  let after = Tensor.concat([part(x, 1, len), ones(1)], 1);
-  for (let d = 1; d < len; d *= 2) {
-    before = before.mul(Tensor.concat([ones(d), part(before, 0, len - d)], 1));
-    after = after.mul(Tensor.concat([part(after, d, len), ones(d)], 1));
-  }
+  const times = (a: Tensor, b: Tensor) => a.mul(b);
+  const before = scan(shifted(x, 1, 1, false), times, 1, false);
+  const after = scan(shifted(x, 1, 1, true), times, 1, true);
   return before.mul(after);
 }
