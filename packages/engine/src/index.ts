@@ -11,6 +11,12 @@ export { describe, formatShape, ShapeError } from './errors.js';
 export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
 export { noGrad } from './graph/recording.js';
+export {
+  type OpAttributes,
+  opAttributes,
+  type SliceAttributes,
+  type TensorOpAttributes,
+} from './inspect/attributes.js';
 export { type DotOptions, toDot } from './inspect/dot.js';
 export { explain } from './inspect/explain.js';
 export {

@@ -1,0 +1,74 @@
+// opAttributes: the attributes a recorded tensor op was called with (axis, keepDims, shape, flags), as a
+// typed, read-only copy, for tools that walk the graph (exporters, printers) through the public API.
+
+import { describe } from '../errors.js';
+import type { SliceSpec } from '../ops/slice.js';
+import type { TensorOpAttrs, TensorOpName } from '../ops/tensor/index.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * A basic slice as recorded: for every axis of the input (`inShape`), the first index, the step
+ * and how many indices are taken; `keep` is false where a single index dropped the axis.
+ */
+export interface SliceAttributes {
+  readonly inShape: readonly number[];
+  readonly starts: readonly number[];
+  readonly steps: readonly number[];
+  readonly counts: readonly number[];
+  readonly keep: readonly boolean[];
+}
+
+/** The attributes of each tensor op, by op name: what `opAttributes` returns under `attributes`. */
+export type TensorOpAttributes = {
+  readonly [K in TensorOpName]: K extends 'slice' | 'unslice'
+    ? { readonly spec: SliceAttributes }
+    : TensorOpAttrs[K] extends null
+      ? null
+      : Readonly<TensorOpAttrs[K]>;
+};
+
+/** One recorded op and its attributes, discriminated by `op`. */
+export type OpAttributes = {
+  readonly [K in TensorOpName]: { readonly op: K; readonly attributes: TensorOpAttributes[K] };
+}[TensorOpName];
+
+function copySpec(spec: SliceSpec): SliceAttributes {
+  return {
+    inShape: spec.inShape.slice(),
+    starts: spec.starts.slice(),
+    steps: spec.steps.slice(),
+    counts: spec.counts.slice(),
+    keep: spec.keep.slice(),
+  };
+}
+
+/**
+ * The op that made `t` and the attributes it was called with (a copy: changing it changes nothing),
+ * or null for a leaf (a tensor made by `tensor()`, a parameter, or any result computed while nothing
+ * recorded). `t.op` and `t.parents` give the op's name and inputs; this gives the rest: the axis and
+ * `keepDims` of a reduction, the target shape of a reshape, the axes of a permute, the transpose
+ * flags of a matmul, whether a fused `linear` applies relu, a slice's ranges, a gather's indices.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * opAttributes(x.sum(1, true)); // {"op":"sum","attributes":{"axis":1,"keepDims":true}}
+ * opAttributes(x.reshape([4]))!.attributes; // {"shape":[4]}
+ * opAttributes(x); // null
+ * ```
+ */
+export function opAttributes(t: Tensor): OpAttributes | null {
+  if (!(t instanceof Tensor)) throw new TypeError(`opAttributes: expected a Tensor, got ${describe(t)}`);
+  if (t.op === '') return null;
+  const op = t.op as TensorOpName;
+  const raw = t._attrs as TensorOpAttrs[TensorOpName];
+  if (op === 'slice' || op === 'unslice') {
+    return { op, attributes: { spec: copySpec((raw as TensorOpAttrs['slice']).spec) } };
+  }
+  if (raw === null) return { op, attributes: null } as OpAttributes;
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(raw)) {
+    copy[key] = Array.isArray(v) ? v.slice() : v instanceof Int32Array ? v.slice() : v;
+  }
+  return { op, attributes: copy } as OpAttributes;
+}
