@@ -43,6 +43,8 @@ export {
 } from './losses.js';
 export { type AccuracyOptions, accuracy } from './metrics.js';
 export { Module } from './module.js';
+export { exportOnnx, type OnnxExportOptions, type TensorFunction } from './onnx/export.js';
+export type { OnnxDtype } from './onnx/proto.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
 export {
   type LearningRate,

@@ -1,0 +1,99 @@
+// The ONNX graph under construction: nodes, initializers and fresh names, and for every value written so far
+// its shape and where (if anywhere) the batch axis is, so that the batch stays dynamic through each op.
+
+import { formatShape } from '@chainrule/engine';
+import {
+  type AttributeValue,
+  attribute,
+  floatTensor,
+  int64Tensor,
+  type NodeProto,
+  type OnnxDtype,
+  type TensorProto,
+} from './proto.js';
+
+/**
+ * Where the batch sits in a value: the axis whose size is `factor` times the batch size (a reshape
+ * that folds two rows into one axis gives factor 2), or null for a value of fixed shape.
+ */
+export interface BatchAxis {
+  readonly axis: number;
+  readonly factor: number;
+}
+
+/** A value of the graph: its ONNX name, the shape it had in the trace, and its batch axis. */
+export interface Slot {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly batch: BatchAxis | null;
+}
+
+/** The graph being written: ONNX nodes and constants, and the example's batch size. */
+export class OnnxGraph {
+  readonly nodes: NodeProto[] = [];
+  readonly initializers: TensorProto[] = [];
+  private readonly used = new Set<string>();
+
+  /**
+   * @param dtype the floating-point type of every float value
+   * @param batchSize the example's batch size, or null when the batch is not dynamic
+   */
+  constructor(
+    readonly dtype: OnnxDtype,
+    readonly batchSize: number | null,
+  ) {}
+
+  /** A name not used before, from `base`. */
+  fresh(base: string): string {
+    let name = base;
+    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** Claims `name` exactly (a graph input, output or parameter name), refusing a repeat. */
+  claim(name: string): string {
+    if (this.used.has(name)) throw new Error(`exportOnnx: the name '${name}' is used twice`);
+    this.used.add(name);
+    return name;
+  }
+
+  /** Appends a node and returns the name of its output. */
+  node(opType: string, inputs: readonly string[], attrs: Record<string, AttributeValue> = {}): string {
+    const out = this.fresh(opType.toLowerCase());
+    this.nodes.push({
+      opType,
+      name: out,
+      input: inputs.slice(),
+      output: [out],
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+    return out;
+  }
+
+  /** A float initializer named after `base`. */
+  floats(base: string, values: ArrayLike<number>, shape: readonly number[]): string {
+    const name = this.fresh(base);
+    this.initializers.push(floatTensor(name, values, shape, this.dtype));
+    return name;
+  }
+
+  /** An int64 initializer (a shape, axes, indices). */
+  ints(base: string, values: ArrayLike<number>, shape?: readonly number[]): string {
+    const name = this.fresh(base);
+    this.initializers.push(int64Tensor(name, values, shape));
+    return name;
+  }
+
+  /** The batch axis at `axis` with `factor`, or null when the batch is not dynamic. */
+  batchAt(axis: number, factor = 1): BatchAxis | null {
+    return this.batchSize === null ? null : { axis, factor };
+  }
+
+  /** The refusal when an op would fix the batch size in the model, naming the op and the shapes. */
+  fixedBatch(op: string, what: string, shapes: readonly (readonly number[])[]): Error {
+    return new Error(
+      `exportOnnx: '${op}' ${what} (shapes ${shapes.map(formatShape).join(', ')}, batch ${this.batchSize}): the model would only take batches of ${this.batchSize}; pass dynamicBatch: false to export that`,
+    );
+  }
+}
