@@ -34,10 +34,10 @@ async function expectSameOnRuntime(
   const result = model instanceof Module ? model.forward(inputs[0]!) : model(...inputs);
   const want = result instanceof Tensor ? [result] : result;
   expect(got.length).toBe(want.length);
-  // in float32 the inputs themselves are rounded: compare with chainrule run on the rounded inputs
-  want.forEach((w, i) => expectMatches(got[i]!, w, TOL[dtype]));
+  for (const [i, w] of want.entries()) expectMatches(got[i]!, w, TOL[dtype]);
 }
 
+/** `t` rounded to float32: the input a float32 model sees, for chainrule to run on too. */
 const rounded = (t: Tensor) => new Tensor(Float64Array.from(Float32Array.from(t.data)), t.shape);
 
 describe('random MLPs of every activation', () => {
