@@ -1,7 +1,9 @@
 // Bundles the pages' scripts for the browser with esbuild and serves them, with their HTML, on 127.0.0.1:
 // src/page.ts as it is, and src/threads-page.ts with its worker cross-origin isolated.
 
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +45,11 @@ export async function bundleThreadsPage(): Promise<ThreadsBundles> {
   return { page, worker };
 }
 
+/** Bundles src/onnx-page.ts, onnxruntime-web's WebAssembly build included (its .wasm is served apart). */
+export function bundleOnnxPage(): Promise<Bundle> {
+  return bundleEntry('onnx-page.ts');
+}
+
 /** One entry of src/ as one self-contained ES module for the browser. */
 async function bundleEntry(entry: string): Promise<Bundle> {
   const result = await build({
@@ -77,6 +84,34 @@ export const threadsHtml = `<!doctype html>
 <body><pre id="out">running…</pre><script type="module" src="/threads-page.js"></script></body>
 </html>
 `;
+
+/** The ONNX page: its script exports a model and runs it on onnxruntime-web. */
+export const onnxHtml = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>chainrule: a model exported to ONNX, on onnxruntime-web</title><link rel="icon" href="data:,"></head>
+<body><pre id="out">running…</pre><script type="module" src="/onnx-page.js"></script></body>
+</html>
+`;
+
+/** onnxruntime-web's WebAssembly module and its loader, read from node_modules: the page fetches nothing else. */
+function ortFiles(): Record<string, { type: string; body: Uint8Array }> {
+  const require = createRequire(import.meta.url);
+  const wasm = require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm');
+  const loader = wasm.replace(/\.wasm$/, '.mjs');
+  return {
+    '/ort/ort-wasm-simd-threaded.wasm': { type: 'application/wasm', body: readFileSync(wasm) },
+    '/ort/ort-wasm-simd-threaded.mjs': { type: 'text/javascript', body: readFileSync(loader) },
+  };
+}
+
+/** Like `servePage`, for the ONNX page: `/onnx-page.js` the bundle and `/ort/` onnxruntime-web's WebAssembly. */
+export function serveOnnxPage(code: string): Promise<{ url: string; server: Server }> {
+  return serveFiles({
+    '/': { type: 'text/html', body: onnxHtml },
+    '/onnx-page.js': { type: 'text/javascript', body: code },
+    ...ortFiles(),
+  });
+}
 
 /**
  * The headers that make a page cross-origin isolated (`crossOriginIsolated`, SharedArrayBuffer, a
@@ -114,7 +149,7 @@ export function serveThreadsPage(bundles: ThreadsBundles): Promise<{ url: string
 
 /** Serves `files` (by path; `/index.html` is `/` too) with `headers` on every response; all else 404. */
 async function serveFiles(
-  files: Record<string, { type: string; body: string }>,
+  files: Record<string, { type: string; body: string | Uint8Array }>,
   headers: Record<string, string> = {},
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
@@ -122,7 +157,8 @@ async function serveFiles(
     if (path === '/index.html') path = '/';
     const file = Object.hasOwn(files, path) ? files[path] : undefined;
     if (file) {
-      response.writeHead(200, { ...headers, 'content-type': `${file.type}; charset=utf-8` }).end(file.body);
+      const type = typeof file.body === 'string' ? `${file.type}; charset=utf-8` : file.type;
+      response.writeHead(200, { ...headers, 'content-type': type }).end(file.body);
     } else {
       response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
     }

@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { OnnxPageResults } from '../src/onnx-page.js';
 import type { PageResults } from '../src/page.js';
 import {
   type Bundle,
+  bundleOnnxPage,
   bundlePage,
   bundleThreadsPage,
   isolationHeaders,
+  serveOnnxPage,
   servePage,
   serveThreadsPage,
   type ThreadsBundles,
@@ -94,11 +97,15 @@ beforeAll(async () => {
 });
 
 // needs no browser: runs everywhere
-test('the bundle holds the engine, nn and viz sources, Graphviz, and nothing from Node', () => {
+test('the bundle holds the engine, nn and viz sources, Graphviz, nn’s ONNX encoder, and nothing from Node', () => {
+  // nn's one runtime dependency: onnx-proto's generated code on protobufjs's minimal runtime
+  const encoder =
+    /^node_modules\/\.pnpm\/(onnx-proto|protobufjs|@protobufjs\+[a-z0-9]+)@[^/]+\/node_modules\//;
   const outside = bundle.inputs.filter(
     (path) =>
       !/^(packages\/(engine|nn|viz)\/src|examples\/browser\/src)\//.test(path) &&
-      !/\/node_modules\/@hpcc-js\/wasm-graphviz\//.test(path), // viz's one dependency: WebAssembly, inlined
+      !/\/node_modules\/@hpcc-js\/wasm-graphviz\//.test(path) && // viz's one dependency: WebAssembly, inlined
+      !encoder.test(path),
   );
   expect(outside).toEqual([]);
   expect(bundle.inputs).toContain('packages/engine/src/index.ts');
@@ -296,6 +303,49 @@ describe.skipIf(!haveChromium && !inCI)(
       const w = worker();
       expect(w.maxAbs).toBeGreaterThan(1);
       expect(w.maxAbsDiff).toBeLessThanOrEqual(1e-12 * w.maxAbs);
+    });
+  },
+);
+
+describe.skipIf(!haveChromium && !inCI)(
+  'a model exported to ONNX in the page runs on onnxruntime-web',
+  () => {
+    let server: Server | undefined;
+    let run: PageRun<OnnxPageResults>;
+
+    beforeAll(async () => {
+      const onnxBundle = await bundleOnnxPage();
+      const served = await serveOnnxPage(onnxBundle.code);
+      server = served.server;
+      run = await runInChromium<OnnxPageResults>(served.url, 20_000);
+    }, 60_000);
+
+    afterAll(async () => {
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    });
+
+    function results(): OnnxPageResults {
+      const r = run.results;
+      if (r === undefined || 'error' in r) throw new Error(`the page failed: ${r?.error ?? 'no results'}`);
+      return r;
+    }
+
+    test('the page ran without a console error, an uncaught exception or a failed request', () => {
+      expect(run.consoleErrors).toEqual([]);
+      expect(run.failedRequests).toEqual([]);
+      expect(run.results).not.toHaveProperty('error');
+      expect(results().ortVersion).toMatch(/^1\.\d+\.\d+/);
+    });
+
+    test('exported at a batch of 4 and run on 9 points, the runtime gives chainrule’s outputs (1e-12 in float64, 1e-5 in float32)', () => {
+      const { float64, float32 } = results();
+      for (const r of [float64, float32]) {
+        expect(r.dims).toEqual([9, 1]);
+        expect(r.maxAbs).toBeGreaterThan(0.1);
+      }
+      expect(float64.maxAbsDiff).toBeLessThanOrEqual(1e-12);
+      expect(float32.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+      expect(float32.bytes).toBeLessThan(float64.bytes);
     });
   },
 );
