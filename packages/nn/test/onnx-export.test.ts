@@ -2,7 +2,7 @@
 // onnx-proto; the graphs only a gradient or a fixed batch produce run on onnxruntime-node too.
 
 import { grad, linear, noGrad, Tensor, tensor } from '@chainrule/engine';
-import { exportOnnx, fromArchitecture, Linear, MLP, ReLU, Sequential } from '@chainrule/nn';
+import { exportOnnx, fromArchitecture, Identity, Linear, MLP, ReLU, Sequential } from '@chainrule/nn';
 import onnxProto from 'onnx-proto';
 import { describe, expect, test } from 'vitest';
 import { moonsArchitecture } from './support/moons.js';
@@ -183,6 +183,18 @@ describe('graphs beyond a forward pass, with the batch fixed', () => {
     const x = Tensor.randn([2, 4]);
     const [out] = await runOnnx(exportOnnx(gradient, x, { dynamicBatch: false }), [x]);
     expectMatches(out!, gradient(x), 1e-12);
+  });
+
+  test('a model that returns its input, or one output twice, still names every output', async () => {
+    const x = Tensor.randn([3, 2]);
+    const [same] = await runOnnx(exportOnnx(new Identity(), x), [x]);
+    expectMatches(same!, x, 0);
+    const twice = (t: Tensor) => {
+      const y = t.tanh();
+      return [y, y];
+    };
+    const outs = await runOnnx(exportOnnx(twice, x, { outputNames: ['a', 'b'] }), [x]);
+    for (const out of outs) expectMatches(out, x.tanh(), 1e-12);
   });
 
   test('a Sequential of Linear and ReLU exports one Gemm + Relu per fused pair', () => {
