@@ -12,6 +12,7 @@ export { add, div, mul, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
 export { noGrad } from './graph/recording.js';
 export {
+  type CustomOpAttributes,
   type OpAttributes,
   opAttributes,
   type SliceAttributes,

@@ -1,6 +1,6 @@
 // opAttributes: the recorded attributes of each tensor op, read through the public API as copies.
 
-import { linear, opAttributes, Tensor, tensor } from '@chainrule/engine';
+import { defineOp, linear, opAttributes, Tensor, tensor } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 const x = () =>
@@ -65,6 +65,11 @@ describe('opAttributes', () => {
     const picked = opAttributes(g)!.attributes as { index: Int32Array };
     picked.index[0] = 0;
     expect(opAttributes(g)!.attributes).toMatchObject({ index: new Int32Array([1, 0, 1]) });
+  });
+
+  test('a node of a defineOp op is custom, with its name', () => {
+    const double = defineOp<Tensor>({ name: 'double', forward: (a) => 2 * a, backward: (g) => [g.mul(2)] });
+    expect(opAttributes(double(x()))).toEqual({ op: 'custom', name: 'double', attributes: null });
   });
 
   test('anything but a Tensor is a TypeError naming the function', () => {

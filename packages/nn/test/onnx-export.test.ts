@@ -1,7 +1,7 @@
 // exportOnnx's model file (opset, names, weights, types, the batch axis) and its refusals, read back with
 // onnx-proto; the graphs only a gradient or a fixed batch produce run on onnxruntime-node too.
 
-import { grad, linear, noGrad, Tensor, tensor } from '@chainrule/engine';
+import { defineOp, grad, linear, noGrad, Tensor, tensor } from '@chainrule/engine';
 import { exportOnnx, fromArchitecture, Identity, Linear, MLP, ReLU, Sequential } from '@chainrule/nn';
 import onnxProto from 'onnx-proto';
 import { describe, expect, test } from 'vitest';
@@ -107,13 +107,15 @@ describe('the model file', () => {
 describe('refusals', () => {
   const x = Tensor.randn([4, 3]);
 
-  test('an op without an ONNX mapping is refused by name', () => {
-    const strange = (t: Tensor) => {
-      const y = t.exp();
-      Object.defineProperty(y, 'op', { value: 'foo' });
-      return y;
-    };
-    expect(() => exportOnnx(strange, x)).toThrow("exportOnnx: op 'foo' has no ONNX mapping");
+  test('an op without an ONNX mapping (one made with defineOp) is refused by name', () => {
+    const cube = defineOp<Tensor>({
+      name: 'cube',
+      forward: (a) => a ** 3,
+      backward: (g, { inputs: [a] }) => [g.mul(a!.pow(2).mul(3))],
+    });
+    expect(() => exportOnnx((t: Tensor) => cube(t.exp()), x)).toThrow(
+      "exportOnnx: op 'cube' has no ONNX mapping",
+    );
   });
 
   test('a constant sized by the example batch is refused, and exported when the batch is fixed', async () => {

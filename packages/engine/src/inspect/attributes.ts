@@ -3,7 +3,7 @@
 
 import { describe } from '../errors.js';
 import type { SliceSpec } from '../ops/slice.js';
-import type { TensorOpAttrs, TensorOpName } from '../ops/tensor/index.js';
+import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -27,10 +27,19 @@ export type TensorOpAttributes = {
       : Readonly<TensorOpAttrs[K]>;
 };
 
-/** One recorded op and its attributes, discriminated by `op`. */
-export type OpAttributes = {
-  readonly [K in TensorOpName]: { readonly op: K; readonly attributes: TensorOpAttributes[K] };
-}[TensorOpName];
+/** A node of an op made with `defineOp`: its name, and no attributes the engine knows of. */
+export interface CustomOpAttributes {
+  readonly op: 'custom';
+  readonly name: string;
+  readonly attributes: null;
+}
+
+/** One recorded op and its attributes, discriminated by `op` (`'custom'` for a `defineOp` op). */
+export type OpAttributes =
+  | {
+      readonly [K in TensorOpName]: { readonly op: K; readonly attributes: TensorOpAttributes[K] };
+    }[TensorOpName]
+  | CustomOpAttributes;
 
 function copySpec(spec: SliceSpec): SliceAttributes {
   return {
@@ -48,6 +57,7 @@ function copySpec(spec: SliceSpec): SliceAttributes {
  * recorded). `t.op` and `t.parents` give the op's name and inputs; this gives the rest: the axis and
  * `keepDims` of a reduction, the target shape of a reshape, the axes of a permute, the transpose
  * flags of a matmul, whether a fused `linear` applies relu, a slice's ranges, a gather's indices.
+ * A node of an op made with `defineOp` gives `{ op: 'custom', name, attributes: null }`.
  *
  * @example
  * ```ts
@@ -60,6 +70,7 @@ function copySpec(spec: SliceSpec): SliceAttributes {
 export function opAttributes(t: Tensor): OpAttributes | null {
   if (!(t instanceof Tensor)) throw new TypeError(`opAttributes: expected a Tensor, got ${describe(t)}`);
   if (t.op === '') return null;
+  if (!Object.hasOwn(tensorOps, t.op)) return { op: 'custom', name: t.op, attributes: null };
   const op = t.op as TensorOpName;
   const raw = t._attrs as TensorOpAttrs[TensorOpName];
   if (op === 'slice' || op === 'unslice') {
