@@ -1,10 +1,10 @@
 // The MLP step as a user of nn writes it, alone in a fresh process: a 784-256-256-10 `Sequential` of
-// `Linear` and `ReLU`, `crossEntropy` on class labels, the `SGD` optimizer (lr 0.01), batch 128,
-// nn's public pieces only. tensor-mlp.ts starts it once per thread count and prints what it reports.
+// `Linear` layers (the hidden ones with `activation: 'relu'`, fused), `crossEntropy` on class labels,
+// the `SGD` optimizer (lr 0.01), batch 128, nn's public pieces only. tensor-mlp.ts starts it once per thread count and prints what it reports.
 // Usage: node … mlp-run.ts <threads>
 
 import { createRng, setBackend, setNumThreads, Tensor } from '@chainrule/engine';
-import { crossEntropy, Linear, ReLU, Sequential, SGD } from '@chainrule/nn';
+import { crossEntropy, Linear, Sequential, SGD } from '@chainrule/nn';
 
 // thread count of the wasm backend: not public API, set the way tensor-kit.ts sets it
 
@@ -20,10 +20,8 @@ const x = new Tensor(
 );
 const labels = Array.from({ length: 128 }, () => rng.int(10));
 const model = new Sequential(
-  new Linear(784, 256, { seed: 1 }),
-  new ReLU(),
-  new Linear(256, 256, { seed: 2 }),
-  new ReLU(),
+  new Linear(784, 256, { seed: 1, activation: 'relu' }),
+  new Linear(256, 256, { seed: 2, activation: 'relu' }),
   new Linear(256, 10, { seed: 3 }),
 );
 const optimizer = new SGD(model.parameters(), { lr: 0.01 });

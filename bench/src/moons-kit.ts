@@ -2,7 +2,7 @@
 // with fused layers. tensor-moons.ts times it beside TensorFlow.js; moons-run.ts runs it alone.
 
 import { createRng, type Rng, sub, Tensor } from '@chainrule/engine';
-import { binaryCrossEntropy, Linear, type Module, ReLU, Sequential, SGD, Sigmoid } from '@chainrule/nn';
+import { binaryCrossEntropy, Linear, Sequential, SGD, Sigmoid } from '@chainrule/nn';
 import { chainruleNet, type Style, sgdInPlace } from './train-kit.js';
 
 export const points = 900;
@@ -47,17 +47,18 @@ export function chainruleEpoch(sizes: readonly number[], style: Style): () => vo
 }
 
 /**
- * The same epoch as a user of nn writes it, nn's public pieces only: a `Sequential` of `Linear` and
- * `ReLU` (PyTorch's default initialisation, seeded) ending in `Sigmoid`, `binaryCrossEntropy`, and
- * the `SGD` optimizer's zeroGrad and step around backward.
+ * The same epoch as a user of nn writes it, nn's public pieces only: a `Sequential` of `Linear` layers
+ * (PyTorch's default initialisation, seeded; the hidden ones with `activation: 'relu'`, so each runs
+ * as one fused `linear`) ending in `Sigmoid`, `binaryCrossEntropy`, and the `SGD` optimizer's zeroGrad
+ * and step around backward.
  */
 export function nnEpoch(sizes: readonly number[]): () => void {
   const data = makeMoons(createRng(2));
   const x = new Tensor(data.x, [points, 2]);
   const y = new Tensor(data.y, [points, 1]);
-  const layers: Module[] = sizes.slice(1).flatMap((fanOut, i) => {
-    const layer = new Linear(sizes[i]!, fanOut, { seed: 10 + i });
-    return i < sizes.length - 2 ? [layer, new ReLU()] : [layer];
+  const layers = sizes.slice(1).map((fanOut, i) => {
+    const activation = i < sizes.length - 2 ? 'relu' : 'none';
+    return new Linear(sizes[i]!, fanOut, { seed: 10 + i, activation });
   });
   const model = new Sequential(...layers, new Sigmoid());
   const optimizer = new SGD(model.parameters(), { lr });

@@ -1,6 +1,6 @@
 // Full-batch epochs of the moons classifiers (sigmoid out, binary cross-entropy, plain gradient descent),
 // each written two ways: with separate ops (matmul, add, relu) and with each library's fused dense layer
-// (chainrule's linear, which nn's Sequential uses for a Linear and a ReLU; TensorFlow.js's fused.matMul).
+// (chainrule's linear, which nn's Linear runs with activation 'relu'; TensorFlow.js's fused.matMul).
 
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

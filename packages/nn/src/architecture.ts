@@ -2,18 +2,19 @@
 
 import { checkInteger, kindOf } from './errors.js';
 import { checkInit, type Init } from './init.js';
-import { Identity, Linear, ReLU, Sequential, Sigmoid, Tanh } from './layers.js';
+import { Linear, Sequential, Sigmoid, Tanh } from './layers.js';
 import type { Module } from './module.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
 /** The activations a layer of `MLP` or `fromArchitecture` can end with. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 
-const activationModules: Record<Activation, () => Module> = {
-  relu: () => new ReLU(),
+/** The module after a layer's `Linear`; none for relu, which the `Linear` applies itself (fused). */
+const activationModules: Record<Activation, (() => Module) | null> = {
+  relu: null,
   sigmoid: () => new Sigmoid(),
   tanh: () => new Tanh(),
-  linear: () => new Identity(),
+  linear: null,
 };
 
 function checkActivation(op: string, where: string, a: unknown): Activation {
@@ -52,8 +53,12 @@ function build(
   const rng = rngOf(op, options);
   const modules: Module[] = [];
   for (const s of specs) {
-    modules.push(new Linear(s.inputDim, s.outputDim, { rng, init: init ?? defaultInit(s.activation) }));
-    if (s.activation !== 'linear') modules.push(activationModules[s.activation]());
+    const activation = s.activation === 'relu' ? 'relu' : 'none';
+    modules.push(
+      new Linear(s.inputDim, s.outputDim, { rng, init: init ?? defaultInit(s.activation), activation }),
+    );
+    const after = activationModules[s.activation];
+    if (after !== null) modules.push(after());
   }
   return modules;
 }
@@ -88,9 +93,11 @@ function mlpLayers(sizes: readonly number[], options: MLPOptions): Module[] {
 }
 
 /**
- * A multi-layer perceptron from layer sizes: `new MLP([2, 16, 16, 1])` is Linear(2,16), ReLU,
- * Linear(16,16), ReLU, Linear(16,1). A Sequential: parameters are named `0.weight`, `2.weight`, ...
- * Seeded, with initialisers that train by default.
+ * A multi-layer perceptron from layer sizes: `new MLP([2, 16, 16, 1])` is Linear(2,16) and
+ * Linear(16,16), each with `activation: 'relu'` (relu fused into the layer's `linear` node), then
+ * Linear(16,1). A sigmoid or tanh activation follows its `Linear` as a module of its own. A
+ * Sequential: parameters are named by position, `0.weight`, `1.weight`, ... Seeded, with
+ * initialisers that train by default.
  *
  * @example
  * ```ts
@@ -120,7 +127,7 @@ export interface ArchitectureOptions extends RandomOptions {
 /**
  * A network from seed 002's list form: one `{ inputDim, outputDim, activation }` per layer, each
  * layer's inputDim equal to the previous layer's outputDim. Returns a Sequential of Linear layers and
- * activations.
+ * activations, built as `MLP` builds them: a relu layer is one `Linear` with `activation: 'relu'`.
  *
  * @example
  * ```ts

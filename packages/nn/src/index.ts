@@ -28,7 +28,17 @@ export {
 export { SafetensorsError, StateDictError } from './errors.js';
 export { type EpochLog, type FitOptions, fit, type History, type Metric } from './fit.js';
 export { INIT_NAMES, type Init, initialize } from './init.js';
-export { Dropout, Identity, Linear, type LinearOptions, ReLU, Sequential, Sigmoid, Tanh } from './layers.js';
+export {
+  Dropout,
+  Identity,
+  Linear,
+  type LinearActivation,
+  type LinearOptions,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Tanh,
+} from './layers.js';
 export {
   bceWithLogits,
   binaryCrossEntropy,

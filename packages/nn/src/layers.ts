@@ -18,17 +18,34 @@ export interface LinearOptions extends RandomOptions {
   bias?: boolean;
   /** How weights and bias are drawn. Default 'pytorch' (uniform ±1/√inFeatures). */
   init?: Init;
+  /**
+   * Applied to the output inside the layer's one fused `linear`: `'relu'` gives relu(x·Wᵀ + b), as
+   * Keras's `Dense(activation='relu')` does. Default `'none'`.
+   */
+  activation?: LinearActivation;
+}
+
+/** What a `Linear` can apply to its output in the same fused step. */
+export type LinearActivation = 'none' | 'relu';
+
+function checkLinearActivation(a: unknown): LinearActivation {
+  if (a === 'none' || a === 'relu') return a;
+  throw new TypeError(`Linear: activation must be 'none' or 'relu', got ${kindOf(a)}`);
 }
 
 /**
  * A fully connected layer, y = x·Wᵀ + b, as PyTorch's `nn.Linear`: `weight` has shape
  * [outFeatures, inFeatures], `bias` [outFeatures]. The input's last axis must have `inFeatures`
- * elements; leading axes are batch axes.
+ * elements; leading axes are batch axes. With `activation: 'relu'` the layer computes
+ * relu(x·Wᵀ + b) as one fused `linear` node (one pass over the output, one backward for the mask,
+ * both gradients and the bias sums); that is how `MLP` and `fromArchitecture` build relu layers.
  *
  * @example
  * ```ts
  * const layer = new Linear(2, 3, { init: 'kaimingNormal', seed: 1 });
  * layer.forward(tensor([[1, 2], [3, 4]])).shape; // [2, 3]
+ * const hidden = new Linear(2, 3, { activation: 'relu', seed: 1 });
+ * hidden.forward(tensor([[1, 2]])).op; // 'linear': relu included, one node
  * ```
  */
 export class Linear extends Module {
@@ -38,12 +55,15 @@ export class Linear extends Module {
   readonly weight: Tensor;
   /** [outFeatures], requires grad; null without bias. */
   readonly bias: Tensor | null;
+  /** What the layer applies to x·Wᵀ + b in the same fused step: 'none' or 'relu'. */
+  readonly activation: LinearActivation;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     this.inFeatures = checkInteger('Linear', 'inFeatures', inFeatures, 1);
     this.outFeatures = checkInteger('Linear', 'outFeatures', outFeatures, 1);
     const init = checkInit('Linear', options.init ?? 'pytorch');
+    this.activation = checkLinearActivation(options.activation ?? 'none');
     const rng = rngOf('Linear', options);
     this.weight = Tensor.zeros([outFeatures, inFeatures], { requiresGrad: true });
     this.bias = (options.bias ?? true) ? Tensor.zeros([outFeatures], { requiresGrad: true }) : null;
@@ -51,7 +71,8 @@ export class Linear extends Module {
   }
 
   /**
-   * x·Wᵀ + b for a batch `x` whose last axis has `inFeatures` elements.
+   * x·Wᵀ + b (relu of it with `activation: 'relu'`) for a batch `x` whose last axis has
+   * `inFeatures` elements.
    *
    * @example
    * ```ts
@@ -61,30 +82,28 @@ export class Linear extends Module {
    * ```
    */
   forward(x: Tensor): Tensor {
-    return this._forward(x, 'none');
-  }
-
-  /** @internal `forward` with relu applied in the same fused op, for a `Sequential` whose next layer is a ReLU. */
-  _forward(x: Tensor, activation: 'none' | 'relu'): Tensor {
     checkTensor('Linear.forward', x);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
         `Linear.forward: a Linear(${this.inFeatures}, ${this.outFeatures}) needs inputs whose last axis has ${this.inFeatures} elements, got shape ${formatShape(x.shape)}`,
       );
     }
-    return linear(x, this.weight, this.bias, { activation });
+    return linear(x, this.weight, this.bias, { activation: this.activation });
   }
 
   /**
-   * `Linear(2, 3)`, or `Linear(2, 3, bias=false)`.
+   * `Linear(2, 3)`, or `Linear(2, 3, bias=false)`, or `Linear(2, 3, activation=relu)`.
    *
    * @example
    * ```ts
    * String(new Linear(2, 3)); // 'Linear(2, 3)'
+   * String(new Linear(2, 3, { activation: 'relu' })); // 'Linear(2, 3, activation=relu)'
    * ```
    */
   override toString(): string {
-    return `Linear(${this.inFeatures}, ${this.outFeatures}${this.bias === null ? ', bias=false' : ''})`;
+    const bias = this.bias === null ? ', bias=false' : '';
+    const activation = this.activation === 'none' ? '' : `, activation=${this.activation}`;
+    return `Linear(${this.inFeatures}, ${this.outFeatures}${bias}${activation})`;
   }
 }
 
@@ -111,29 +130,19 @@ export class Sequential extends Module {
   }
 
   /**
-   * Each layer's `forward` in turn, the output of one the input of the next. A `Linear` followed by a
-   * `ReLU` runs as one fused `linear(x, W, b, { activation: 'relu' })`: the same numbers, forward and
-   * backward, with one node in the graph instead of two and fewer passes over memory. Subclasses of
-   * either, which may change `forward`, run on their own.
+   * Each layer's `forward` in turn, the output of one the input of the next, and nothing else: a
+   * `Linear` followed by a `ReLU` runs as the two layers it is (a `linear` node, then a `relu` node).
+   * For the fused step, give the `Linear` `activation: 'relu'` instead (as `MLP` does).
    *
    * @example
    * ```ts
    * new Sequential(new Identity(), new ReLU()).forward(tensor([-1, 2])).toArray(); // [0, 2]
    * const layer = new Linear(2, 2, { seed: 1 });
-   * new Sequential(layer, new ReLU()).forward(tensor([[1, 1]])).op; // 'linear'
+   * new Sequential(layer, new ReLU()).forward(tensor([[1, 1]])).op; // 'relu'
    * ```
    */
   forward(x: Tensor): Tensor {
-    const layers = this.layers;
-    for (let i = 0; i < layers.length; i++) {
-      const layer = layers[i]!;
-      const next = layers[i + 1];
-      const fuses = next !== undefined && Object.getPrototypeOf(next) === ReLU.prototype;
-      if (fuses && Object.getPrototypeOf(layer) === Linear.prototype) {
-        x = (layer as Linear)._forward(x, 'relu');
-        i++;
-      } else x = layer.forward(x);
-    }
+    for (const layer of this.layers) x = layer.forward(x);
     return x;
   }
 

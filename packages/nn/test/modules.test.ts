@@ -158,8 +158,9 @@ describe('Module', () => {
     expect(net.parameters().length).toBe(10);
     expect(net.numParameters()).toBe(12 + 30 + 42 + 28 + 5);
     expect(String(net)).toBe(
-      'Sequential(Linear(2, 4), ReLU(), Linear(4, 6), ReLU(), Linear(6, 6), ReLU(), Linear(6, 4), ReLU(), Linear(4, 1), Sigmoid())',
+      'Sequential(Linear(2, 4, activation=relu), Linear(4, 6, activation=relu), Linear(6, 6, activation=relu), Linear(6, 4, activation=relu), Linear(4, 1), Sigmoid())',
     );
+    expect(Object.keys(net.stateDict()).slice(0, 4)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
   });
 
   test('a whole network’s gradients match finite differences', () => {
@@ -218,55 +219,93 @@ describe('Module', () => {
   });
 });
 
-describe('Sequential fuses a Linear followed by a ReLU', () => {
-  /** The same net run layer by layer, each module's own forward: the unfused reference. */
-  const apart = (net: Sequential, x: Tensor): Tensor => net.layers.reduce((h, layer) => layer.forward(h), x);
+describe('fusion is decided by the Linear layer, never by Sequential', () => {
   const identical = (a: ArrayLike<number>, b: ArrayLike<number>) =>
     a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
-
-  test('into one node, with exactly the unfused outputs and parameter gradients', () => {
-    const make = () =>
-      new Sequential(
-        new Linear(3, 8, { seed: 1 }),
-        new ReLU(),
-        new Linear(8, 8, { seed: 2 }),
-        new ReLU(),
-        new Linear(8, 1, { seed: 3 }),
-        new Sigmoid(),
-      );
-    const fused = make();
-    const reference = make();
-    const x = tensor(
-      Float64Array.from({ length: 40 * 3 }, (_, i) => Math.sin(i)),
-      { shape: [40, 3] },
-    );
-    const y = fused.forward(x);
-    const z = apart(reference, x);
-    expect(identical(y.data, z.data)).toBe(true);
-    // sigmoid's input is the third Linear (no ReLU follows it): a plain linear node; the ReLU layers
-    // are folded into the linear nodes before them
+  /** The ops from `y` down its first-parent chain to the input. */
+  const chain = (y: Tensor): string[] => {
     const ops: string[] = [];
     for (let node: Tensor | undefined = y; node && node.op !== ''; node = node.parents[0]) ops.push(node.op);
-    expect(ops).not.toContain('relu');
-    expect(ops.filter((op) => op === 'linear').length).toBe(3);
+    return ops;
+  };
+  const x = tensor(
+    Float64Array.from({ length: 40 * 3 }, (_, i) => Math.sin(i)),
+    { shape: [40, 3] },
+  );
+
+  test('a Linear with activation relu: one node, exactly the outputs and gradients of Linear then ReLU', () => {
+    const fused = new Sequential(
+      new Linear(3, 8, { seed: 1, activation: 'relu' }),
+      new Linear(8, 8, { seed: 2, activation: 'relu' }),
+      new Linear(8, 1, { seed: 3 }),
+      new Sigmoid(),
+    );
+    const apart = new Sequential(
+      new Linear(3, 8, { seed: 1 }),
+      new ReLU(),
+      new Linear(8, 8, { seed: 2 }),
+      new ReLU(),
+      new Linear(8, 1, { seed: 3 }),
+      new Sigmoid(),
+    );
+    const y = fused.forward(x);
+    const z = apart.forward(x);
+    expect(identical(y.data, z.data)).toBe(true);
+    // the graph shows what ran: relu inside the fused linear nodes, a node of its own when apart
+    expect(chain(y).filter((op) => op === 'linear').length).toBe(3);
+    expect(chain(y)).not.toContain('relu');
+    expect(chain(z).filter((op) => op === 'relu').length).toBe(2);
     y.sum().backward();
     z.sum().backward();
     const grads = (net: Sequential) => net.parameters().map((p) => p.grad!.data);
     grads(fused).forEach((g, i) => {
-      expect(identical(g, grads(reference)[i]!)).toBe(true);
+      expect(identical(g, grads(apart)[i]!)).toBe(true);
     });
   });
 
-  test('but not subclasses, whose forward may differ', () => {
+  test('Sequential runs a Linear then a ReLU as the two layers they are', () => {
+    const layer = new Linear(3, 4, { seed: 1 });
+    const y = new Sequential(layer, new ReLU()).forward(x);
+    expect(y.op).toBe('relu');
+    expect(y.parents[0]!.op).toBe('linear');
+    // the linear node holds the affine map itself, negative values included
+    expect(y.parents[0]!.data.some((v) => v < 0)).toBe(true);
+    expect(identical(y.parents[0]!.data, layer.forward(x).data)).toBe(true);
+  });
+
+  test('a ReLU subclass after a Linear runs its own forward', () => {
     class Leaky extends ReLU {
       override forward(x: Tensor): Tensor {
         return x.relu().add(x.mul(0.01).sub(x.mul(0.01).relu()));
       }
     }
-    const net = new Sequential(new Linear(2, 3, { seed: 1 }), new Leaky());
-    const x = tensor([[1, -2]]);
-    expect(identical(net.forward(x).data, apart(net, x).data)).toBe(true);
-    expect(net.forward(x).op).not.toBe('linear');
+    const layer = new Linear(2, 3, { seed: 1 });
+    const y = new Sequential(layer, new Leaky()).forward(tensor([[1, -2]]));
+    expect(identical(y.data, new Leaky().forward(layer.forward(tensor([[1, -2]]))).data)).toBe(true);
+  });
+
+  test('MLP and fromArchitecture build relu layers as fused Linears, sigmoid and tanh as modules', () => {
+    expect(String(new MLP([2, 16, 16, 1]))).toBe(
+      'Sequential(Linear(2, 16, activation=relu), Linear(16, 16, activation=relu), Linear(16, 1))',
+    );
+    const net = fromArchitecture(moonsArchitecture, { seed: 1 });
+    expect(chain(net.forward(tensor([[0.3, -0.1]])))).toEqual([
+      'reciprocal',
+      'add',
+      'exp',
+      'neg',
+      'linear',
+      'linear',
+      'linear',
+      'linear',
+      'linear',
+    ]);
+  });
+
+  test('Linear refuses an activation it cannot fuse, naming the choices', () => {
+    expect(() => new Linear(2, 3, { activation: 'sigmoid' as never })).toThrow(
+      `Linear: activation must be 'none' or 'relu', got the string "sigmoid"`,
+    );
   });
 });
 
