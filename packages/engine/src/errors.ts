@@ -43,6 +43,14 @@ export function describe(x: unknown): string {
   }
 }
 
+/**
+ * @internal What arrived where a number was expected: a number as itself (`1.5`), anything else
+ * described (`the string "0"`), so a string that looks like a number is not mistaken for one.
+ */
+export function describeNumber(x: unknown): string {
+  return typeof x === 'number' ? String(x) : describe(x);
+}
+
 /** @internal A number in at most six significant digits, without trailing zeros: 0.196612, -1, 1e-12. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x) || x === 0) return String(x);

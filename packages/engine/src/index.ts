@@ -37,7 +37,7 @@ export type { SliceIndex } from './ops/slice.js';
 export type { TensorOpName } from './ops/tensor/index.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
-export type { Shape } from './shape.js';
+export { checkSize, MAX_TENSOR_SIZE, type Shape } from './shape.js';
 export {
   type RandomOptions,
   Tensor,

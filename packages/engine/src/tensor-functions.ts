@@ -3,7 +3,8 @@
 import { describe, formatShape, ShapeError } from './errors.js';
 import { checkShape, sameShape, sizeOf } from './shape.js';
 import { fromNested, Tensor, type TensorOptions } from './tensor.js';
-import type { NestedArray, NumericArray } from './tensor-create.js';
+import { fromTypedArray, type NestedArray, type NumericArray } from './tensor-create.js';
+import { checkLeafOptions } from './tensor-options.js';
 
 /**
  * A new tensor from a number, nested arrays of numbers, or a typed array (the values are copied).
@@ -17,13 +18,14 @@ import type { NestedArray, NumericArray } from './tensor-create.js';
  * ```
  */
 export function tensor(data: NestedArray | NumericArray | Tensor, options: TensorOptions = {}): Tensor {
+  const leaf = checkLeafOptions(options, 'tensor');
   let values: Float64Array;
   let shape: number[];
   if (data instanceof Tensor) {
     values = data.data.slice();
     shape = data.shape.slice();
   } else if (ArrayBuffer.isView(data)) {
-    values = Float64Array.from(data as ArrayLike<number>);
+    values = fromTypedArray(data, 'tensor');
     shape = [values.length];
   } else if (typeof data === 'number' || Array.isArray(data)) {
     const parsed = fromNested(data as NestedArray, 'tensor');
@@ -43,10 +45,7 @@ export function tensor(data: NestedArray | NumericArray | Tensor, options: Tenso
     }
     shape = target;
   }
-  return new Tensor(values, shape, {
-    requiresGrad: options.requiresGrad ?? false,
-    label: options.label ?? '',
-  });
+  return new Tensor(values, shape, leaf);
 }
 
 /** Options of `linear`. */

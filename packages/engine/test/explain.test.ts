@@ -121,6 +121,16 @@ describe('explain', () => {
     expect(names).toEqual(['A', 'B', 'C', 'D']);
   });
 
+  test('walks a chain of 200,000 nodes without overflowing the stack, one line per node', () => {
+    const c = 1 + 1e-6;
+    let y = value(1.5, 'x');
+    for (let i = 0; i < 200_000; i++) y = y.mul(c);
+    const lines = explain(y).split('\n');
+    expect(lines).toHaveLength(1 + 200_001); // header, x, and one row per product
+    // the leaf's gradient is c^n, assembled through the first product's node A
+    expect(lines[1]).toMatch(/^x +leaf +x +1\.5 +dN199974\/dx = 1\.2214 +dN199974\/dA·dA\/dx$/);
+  }, 120_000);
+
   test('rejects something that is not a Value, naming explain', () => {
     expect(() => explain({} as Value)).toThrow(TypeError);
     expect(() => explain({} as Value)).toThrow(/^explain: .*plain object/);

@@ -2,18 +2,7 @@
 
 import { concat, div, ShapeError, stack, sub, Tensor, tensor, value } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
-
-/** Fails unless `f` throws an instance of `kind` whose message is exactly `message`. */
-function expectError(f: () => unknown, kind: new (...args: never[]) => Error, message: string): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected "${message}"`).toBeInstanceOf(kind);
-  expect((thrown as Error).message).toBe(message);
-}
+import { expectError } from './support/errors.js';
 
 const m23 = () => Tensor.zeros([2, 3]);
 
@@ -183,6 +172,25 @@ describe('axis errors', () => {
       ['sum: axis 1 is out of range for a tensor of rank 0', () => tensor(1).sum(1)],
     ];
     for (const [message, f] of cases) expectError(f, RangeError, message);
+  });
+
+  test('an axis that is not a number says what arrived: a string "0" is not the axis 0', () => {
+    expectError(
+      () => m23().sum('0' as never),
+      TypeError,
+      'sum: the axis must be an integer, got the string "0"',
+    );
+    expectError(() => m23().softmax(1.5), TypeError, 'softmax: the axis must be an integer, got 1.5');
+    expectError(
+      () => m23().slice('0' as never),
+      TypeError,
+      'slice: index for axis 0 must be a number, null or [start, end, step], got the string "0"',
+    );
+    expectError(
+      () => m23().slice(['0' as never, 2]),
+      TypeError,
+      'slice: slice bounds for axis 0 must be integers, got the string "0"',
+    );
   });
 
   test('permute needs every axis once, and transpose both axes or neither', () => {

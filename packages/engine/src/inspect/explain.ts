@@ -39,10 +39,12 @@ export function explain(root: Value): string {
   // First pass: local derivatives of every node, and for each input the chain-rule terms it receives.
   const locals = new Map<Value, string[]>();
   const chains = new Map<Value, string[]>();
-  for (const { node } of rows) {
+  const one = new Value(1);
+  const units = noGrad(() => rows.map(({ node }) => (node.op === '' ? [] : node._vjp(one))));
+  for (const [k, { node }] of rows.entries()) {
     if (node.op === '') continue;
     const name = names.get(node)!;
-    const unit = noGrad(() => node._vjp(new Value(1)));
+    const unit = units[k]!;
     const perParent = new Map<Value, number>();
     node.parents.forEach((parent, i) => {
       perParent.set(parent, (perParent.get(parent) ?? 0) + (unit[i]?.data ?? 0));
@@ -107,7 +109,11 @@ function nameNodes(order: readonly Value[]): Map<Value, string> {
 }
 
 function formatTable(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  // a loop, not Math.max(...column): spreading a graph's worth of rows overflows the call stack
+  const widths = rows[0]!.map(() => 0);
+  for (const r of rows) {
+    for (const [c, cell] of r.entries()) widths[c] = Math.max(widths[c]!, cell.length);
+  }
   return rows
     .map((r) =>
       r

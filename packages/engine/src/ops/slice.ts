@@ -1,6 +1,6 @@
 // Basic slicing: Python-style index specs normalised once, then gathered from and scattered back into arrays.
 
-import { formatShape } from '../errors.js';
+import { describeNumber, formatShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { sizeOf, stridesOf } from '../shape.js';
 
@@ -33,7 +33,7 @@ export function normalizeSlice(shape: Shape, indices: readonly SliceIndex[], op:
     const index = indices[axis] ?? null;
     if (typeof index === 'number') {
       if (!Number.isInteger(index))
-        throw new TypeError(`${op}: index for axis ${axis} must be an integer, got ${index}`);
+        throw new TypeError(`${op}: index for axis ${axis} must be an integer, got ${describeNumber(index)}`);
       if (index < -size || index >= size) {
         throw new RangeError(`${op}: index ${index} is out of range for axis ${axis} of size ${size}`);
       }
@@ -45,17 +45,21 @@ export function normalizeSlice(shape: Shape, indices: readonly SliceIndex[], op:
     }
     if (index !== null && !Array.isArray(index)) {
       throw new TypeError(
-        `${op}: index for axis ${axis} must be a number, null or [start, end, step], got ${String(index)}`,
+        `${op}: index for axis ${axis} must be a number, null or [start, end, step], got ${describeNumber(index)}`,
       );
     }
     const [rawStart, rawEnd, rawStep] = index ?? [];
     const step = rawStep ?? 1;
     if (!Number.isInteger(step) || step <= 0) {
-      throw new RangeError(`${op}: the step for axis ${axis} must be a positive integer, got ${step}`);
+      throw new RangeError(
+        `${op}: the step for axis ${axis} must be a positive integer, got ${describeNumber(step)}`,
+      );
     }
     for (const bound of [rawStart, rawEnd]) {
       if (bound !== undefined && bound !== null && !Number.isInteger(bound)) {
-        throw new TypeError(`${op}: slice bounds for axis ${axis} must be integers, got ${bound}`);
+        throw new TypeError(
+          `${op}: slice bounds for axis ${axis} must be integers, got ${describeNumber(bound)}`,
+        );
       }
     }
     const clamp = (v: number | null | undefined, fallback: number): number => {

@@ -1,0 +1,42 @@
+// Checks of the options the tensor constructors take (requiresGrad, label, rng), naming the call.
+
+import { describe } from './errors.js';
+import type { Rng } from './random.js';
+
+/** @internal What a new leaf tensor is given besides its data: checked `requiresGrad` and `label`. */
+export interface LeafOptions {
+  requiresGrad: boolean;
+  label: string;
+}
+
+/**
+ * @internal Reads `{ requiresGrad, label }` from a constructor's options, refusing what is not a
+ * boolean or a string: a `requiresGrad: 'yes'` kept as it is would read as true but not be one.
+ */
+export function checkLeafOptions(options: unknown, op: string): LeafOptions {
+  if (options === undefined) return { requiresGrad: false, label: '' };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  const { requiresGrad = false, label = '' } = options as { requiresGrad?: unknown; label?: unknown };
+  if (typeof requiresGrad !== 'boolean') {
+    throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+  }
+  if (typeof label !== 'string') throw new TypeError(`${op}: label must be a string, got ${describe(label)}`);
+  return { requiresGrad, label };
+}
+
+/**
+ * @internal The `rng` option of a random constructor: undefined, or a generator with the draws the
+ * engine uses (as `createRng` returns), else a TypeError naming the call and what arrived.
+ */
+export function checkRngOption(options: unknown, op: string): Rng | undefined {
+  const rng = (options as { rng?: unknown } | undefined)?.rng;
+  if (rng === undefined) return undefined;
+  const has = (name: string): boolean =>
+    typeof (rng as Record<string, unknown> | null)?.[name] === 'function';
+  if (typeof rng !== 'object' || rng === null || !has('next') || !has('normal') || !has('uniform')) {
+    throw new TypeError(`${op}: rng must be a generator from createRng, got ${describe(rng)}`);
+  }
+  return rng as Rng;
+}
