@@ -1,6 +1,6 @@
 // Toy datasets with scikit-learn's definitions: two moons, two circles, Gaussian blobs; all seeded.
 
-import type { Rng } from '@chainrule/engine';
+import { checkSize, type Rng } from '@chainrule/engine';
 import { checkInteger, checkNumber, kindOf } from './errors.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
@@ -47,8 +47,11 @@ function finish(
   return { x, y };
 }
 
-function sampleCount(op: string, n: unknown): number {
-  return checkInteger(op, 'the number of samples', n, 1);
+/** `n` checked: an integer of at least 1 whose [n, features] table a Float64Array can hold, as `tensor(x)` makes it. */
+function sampleCount(op: string, n: unknown, features: number): number {
+  checkInteger(op, 'the number of samples', n, 1);
+  checkSize([n as number, features], op);
+  return n as number;
 }
 
 /**
@@ -64,7 +67,7 @@ function sampleCount(op: string, n: unknown): number {
  * ```
  */
 export function makeMoons(n = 100, options: ToyOptions = {}): Dataset {
-  n = sampleCount('makeMoons', n);
+  n = sampleCount('makeMoons', n, 2);
   const noise = checkNumber('makeMoons', 'noise', options.noise ?? 0, 0);
   const nOut = Math.floor(n / 2);
   const nIn = n - nOut;
@@ -91,7 +94,7 @@ export function makeMoons(n = 100, options: ToyOptions = {}): Dataset {
  * ```
  */
 export function makeCircles(n = 100, options: ToyOptions & { factor?: number } = {}): Dataset {
-  n = sampleCount('makeCircles', n);
+  n = sampleCount('makeCircles', n, 2);
   const noise = checkNumber('makeCircles', 'noise', options.noise ?? 0, 0);
   const factor = checkNumber('makeCircles', 'factor', options.factor ?? 0.8, 0, 1, true);
   const nOut = Math.floor(n / 2);
@@ -134,13 +137,15 @@ export interface BlobOptions extends RandomOptions {
  */
 export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { centers: number[][] } {
   const op = 'makeBlobs';
-  n = sampleCount(op, n);
+  checkInteger(op, 'the number of samples', n, 1);
   const rng = rngOf(op, options);
   const spec = options.centers ?? 3;
   let centers: number[][];
   if (typeof spec === 'number') {
     const k = checkInteger(op, 'the number of centers', spec, 1);
     const features = checkInteger(op, 'nFeatures', options.nFeatures ?? 2, 1);
+    sampleCount(op, n, features);
+    checkSize([k, features], `${op} centers`);
     const box = options.centerBox ?? [-10, 10];
     if (!Array.isArray(box) || box.length !== 2 || !(box[0] <= box[1])) {
       throw new RangeError(
@@ -162,6 +167,7 @@ export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { cente
   } else {
     throw new TypeError(`${op}: centers must be a count or a non-empty array of points, got ${kindOf(spec)}`);
   }
+  n = sampleCount(op, n, centers[0]!.length);
   const k = centers.length;
   const stdSpec = options.clusterStd ?? 1;
   const stds =

@@ -68,6 +68,22 @@ function scalarLoss(op: string, loss: Tensor): number {
   return v;
 }
 
+/**
+ * Refuses an optimizer that updates none of the model's parameters (one built over another model's):
+ * every step would leave the model as it was, and the history would show a loss that never moves.
+ * An optimizer over some of them (fine-tuning a part) or over more (two models at once) is fine.
+ */
+function checkOptimizerReaches(op: string, model: Module, optimizer: Optimizer): void {
+  const own = model.parameters();
+  const params: readonly unknown[] = Array.isArray(optimizer.params) ? optimizer.params : [];
+  if (own.length === 0) return;
+  const mine = new Set<unknown>(own);
+  if (params.some((p) => mine.has(p))) return;
+  throw new RangeError(
+    `${op}: the optimizer updates none of the model's ${own.length} parameters (it holds ${params.length} others); build it over model.parameters()`,
+  );
+}
+
 /** The number of samples in x and y (`prefix` is '' or 'validation.'): equal, and at least one. */
 function samplePairs(op: string, prefix: string, x: Tensor, y: Tensor): number {
   const n = rowCount(op, `${prefix}x`, x);
@@ -120,6 +136,7 @@ export function fit(model: Module, options: FitOptions): History {
   if (typeof options.optimizer?.step !== 'function') {
     throw new TypeError(`${op}: optimizer must be an Optimizer, got ${kindOf(options.optimizer)}`);
   }
+  checkOptimizerReaches(op, model, options.optimizer);
   // every check on the data names fit, before batches() (which would name itself) sees it
   const n = samplePairs(op, '', x, y);
   const batchSize = options.batchSize === undefined ? n : checkInteger(op, 'batchSize', options.batchSize, 1);

@@ -1,7 +1,8 @@
 // Weight initialisers, all seeded: PyTorch's default, Kaiming/He and Xavier/Glorot (normal and uniform), plain normal.
 
 import type { Rng } from '@chainrule/engine';
-import { kindOf } from './errors.js';
+import { checkInteger, kindOf } from './errors.js';
+import { checkRng } from './random-option.js';
 
 /**
  * How a layer's weights (and biases) are drawn. `fanIn` and `fanOut` are the layer's input and
@@ -61,6 +62,7 @@ export function initialize(
   fanOut: number,
   rng: Rng,
 ): void {
+  checkArguments(init, weight, bias, fanIn, fanOut, rng);
   const uniform = (out: Float64Array, bound: number): void => {
     for (let i = 0; i < out.length; i++) out[i] = rng.uniform(-bound, bound);
   };
@@ -94,4 +96,33 @@ export function initialize(
       break;
   }
   bias?.fill(0);
+}
+
+/** Refuses arguments `initialize` cannot use, before anything is written: the call and what arrived. */
+function checkArguments(...args: Parameters<typeof initialize>): void {
+  const op = 'initialize';
+  const [init, weight, bias, fanIn, fanOut, rng] = args as unknown[];
+  const call = `${op}(init, weight, bias, fanIn, fanOut, rng)`;
+  try {
+    checkInit(op, init);
+  } catch (e) {
+    throw new TypeError(`${(e as Error).message}; the call is ${call}`);
+  }
+  if (!(weight instanceof Float64Array)) {
+    throw new TypeError(`${op}: weight must be a Float64Array, got ${kindOf(weight)}; the call is ${call}`);
+  }
+  if (bias !== null && !(bias instanceof Float64Array)) {
+    throw new TypeError(`${op}: bias must be a Float64Array or null, got ${kindOf(bias)}`);
+  }
+  checkInteger(op, 'fanIn', fanIn, 1);
+  checkInteger(op, 'fanOut', fanOut, 1);
+  checkRng(op, rng);
+  if (weight.length !== (fanIn as number) * (fanOut as number)) {
+    throw new RangeError(
+      `${op}: weight has ${weight.length} elements, expected fanOut × fanIn = ${fanOut} × ${fanIn}`,
+    );
+  }
+  if (bias !== null && bias.length !== fanOut) {
+    throw new RangeError(`${op}: bias has ${bias.length} elements, expected fanOut = ${fanOut}`);
+  }
 }

@@ -1,6 +1,6 @@
 // Layers: Linear, Sequential, the activation modules and Dropout.
 
-import { formatShape, linear, type Rng, ShapeError, Tensor } from '@chainrule/engine';
+import { checkSize, formatShape, linear, type Rng, ShapeError, Tensor } from '@chainrule/engine';
 import { checkInteger, checkNumber, kindOf } from './errors.js';
 import { checkInit, type Init, initialize } from './init.js';
 import { Module } from './module.js';
@@ -62,6 +62,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkInteger('Linear', 'inFeatures', inFeatures, 1);
     this.outFeatures = checkInteger('Linear', 'outFeatures', outFeatures, 1);
+    checkSize([outFeatures, inFeatures], 'Linear'); // the weight's size, before anything is allocated
     const init = checkInit('Linear', options.init ?? 'pytorch');
     this.activation = checkLinearActivation(options.activation ?? 'none');
     const rng = rngOf('Linear', options);

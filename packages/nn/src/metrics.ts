@@ -74,7 +74,9 @@ export interface AccuracyOptions {
  *
  * A NaN anywhere in the predictions or targets throws a RangeError naming the row: compared with
  * `>` a NaN would silently count as the lower class (or lose every argmax), a plausible number
- * hiding a diverged model.
+ * hiding a diverged model. Targets must be class labels, as scikit-learn's `accuracy_score` requires:
+ * 0, 1 or -1 in the binary case (a target of 0.7 is refused, not counted as class 1), an integer
+ * from 0 to classes - 1 in the multiclass case.
  *
  * @example
  * ```ts
@@ -102,6 +104,11 @@ export function accuracy(prediction: unknown, target: unknown, options: Accuracy
     }
     for (let i = 0; i < p.rows; i++) {
       const label = t.cols === 1 ? t.at(i, 0) : argmaxRow(t, i);
+      if (!Number.isInteger(label) || label < 0 || label >= p.cols) {
+        throw new RangeError(
+          `${op}: target row ${i} is ${label}; with ${p.cols} classes a label is an integer from 0 to ${p.cols - 1}`,
+        );
+      }
       if (argmaxRow(p, i) === label) right++;
     }
   } else {
@@ -110,7 +117,16 @@ export function accuracy(prediction: unknown, target: unknown, options: Accuracy
         `${op}: a single-column prediction ${p.shape} needs a single-column target, got ${t.shape}`,
       );
     const threshold = options.threshold ?? 0.5;
-    for (let i = 0; i < p.rows; i++) if (p.at(i, 0) > threshold === t.at(i, 0) > threshold) right++;
+    for (let i = 0; i < p.rows; i++) {
+      const label = t.at(i, 0);
+      // as scikit-learn's accuracy_score refuses continuous targets: a 0.7 is not a class
+      if (label !== 0 && label !== 1 && label !== -1) {
+        throw new RangeError(
+          `${op}: target row ${i} is ${label}; binary targets are class labels 0 and 1 (or -1 and 1)`,
+        );
+      }
+      if (p.at(i, 0) > threshold === label > threshold) right++;
+    }
   }
   return right / p.rows;
 }

@@ -14,15 +14,24 @@ export interface RandomOptions {
 /** @internal The generator `options` ask for. */
 export function rngOf(op: string, options: RandomOptions | undefined): Rng {
   const rng = options?.rng;
-  if (rng !== undefined) {
-    if (typeof rng !== 'object' || rng === null || typeof rng.next !== 'function') {
-      throw new TypeError(`${op}: rng must be a generator from createRng, got ${kindOf(rng)}`);
-    }
-    return rng;
-  }
+  if (rng !== undefined) return checkRng(op, rng);
   const seed = options?.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
     throw new TypeError(`${op}: seed must be an integer, got ${kindOf(seed)}`);
   }
   return createRng(seed);
+}
+
+/** @internal `rng` if it is a generator with the draws nn uses (as `createRng` returns), else a TypeError naming `op`. */
+export function checkRng(op: string, rng: unknown): Rng {
+  const has = (name: string): boolean =>
+    typeof (rng as Record<string, unknown> | null)?.[name] === 'function';
+  if (
+    typeof rng !== 'object' ||
+    rng === null ||
+    !['next', 'uniform', 'normal', 'int', 'shuffle'].every(has)
+  ) {
+    throw new TypeError(`${op}: rng must be a generator from createRng, got ${kindOf(rng)}`);
+  }
+  return rng as Rng;
 }

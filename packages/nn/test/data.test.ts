@@ -112,6 +112,23 @@ describe('accuracy', () => {
     expect(() => accuracy([0.1, 0.9], [0, Number.NaN])).toThrow('accuracy: target row 1 is NaN');
   });
 
+  test('refuses targets that are not class labels, as scikit-learn does, naming the row', () => {
+    expect(() => accuracy(tensor([[0.9], [0.2]]), tensor([[1], [0.7]]))).toThrow(
+      'accuracy: target row 1 is 0.7; binary targets are class labels 0 and 1 (or -1 and 1)',
+    );
+    expect(() => accuracy(tensor([[0.9], [0.2]]), [2, 0])).toThrow(RangeError);
+    const p = tensor([
+      [2, 1, 0],
+      [0, 0, 3],
+    ]);
+    expect(() => accuracy(p, [0, 1.5])).toThrow(
+      'accuracy: target row 1 is 1.5; with 3 classes a label is an integer from 0 to 2',
+    );
+    expect(() => accuracy(p, [3, 0])).toThrow(
+      'accuracy: target row 0 is 3; with 3 classes a label is an integer from 0 to 2',
+    );
+  });
+
   test('refuses mismatched sample counts, naming the shapes', () => {
     expect(() => accuracy(tensor([[0.5], [0.5]]), [1])).toThrow(
       'accuracy: prediction [2,1] and target [1] have different sample counts',

@@ -45,6 +45,17 @@ describe('makeMoons', () => {
     expect(() => makeMoons(0)).toThrow('makeMoons: the number of samples must be at least 1, got 0');
     expect(() => makeMoons(10, { noise: -1 })).toThrow('makeMoons: noise must be in [0, ∞), got -1');
   });
+
+  test('refuses more samples than a tensor of them could hold, before building any', () => {
+    expect(() => makeMoons(1e10)).toThrow(
+      'makeMoons: shape [10000000000,2] has 20000000000 elements, more than the 4294967296 a Float64Array can hold',
+    );
+    expect(() => makeCircles(2 ** 31 + 1)).toThrow(
+      /^makeCircles: shape \[2147483649,2\] has 4294967298 elements/,
+    );
+    expect(() => makeBlobs(2 ** 31, { nFeatures: 3 })).toThrow(/^makeBlobs: shape \[2147483648,3\]/);
+    expect(() => makeBlobs(10, { centers: 2 ** 31, nFeatures: 3 })).toThrow(/^makeBlobs centers: shape/);
+  });
 });
 
 describe('makeCircles', () => {

@@ -144,6 +144,21 @@ describe('fit', () => {
     );
   });
 
+  test('refuses an optimizer over another model’s parameters, which would train nothing', () => {
+    const model = new MLP([2, 1], { seed: 1 });
+    const other = new MLP([2, 1], { seed: 2 });
+    const before = JSON.stringify(model.stateDict());
+    const run = (optimizer: SGD) =>
+      fit(model, { x: [[1, 2]], y: [[1]], loss: mseLoss, optimizer, epochs: 1 });
+    expect(() => run(new SGD(other.parameters()))).toThrow(
+      "fit: the optimizer updates none of the model's 2 parameters (it holds 2 others); build it over model.parameters()",
+    );
+    expect(JSON.stringify(model.stateDict())).toBe(before);
+    // over a part of the model (fine-tuning one layer) it trains that part
+    run(new SGD([model.parameters()[1]!]));
+    expect(JSON.stringify(model.stateDict())).not.toBe(before);
+  });
+
   test('refuses data it cannot train on with errors that start with fit', () => {
     const model = new MLP([2, 1]);
     const base = { loss: mseLoss, optimizer: new SGD(model.parameters()), epochs: 1 };

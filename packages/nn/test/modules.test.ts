@@ -48,6 +48,18 @@ describe('Linear', () => {
     expect(() => new Linear(2, 2, { init: 'he' as never })).toThrow('Linear: init must be one of pytorch,');
   });
 
+  test('refuses a weight larger than a Float64Array holds, and a generator that cannot draw, naming Linear', () => {
+    expect(() => new Linear(100_000, 100_000)).toThrow(
+      'Linear: shape [100000,100000] has 10000000000 elements, more than the 4294967296 a Float64Array can hold',
+    );
+    expect(() => new Linear(2, 3, { rng: 5 as never })).toThrow(
+      'Linear: rng must be a generator from createRng, got the number 5',
+    );
+    expect(() => new Linear(2, 3, { rng: { next: Math.random } as never })).toThrow(
+      'Linear: rng must be a generator from createRng, got a plain object',
+    );
+  });
+
   test('each initialiser draws with its documented spread, seeded', () => {
     const fanIn = 200;
     const fanOut = 100;
