@@ -46,6 +46,41 @@ describe('sizes are checked before allocation', () => {
   });
 });
 
+describe('the constructors check sizes before allocating, naming themselves', () => {
+  test('zeros, ones, full, randn, rand, eye and arange', () => {
+    const tooBig = (op: string, shape: string, count: string) =>
+      `${op}: shape ${shape} has ${count} elements, more than the 4294967296 a Float64Array can hold`;
+    const square = ['[100000,100000]', '10000000000'] as const;
+    expectError(() => Tensor.zeros([100_000, 100_000]), RangeError, tooBig('zeros', ...square));
+    expectError(() => Tensor.ones([100_000, 100_000]), RangeError, tooBig('ones', ...square));
+    expectError(() => Tensor.full([100_000, 100_000], 2), RangeError, tooBig('full', ...square));
+    expectError(() => Tensor.randn([100_000, 100_000]), RangeError, tooBig('randn', ...square));
+    expectError(() => Tensor.rand([100_000, 100_000]), RangeError, tooBig('rand', ...square));
+    expectError(() => Tensor.eye(100_000), RangeError, tooBig('eye', ...square));
+    expectError(() => Tensor.arange(0, 2 ** 33), RangeError, tooBig('arange', '[8589934592]', '8589934592'));
+    expectError(
+      () => Tensor.arange(0, 1e300),
+      RangeError,
+      tooBig('arange', '[1e+300]', 'more than 2**53 (about 1.00e+300)'),
+    );
+  });
+});
+
+describe('the random constructors check their generator', () => {
+  test('an rng that is not a generator is refused, naming the call', () => {
+    expectError(
+      () => Tensor.randn([2], { rng: 5 as never }),
+      TypeError,
+      'randn: rng must be a generator from createRng, got the number 5',
+    );
+    expectError(
+      () => Tensor.rand([2], { rng: { next: () => 0.5 } as never }),
+      TypeError,
+      'rand: rng must be a generator from createRng, got a plain object',
+    );
+  });
+});
+
 describe('tensor() refuses what holds no numbers', () => {
   test('a DataView, which has no element type and would read as empty', () => {
     const view = new DataView(new Float64Array([1, 2]).buffer);
@@ -93,6 +128,21 @@ describe('options of the wrong kind are refused, not stored', () => {
       'tensor: label must be a string, got the number 5',
     );
     expectError(() => tensor([1], null as never), TypeError, 'tensor: options must be an object, got null');
+    expectError(
+      () => Tensor.zeros([2], { requiresGrad: 'yes' as never }),
+      TypeError,
+      'zeros: requiresGrad must be a boolean, got the string "yes"',
+    );
+    expectError(
+      () => Tensor.randn([2], { requiresGrad: 1 as never }),
+      TypeError,
+      'randn: requiresGrad must be a boolean, got the number 1',
+    );
+    expectError(
+      () => new Tensor(new Float64Array(1), [1], { requiresGrad: 'yes' as never }),
+      TypeError,
+      'Tensor: requiresGrad must be a boolean, got the string "yes"',
+    );
   });
 });
 

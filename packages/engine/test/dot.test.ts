@@ -1,6 +1,6 @@
 // toDot: Graphviz text of a Value graph, checked by a small parser of the DOT subset it emits.
 
-import { toDot, type Value, value } from '@chainrule/engine';
+import { linear, tensor, toDot, type Value, value } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 interface ParsedDot {
@@ -111,6 +111,16 @@ describe('toDot', () => {
     expect(nodes.size).toBe(3); // x, the product, the mul ellipse
     const xId = [...nodes].find(([, a]) => a['label']?.startsWith('{ x '))![0];
     expect(edges.filter(([from]) => from === xId)).toHaveLength(2);
+  });
+
+  test('names a dense layer for what it computed: linear+relu when the relu ran inside it', () => {
+    const x = tensor([[1, -2]]);
+    const w = tensor([[1, 0]], { requiresGrad: true });
+    const ops = (y: Parameters<typeof toDot>[0]) =>
+      [...parseDot(toDot(y)).nodes.values()].filter((a) => a['shape'] === 'ellipse').map((a) => a['label']);
+    expect(ops(linear(x, w, null, { activation: 'relu' }))).toEqual(['linear+relu']);
+    expect(ops(linear(x, w))).toEqual(['linear']);
+    expect(ops(linear(x, w).relu())).toEqual(['linear', 'relu']);
   });
 
   test('prints the same text on every run and honours rankdir', () => {

@@ -35,6 +35,18 @@ describe('argmax', () => {
         .toArray(),
     ).toEqual([1, 0]);
   });
+
+  test('of an empty tensor along an axis that has elements is an empty result, as in PyTorch', () => {
+    const t = Tensor.zeros([0, 3]);
+    expect(t.argmax(1).shape).toEqual([0]);
+    expect(Tensor.zeros([2, 3, 0]).argmax(1).shape).toEqual([2, 0]);
+    expect(() => t.argmax(0)).toThrow(
+      new RangeError('argmax: cannot take the maximum over no elements: axis 0 of [0,3] is empty'),
+    );
+    expect(() => t.argmax()).toThrow(
+      new RangeError('argmax: cannot take the maximum over no elements: the tensor of [0,3] is empty'),
+    );
+  });
 });
 
 describe('argument errors name the op called', () => {

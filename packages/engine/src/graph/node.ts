@@ -60,6 +60,14 @@ export abstract class GraphNode<N extends GraphNode<N>> {
     return g;
   }
 
+  /**
+   * @internal The op as graph pictures name it: the op, and what else it computed when an attribute
+   * adds a step (a `linear` with its relu fused in is `linear+relu`).
+   */
+  _opText(): string {
+    return this.op;
+  }
+
   /** @internal Text for graph pictures: the node's label, its data and its gradient, each short. */
   abstract _summary(): { label: string; data: string; grad: string };
 

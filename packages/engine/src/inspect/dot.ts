@@ -40,7 +40,7 @@ export function toDot<N extends GraphNode<N>>(root: N, options: DotOptions = {})
     const fields = [label, `data ${data}`, `grad ${grad}`].filter((f) => f !== '').map(escapeRecord);
     lines.push(`  ${id} [shape=record, label="{ ${fields.join(' | ')} }"];`);
     if (node.op !== '') {
-      lines.push(`  ${id}_op [shape=ellipse, label="${escapeRecord(node.op)}"];`);
+      lines.push(`  ${id}_op [shape=ellipse, label="${escapeRecord(node._opText())}"];`);
       lines.push(`  ${id}_op -> ${id};`);
       for (const parent of node.parents) lines.push(`  ${ids.get(parent)!} -> ${id}_op;`);
     }

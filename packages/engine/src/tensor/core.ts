@@ -8,6 +8,7 @@ import { GraphNode } from '../graph/node.js';
 import { isRecording } from '../graph/recording.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
+import { checkLeafOptions } from '../tensor-options.js';
 import {
   arangeTensor,
   concatTensor,
@@ -73,11 +74,12 @@ export class Tensor extends GraphNode<Tensor> {
     if (sizeOf(checked) !== data.length) {
       throw new ShapeError(`Tensor: ${data.length} values do not fill shape ${formatShape(checked)}`);
     }
+    const leaf = checkLeafOptions(options, 'Tensor');
     super('', []);
     this.shape = checked;
     this.data = data;
-    this.label = options.label ?? '';
-    this._requiresGrad = options.requiresGrad ?? false;
+    this.label = leaf.label;
+    this._requiresGrad = leaf.requiresGrad;
     this._attrs = null;
   }
 
@@ -221,6 +223,12 @@ export class Tensor extends GraphNode<Tensor> {
       );
     }
     return g.sumTo(this.shape);
+  }
+
+  /** @internal */
+  override _opText(): string {
+    const fused = this.op === 'linear' && (this._attrs as TensorOpAttrs['linear']).relu;
+    return fused ? 'linear+relu' : this.op;
   }
 
   /** @internal */

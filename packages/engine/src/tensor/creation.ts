@@ -1,10 +1,11 @@
 // Making tensors: the options of the constructors, the bodies of Tensor's static constructors and joins
 // (zeros, ones, full, randn, rand, arange, eye, concat, stack), and leaves from numbers and nested arrays.
 
-import { describe, formatShape, ShapeError } from '../errors.js';
+import { describe, describeNumber, formatShape, ShapeError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
-import { checkShape, normalizeAxis, sameShape, sizeOf } from '../shape.js';
+import { checkShape, checkSize, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { flattenInto, type NestedArray, nestedShape } from '../tensor-create.js';
+import { checkLeafOptions, checkRngOption } from '../tensor-options.js';
 import { Tensor } from './core.js';
 
 /** Options of `tensor()` and the constructors. */
@@ -26,8 +27,10 @@ export interface RandomOptions {
 }
 
 let sharedRng: Rng | null = null;
-function rngOf(options: RandomOptions): Rng {
-  if (options.rng !== undefined) return options.rng;
+/** The generator `options` name (checked: `{ rng: 5 }` is refused naming `op`), else the shared one. */
+function rngOf(options: RandomOptions, op: string): Rng {
+  const rng = checkRngOption(options, op);
+  if (rng !== undefined) return rng;
   sharedRng ??= createRng(0);
   return sharedRng;
 }
@@ -77,12 +80,12 @@ export function stackTensor(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** @internal `Tensor.zeros`. */
 export function zerosTensor(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  return Tensor.full(shape, 0, options);
+  return filled(shape, 0, options, 'zeros');
 }
 
 /** @internal `Tensor.ones`. */
 export function onesTensor(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  return Tensor.full(shape, 1, options);
+  return filled(shape, 1, options, 'ones');
 }
 
 /** @internal `Tensor.full`. */
@@ -91,30 +94,38 @@ export function fullTensor(
   fill: number,
   options: Omit<TensorOptions, 'shape'> = {},
 ): Tensor {
-  const s = checkShape(shape, 'full');
+  return filled(shape, fill, options, 'full');
+}
+
+/** A new leaf of `shape` holding `fill`, every argument checked before allocating, errors naming `op`. */
+function filled(shape: readonly number[], fill: number, options: unknown, op: string): Tensor {
+  const s = checkShape(shape, op);
   if (typeof fill !== 'number')
-    throw new TypeError(`full: the fill value must be a number, got ${describe(fill)}`);
+    throw new TypeError(`${op}: the fill value must be a number, got ${describe(fill)}`);
+  const leaf = checkLeafOptions(options, op);
   const data = new Float64Array(sizeOf(s));
   if (!Object.is(fill, 0)) data.fill(fill); // -0 too: 1/-0 is -Infinity
-  return new Tensor(data, s, options);
+  return new Tensor(data, s, leaf);
 }
 
 /** @internal `Tensor.randn`. */
 export function randnTensor(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, 'randn');
-  const rng = rngOf(options);
-  const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-  return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
+  return drawn(shape, options, 'randn', (rng) => rng.normal());
 }
 
 /** @internal `Tensor.rand`. */
 export function randTensor(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, 'rand');
-  const rng = rngOf(options);
+  return drawn(shape, options, 'rand', (rng) => rng.next());
+}
+
+/** A new leaf of `shape` filled by `draw`, shape and options checked before allocating, errors naming `op`. */
+function drawn(shape: readonly number[], options: unknown, op: string, draw: (rng: Rng) => number): Tensor {
+  const s = checkShape(shape, op);
+  const { requiresGrad } = checkLeafOptions(options, op);
+  const rng = rngOf(options as RandomOptions, op);
   const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = rng.next();
-  return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
+  for (let i = 0; i < data.length; i++) data[i] = draw(rng);
+  return new Tensor(data, s, { requiresGrad });
 }
 
 /** @internal `Tensor.arange`. */
@@ -126,10 +137,11 @@ export function arangeTensor(start: number, stop?: number, step = 1): Tensor {
     ['step', step],
   ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new TypeError(`arange: ${name} must be a finite number, got ${String(v)}`);
+      throw new TypeError(`arange: ${name} must be a finite number, got ${describeNumber(v)}`);
   }
   if (step === 0) throw new RangeError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  checkSize([n], 'arange');
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return new Tensor(data, [n]);
@@ -137,7 +149,7 @@ export function arangeTensor(start: number, stop?: number, step = 1): Tensor {
 
 /** @internal `Tensor.eye`. */
 export function eyeTensor(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  const t = Tensor.zeros(checkShape([n, m], 'eye'), options);
+  const t = filled([n, m], 0, options, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }

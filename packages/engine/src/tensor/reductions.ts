@@ -136,9 +136,10 @@ export function reductionMethods() {
       return this.neg().max(ax, keepDims).neg();
     },
     argmax(axis?: number | null): Tensor {
-      if (this.size === 0)
-        throw new RangeError(`argmax: an empty tensor ${formatShape(this.shape)} has no maximum`);
-      if (axis === undefined || axis === null) {
+      const ax = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, 'argmax');
+      // only the reduced axis must have elements: [0,3] along axis 1 is an empty result of shape [0]
+      checkNotEmpty(this, ax, 'argmax', 'maximum');
+      if (ax === null) {
         // a NaN is the maximum, as in NumPy: the first one wins
         let best = 0;
         for (let i = 1; i < this.size && !Number.isNaN(this.data[best]!); i++) {
@@ -147,11 +148,9 @@ export function reductionMethods() {
         }
         return new Tensor(new Float64Array([best]), []);
       }
-      const ax = normalizeAxis(axis, this.ndim, 'argmax');
       const len = this.shape[ax]!;
-      let inner = 1;
-      for (let d = ax + 1; d < this.ndim; d++) inner *= this.shape[d]!;
-      const outer = this.size / (len * inner);
+      const outer = sizeOf(this.shape.slice(0, ax));
+      const inner = sizeOf(this.shape.slice(ax + 1));
       const out = new Float64Array(outer * inner);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
