@@ -132,7 +132,7 @@ export abstract class Module {
    *
    * @example
    * ```ts
-   * new MLP([2, 4, 1]).modules().length; // 4: the MLP, Linear, ReLU, Linear
+   * new MLP([2, 4, 1], { outputActivation: 'sigmoid' }).modules().length; // 4: the MLP, Linear, Linear, Sigmoid
    * ```
    */
   modules(): Module[] {
