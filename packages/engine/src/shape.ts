@@ -30,7 +30,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** @internal NumPy's broadcast of two shapes, or a ShapeError naming the op and the axis that clashes. */
+/**
+ * @internal NumPy's broadcast of two shapes, or a ShapeError naming the op and the axis that clashes
+ * (a RangeError when the result is larger than a tensor can be).
+ */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
@@ -44,6 +47,7 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkSize(out, op); // [100000,1] + [1,100000] would be 1e10 elements: refused before the kernel allocates
   return out;
 }
 

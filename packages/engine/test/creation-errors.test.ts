@@ -66,6 +66,16 @@ describe('the constructors check sizes before allocating, naming themselves', ()
   });
 });
 
+describe('a broadcast result is checked before an op allocates it', () => {
+  test('an outer sum of two long vectors names the op and the shape', () => {
+    expectError(
+      () => Tensor.zeros([100_000, 1]).add(Tensor.zeros([1, 100_000])),
+      RangeError,
+      'add: shape [100000,100000] has 10000000000 elements, more than the 4294967296 a Float64Array can hold',
+    );
+  });
+});
+
 describe('the random constructors check their generator', () => {
   test('an rng that is not a generator is refused, naming the call', () => {
     expectError(
