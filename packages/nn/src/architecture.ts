@@ -96,8 +96,8 @@ function mlpLayers(sizes: readonly number[], options: MLPOptions): Module[] {
  * A multi-layer perceptron from layer sizes: `new MLP([2, 16, 16, 1])` is Linear(2,16) and
  * Linear(16,16), each with `activation: 'relu'` (relu fused into the layer's `linear` node), then
  * Linear(16,1). A sigmoid or tanh activation follows its `Linear` as a module of its own. A
- * Sequential: parameters are named by position, `0.weight`, `1.weight`, ... Seeded, with
- * initialisers that train by default.
+ * Sequential: parameters are named as in PyTorch's `nn.Sequential(Linear, ReLU, Linear, ReLU,
+ * Linear)`, `0.weight`, `2.weight`, `4.weight`. Seeded, with initialisers that train by default.
  *
  * @example
  * ```ts

@@ -92,6 +92,11 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias, { activation: this.activation });
   }
 
+  /** @internal With relu fused in, the layer stands for PyTorch's Linear and ReLU: two places. */
+  override _places(): number {
+    return this.activation === 'none' ? 1 : 2;
+  }
+
   /**
    * `Linear(2, 3)`, or `Linear(2, 3, bias=false)`, or `Linear(2, 3, activation=relu)`.
    *
@@ -110,7 +115,8 @@ export class Linear extends Module {
 
 /**
  * Modules applied one after another. Parameters are named by position (`0.weight`, `2.bias`), as in
- * PyTorch.
+ * PyTorch; a `Linear` with `activation: 'relu'` takes the places of the Linear and the ReLU that
+ * PyTorch's `nn.Sequential` would hold, so the names are those of the same network in PyTorch.
  *
  * @example
  * ```ts
@@ -148,15 +154,23 @@ export class Sequential extends Module {
   }
 
   /**
-   * The layers named by position, so parameters are `0.weight`, `2.bias`, ... as in PyTorch.
+   * The layers named by position, so parameters are `0.weight`, `2.bias`, ... as in PyTorch. A
+   * `Linear` with its relu fused in counts as the two modules PyTorch would hold (Linear, ReLU).
    *
    * @example
    * ```ts
    * new Sequential(new Linear(2, 2), new ReLU()).namedChildren().map(([name]) => name); // ['0', '1']
+   * const fused = new Sequential(new Linear(2, 2, { activation: 'relu' }), new Linear(2, 1));
+   * fused.namedChildren().map(([name]) => name); // ['0', '2']: as nn.Sequential(Linear, ReLU, Linear)
    * ```
    */
   override namedChildren(): [string, Module][] {
-    return this.layers.map((m, i) => [String(i), m]);
+    let place = 0;
+    return this.layers.map((m) => {
+      const name = String(place);
+      place += m._places();
+      return [name, m];
+    });
   }
 
   /**

@@ -52,6 +52,14 @@ export abstract class Module {
   abstract forward(x: Tensor): Tensor;
 
   /**
+   * @internal The places this module takes in a `Sequential`'s numbering: how many PyTorch modules
+   * it stands for. 1; a `Linear` with its relu fused in stands for PyTorch's Linear and ReLU, 2.
+   */
+  _places(): number {
+    return 1;
+  }
+
+  /**
    * The direct sub-modules with their names: every Module field, and each Module in an array field
    * (named `field.i`). Override to name them otherwise (Sequential names them 0, 1, 2, ...).
    *

@@ -172,7 +172,12 @@ describe('Module', () => {
     expect(String(net)).toBe(
       'Sequential(Linear(2, 4, activation=relu), Linear(4, 6, activation=relu), Linear(6, 6, activation=relu), Linear(6, 4, activation=relu), Linear(4, 1), Sigmoid())',
     );
-    expect(Object.keys(net.stateDict()).slice(0, 4)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    // a fused relu layer counts as PyTorch's Linear and ReLU: the names of the same nn.Sequential
+    expect(Object.keys(net.stateDict())).toEqual(
+      [0, 2, 4, 6, 8].flatMap((i) => [`${i}.weight`, `${i}.bias`]),
+    );
+    const mixed = new Sequential(new Linear(2, 3, { activation: 'relu' }), new Tanh(), new Linear(3, 1));
+    expect(mixed.namedChildren().map(([name]) => name)).toEqual(['0', '2', '3']);
   });
 
   test('a whole network’s gradients match finite differences', () => {
