@@ -4,7 +4,15 @@ import { describe, formatNumber } from './errors.js';
 import { backpropagate, topoOrder } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
-import { type ValueOpName, valueOps } from './ops/value-ops.js';
+import type { Params } from './ops/elementwise/declaration.js';
+import type { ElementwiseMethods } from './ops/elementwise/index.js';
+import {
+  applyValueOp,
+  installValueMethods,
+  type ValueOpName,
+  valueNumericVjp,
+  valueVjp,
+} from './ops/value-ops.js';
 
 /** What the scalar binary ops accept on their right: another Value or a plain number. */
 export type ValueLike = Value | number;
@@ -30,13 +38,21 @@ export interface BackwardOptions {
  * console.log(y.data, x.grad); // 2 3
  * ```
  */
+// The elementwise methods (add, mul, sin, clamp, …) come from the op declarations: typed here, installed
+// on the prototype below the class.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed from the declarations
+export interface Value extends ElementwiseMethods<Value> {}
+
+const NO_PARAMS: Params = Object.freeze({});
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Value extends GraphNode<Value> {
   /** The number this node holds. Optimizers update it in place. */
   data: number;
   /** A name for `toDot` and `explain`; empty by default. */
   label: string;
-  /** @internal pow's exponent; 0 for every other op. */
-  readonly _attr: number;
+  /** @internal The op's parameters (clamp's bounds, pow's number exponent as `b`); empty for most. */
+  readonly _params: Params;
   /** @internal The gradient of a numeric backward pass in progress. */
   _g = 0;
 
@@ -55,17 +71,17 @@ export class Value extends GraphNode<Value> {
     super('', []);
     this.data = data;
     this.label = label;
-    this._attr = 0;
+    this._params = NO_PARAMS;
   }
 
   /** @internal Creates the output node of `op`; a leaf when recording is off. */
-  static _node(op: ValueOpName, parents: Value[], data: number, attr = 0): Value {
+  static _node(op: ValueOpName, parents: Value[], data: number, params: Params = NO_PARAMS): Value {
     const out = new Value(data);
     if (isRecording()) {
-      const writable = out as unknown as { op: string; parents: readonly Value[]; _attr: number };
+      const writable = out as unknown as { op: string; parents: readonly Value[]; _params: Params };
       writable.op = op;
       writable.parents = parents;
-      writable._attr = attr;
+      writable._params = params;
     }
     return out;
   }
@@ -111,9 +127,7 @@ export class Value extends GraphNode<Value> {
 
   /** @internal */
   _vjp(g: Value): readonly (Value | null)[] {
-    const rule = valueOps[this.op as ValueOpName];
-    if (rule === undefined) throw new Error(`internal: no backward rule for op '${this.op}'`);
-    return rule.backward(g, this);
+    return valueVjp(this, g);
   }
 
   /**
@@ -144,152 +158,39 @@ export class Value extends GraphNode<Value> {
     return new Value(0);
   }
 
-  private unary(op: ValueOpName): Value {
-    return Value._node(op, [this], valueOps[op].forward(this.data, 0));
-  }
-
-  private binary(op: ValueOpName, other: ValueLike): Value {
-    const b = toValue(other, op);
-    return Value._node(op, [this, b], valueOps[op].forward(this.data, b.data));
-  }
-
   /**
-   * this + other.
-   *
-   * @example
-   * ```ts
-   * value(2).add(3).data; // 5
-   * ```
-   */
-  add(other: ValueLike): Value {
-    return this.binary('add', other);
-  }
-
-  /**
-   * this - other. For `2 - x` write `sub(2, x)`.
-   *
-   * @example
-   * ```ts
-   * value(2).sub(3).data; // -1
-   * ```
-   */
-  sub(other: ValueLike): Value {
-    return this.binary('sub', other);
-  }
-
-  /**
-   * this · other.
-   *
-   * @example
-   * ```ts
-   * value(2).mul(3).data; // 6
-   * ```
-   */
-  mul(other: ValueLike): Value {
-    return this.binary('mul', other);
-  }
-
-  /**
-   * this / other. For `1 / x` write `div(1, x)` or `x.reciprocal()`.
-   *
-   * @example
-   * ```ts
-   * value(3).div(2).data; // 1.5
-   * ```
-   */
-  div(other: ValueLike): Value {
-    return this.binary('div', other);
-  }
-
-  /**
-   * this raised to a constant power. A negative base needs an integer exponent.
+   * this raised to a power: a number, or a Value exponent (then the exponent gets a gradient too). A
+   * negative base needs an integer exponent. For a number base write `pow(2, x)`.
    *
    * @example
    * ```ts
    * value(2).pow(3).data; // 8
+   * value(2).pow(value(3)).data; // 8
    * ```
    */
-  pow(exponent: number): Value {
-    if (typeof exponent !== 'number' || !Number.isFinite(exponent)) {
-      throw new TypeError(`pow: the exponent must be a finite number, got ${describe(exponent)}`);
+  pow(exponent: ValueLike): Value {
+    const e = exponent instanceof Value ? exponent.data : exponent;
+    if (typeof e !== 'number' || !Number.isFinite(e)) {
+      throw new TypeError(`pow: the exponent must be a finite number or a Value, got ${describe(exponent)}`);
     }
-    if (this.data < 0 && !Number.isInteger(exponent)) {
-      throw new RangeError(`pow: a negative base ${this.data} has no real power ${exponent}`);
+    if (this.data < 0 && !Number.isInteger(e)) {
+      throw new RangeError(`pow: a negative base ${this.data} has no real power ${e}`);
     }
-    return Value._node('pow', [this], valueOps.pow.forward(this.data, exponent), exponent);
+    if (exponent instanceof Value) return applyValueOp('pow', [this, exponent], NO_PARAMS);
+    return applyValueOp('pow', [this], { b: e });
   }
 
   /**
-   * -this.
+   * The same Value's number as a new leaf: no graph behind it, so no gradient flows back through it.
    *
    * @example
    * ```ts
-   * value(2).neg().data; // -2
+   * const x = value(3); const y = x.mul(x.detach()); y.backward();
+   * x.grad; // 3
    * ```
    */
-  neg(): Value {
-    return this.unary('neg');
-  }
-
-  /**
-   * e to the power this.
-   *
-   * @example
-   * ```ts
-   * value(0).exp().data; // 1
-   * ```
-   */
-  exp(): Value {
-    return this.unary('exp');
-  }
-
-  /**
-   * The natural logarithm; log(0) is -Infinity, a negative input is a RangeError.
-   *
-   * @example
-   * ```ts
-   * value(Math.E).log().data; // 1
-   * ```
-   */
-  log(): Value {
-    if (this.data < 0) throw new RangeError(`log: ${this.data} is outside the domain of log (x >= 0)`);
-    return this.unary('log');
-  }
-
-  /**
-   * The hyperbolic tangent.
-   *
-   * @example
-   * ```ts
-   * value(0).tanh().data; // 0
-   * ```
-   */
-  tanh(): Value {
-    return this.unary('tanh');
-  }
-
-  /**
-   * max(this, 0); its gradient at 0 is 0.
-   *
-   * @example
-   * ```ts
-   * value(-2).relu().data; // 0
-   * ```
-   */
-  relu(): Value {
-    return this.unary('relu');
-  }
-
-  /**
-   * 1 / this.
-   *
-   * @example
-   * ```ts
-   * value(4).reciprocal().data; // 0.25
-   * ```
-   */
-  reciprocal(): Value {
-    return this.unary('reciprocal');
+  detach(): Value {
+    return new Value(this.data);
   }
 
   /**
@@ -348,6 +249,8 @@ export class Value extends GraphNode<Value> {
   }
 }
 
+installValueMethods(Value.prototype);
+
 /**
  * The reverse pass without createGraph, on plain numbers: the same order and the same arithmetic as
  * `backpropagate` with each op's `numeric` rule, without a Value per intermediate gradient.
@@ -359,7 +262,11 @@ function numericBackprop(root: Value): void {
   root._g = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
+<<<<<<< HEAD
     if (node.op !== '') node._numericVjp(node._g);
+=======
+    if (node.op !== '') valueNumericVjp(node);
+>>>>>>> e8f8346 (engine: elementwise ops declared once; Value's methods and both backward passes come from the declarations)
   }
   for (const node of order) {
     node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);

@@ -192,11 +192,10 @@ describe('errors', () => {
     }
   });
 
-  test('pow rejects a non-number or non-finite exponent with a TypeError naming pow', () => {
+  test('pow rejects an exponent that is not a finite number or a Value with a TypeError naming pow', () => {
     const x = value(2);
     for (const [e, got] of [
       ['2', /the string "2"/],
-      [value(2), /a Value/],
       [undefined, /undefined/],
       [Number.NaN, /NaN/],
       [Number.POSITIVE_INFINITY, /Infinity/],

@@ -5,12 +5,12 @@ import { allGradients } from '../graph/backward.js';
 import { noGrad } from '../graph/recording.js';
 import { Value } from '../value.js';
 
-const EXPRESSIONS: Record<string, (a: string, b: string, attr: number) => string> = {
+const EXPRESSIONS: Record<string, (a: string, b: string, exponent: number) => string> = {
   add: (a, b) => `${a} + ${b}`,
   sub: (a, b) => `${a} - ${b}`,
   mul: (a, b) => `${a} * ${b}`,
   div: (a, b) => `${a} / ${b}`,
-  pow: (a, _b, e) => `${a} ^ ${formatNumber(e)}`,
+  pow: (a, b, e) => `${a} ^ ${b === '' ? formatNumber(e) : b}`,
   neg: (a) => `-${a}`,
   reciprocal: (a) => `1 / ${a}`,
 };
@@ -69,7 +69,9 @@ export function explain(root: Value): string {
     const args = node.parents.map((p) => names.get(p)!);
     const [a = '', b = ''] = args;
     const expression =
-      node.op === '' ? name : (EXPRESSIONS[node.op]?.(a, b, node._attr) ?? `${node.op}(${args.join(', ')})`);
+      node.op === ''
+        ? name
+        : (EXPRESSIONS[node.op]?.(a, b, node._params.b as number) ?? `${node.op}(${args.join(', ')})`);
     table.push([
       name,
       node.op === '' ? 'leaf' : node.op,

@@ -1,164 +1,125 @@
-// The scalar op table: each op's forward on numbers beside its backward rule written with Value ops.
+// Value's elementwise ops, from the declarations: the forward on numbers, and each derivative run over
+// Values (recorded) or over plain numbers (Value's non-recording backward), the same rule both times.
 
-import type { Value } from '../value.js';
+import { withRecording } from '../graph/recording.js';
+import { toValue, Value } from '../value.js';
+import { type Algebra, makeAlgebra } from './elementwise/algebra.js';
+import type { AnyDeclaration, Params } from './elementwise/declaration.js';
+import {
+  declarationOf,
+  type ElementwiseKernelOp,
+  type ElementwiseOpName,
+  elementwiseOps,
+} from './elementwise/index.js';
 
-/** Names of the primitive scalar operations; every Value node carries one of these (or '' for a leaf). */
-export type ValueOpName =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'tanh'
-  | 'relu'
-  | 'reciprocal';
+/** Names of the scalar operations; every Value node carries one of these (or '' for a leaf). */
+export type ValueOpName = ElementwiseOpName;
 
-interface ValueRule {
-  /** Number of Value inputs: 1 or 2 (pow takes its exponent as a number attribute). */
-  readonly arity: 1 | 2;
-  /** The forward on numbers; `b` is the second input's data, or pow's exponent. */
-  forward(a: number, b: number): number;
-  /** One gradient per input, given the output's gradient `g` and the output node itself. */
-  backward(g: Value, out: Value): (Value | null)[];
-  /**
-   * The same rule on plain numbers, for a backward pass that records nothing: adds each input's
-   * gradient to its `_g`. It repeats `backward`'s arithmetic operation for operation, so the two give
-   * identical numbers (a test holds them to that); it only skips allocating a Value per step.
-   */
-  numeric(g: number, out: Value): void;
+const NO_PARAMS: Params = Object.freeze({});
+
+function declaration(op: string): AnyDeclaration {
+  const d = declarationOf(op);
+  if (d === undefined) throw new Error(`internal: no elementwise op '${op}'`);
+  return d;
 }
 
-function parents1(out: Value): Value {
-  return out.parents[0]!;
+/**
+ * Applies a declared op to Values, without checking arguments (the methods do): the node records
+ * `params`; a number right operand of an op that keeps it as a parameter is `params.b`. An op
+ * without a derivative (a mask) gives a constant.
+ *
+ * @internal
+ */
+export function applyValueOp(op: ElementwiseKernelOp, inputs: readonly Value[], params: Params): Value {
+  const d = declaration(op);
+  const a = inputs[0]!.data;
+  const data =
+    d.arity === 1
+      ? d.f(a, params)
+      : d.f(a, inputs.length > 1 ? inputs[1]!.data : (params.b as number), params);
+  if (d.derivative === null) return new Value(data);
+  return Value._node(op as ValueOpName, inputs.slice(), data, params);
 }
 
-function parents2(out: Value): readonly [Value, Value] {
-  return out.parents as readonly [Value, Value];
+function applyNumbers(op: ElementwiseKernelOp, args: readonly number[]): number {
+  const d = declaration(op);
+  return d.arity === 1 ? d.f(args[0]!, NO_PARAMS) : d.f(args[0]!, args[1]!, NO_PARAMS);
 }
 
-/** @internal The scalar op table; a missing rule is a compile error. */
-export const valueOps: { readonly [K in ValueOpName]: ValueRule } = {
-  add: {
-    arity: 2,
-    forward: (a, b) => a + b,
-    // d(a + b) = da + db
-    backward: (g) => [g, g],
-    numeric: (g, out) => {
-      const [a, b] = parents2(out);
-      a._g += g;
-      b._g += g;
-    },
-  },
-  sub: {
-    arity: 2,
-    forward: (a, b) => a - b,
-    // d(a - b) = da - db
-    backward: (g) => [g, g.neg()],
-    numeric: (g, out) => {
-      const [a, b] = parents2(out);
-      a._g += g;
-      b._g += -g;
-    },
-  },
-  mul: {
-    arity: 2,
-    forward: (a, b) => a * b,
-    // d(a·b) = b·da + a·db
-    backward: (g, out) => {
-      const [a, b] = out.parents as [Value, Value];
-      return [g.mul(b), g.mul(a)];
-    },
-    numeric: (g, out) => {
-      const [a, b] = parents2(out);
-      a._g += g * b.data;
-      b._g += g * a.data;
-    },
-  },
-  div: {
-    arity: 2,
-    forward: (a, b) => a / b,
-    // d(a/b) = da/b - a·db/b²
-    backward: (g, out) => {
-      const [a, b] = out.parents as [Value, Value];
-      return [g.div(b), g.mul(a).div(b.mul(b)).neg()];
-    },
-    numeric: (g, out) => {
-      const [a, b] = parents2(out);
-      a._g += g / b.data;
-      b._g += -((g * a.data) / (b.data * b.data));
-    },
-  },
-  pow: {
-    arity: 1,
-    forward: (a, e) => a ** e,
-    // d(a^e) = e·a^(e-1)·da; for e = 0 the output is constant (and a^(-1) would be ∞ at a = 0)
-    backward: (g, out) => {
-      const [a] = out.parents as [Value];
-      const e = out._attr;
-      return [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))];
-    },
-    numeric: (g, out) => {
-      const e = out._attr;
-      const a = parents1(out);
-      a._g += e === 0 ? g * 0 : g * (a.data ** (e - 1) * e);
-    },
-  },
-  neg: {
-    arity: 1,
-    forward: (a) => -a,
-    // d(-a) = -da
-    backward: (g) => [g.neg()],
-    numeric: (g, out) => {
-      parents1(out)._g += -g;
-    },
-  },
-  exp: {
-    arity: 1,
-    forward: (a) => Math.exp(a),
-    // d(e^a) = e^a·da: reuse the output
-    backward: (g, out) => [g.mul(out)],
-    numeric: (g, out) => {
-      parents1(out)._g += g * out.data;
-    },
-  },
-  log: {
-    arity: 1,
-    forward: (a) => Math.log(a),
-    // d(ln a) = da/a
-    backward: (g, out) => [g.div(out.parents[0]!)],
-    numeric: (g, out) => {
-      const a = parents1(out);
-      a._g += g / a.data;
-    },
-  },
-  tanh: {
-    arity: 1,
-    forward: (a) => Math.tanh(a),
-    // d(tanh a) = (1 - tanh²a)·da: reuse the output, which stays finite for any a
-    backward: (g, out) => [g.mul(out.mul(out).neg().add(1))],
-    numeric: (g, out) => {
-      parents1(out)._g += g * (-(out.data * out.data) + 1);
-    },
-  },
-  relu: {
-    arity: 1,
-    forward: (a) => Math.max(a, 0),
-    // d(relu a) = [a > 0]·da; at the kink a = 0 we take 0, as PyTorch does; NaN stays NaN, not a plausible 0
-    backward: (g, out) => [g.mul(Number.isNaN(out.data) ? Number.NaN : out.data > 0 ? 1 : 0)],
-    numeric: (g, out) => {
-      parents1(out)._g += g * (Number.isNaN(out.data) ? Number.NaN : out.data > 0 ? 1 : 0);
-    },
-  },
-  reciprocal: {
-    arity: 1,
-    forward: (a) => 1 / a,
-    // d(1/a) = -da/a² = -(1/a)²·da: reuse the output
-    backward: (g, out) => [g.mul(out.mul(out)).neg()],
-    numeric: (g, out) => {
-      parents1(out)._g += -(g * (out.data * out.data));
-    },
-  },
-};
+const lift = (x: Value | number): Value => (typeof x === 'number' ? new Value(x) : x);
+
+/** The algebra over plain numbers: what Value's non-recording backward computes with. */
+const numberAlgebra: Algebra<number> = makeAlgebra<number>(applyNumbers, applyNumbers);
+
+/** The algebra over Values: recorded under createGraph; masks are constants. */
+const valueAlgebra: Algebra<Value> = (() => {
+  const m = makeAlgebra<Value>((op, args) => applyValueOp(op, args.map(lift), NO_PARAMS), applyNumbers);
+  // g·[a > 0] as a product with a constant mask, so that g's gradient flows when recorded
+  return {
+    ...m,
+    mulStep: (g: Value, a: Value) => g.mul(withRecording(false, () => m.step(a))),
+  } as Algebra<Value>;
+})();
+
+/** The local backward rule of a Value node: its declaration's derivative over Values. */
+export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
+  const d = declaration(node.op);
+  const [a, b] = node.parents as readonly Value[];
+  const p = node._params;
+  const io = { a: a!, b: b ?? (p.b as number), out: node, g };
+  const grads = d.derivative!(valueAlgebra, io, p);
+  return grads.slice(0, node.parents.length);
+}
+
+/**
+ * The same rule over plain numbers, for a backward pass that records nothing: adds each input's
+ * gradient to its `_g`. It is the one derivative, run on numbers, so it gives the recorded pass's
+ * numbers exactly while allocating no Value per step.
+ */
+export function valueNumericVjp(node: Value): void {
+  const d = declaration(node.op);
+  const parents = node.parents;
+  const a = parents[0]!;
+  const b = parents[1];
+  const p = node._params;
+  const io = { a: a.data, b: b === undefined ? (p.b as number) : b.data, out: node.data, g: node._g };
+  const grads = d.derivative!(numberAlgebra, io, p);
+  for (let i = 0; i < parents.length; i++) {
+    const gi = grads[i];
+    if (gi !== null && gi !== undefined) parents[i]!._g += gi;
+  }
+}
+
+/** Builds the method `name` of Value from its declaration: argument checks, then `applyValueOp`. */
+function valueMethod(name: ElementwiseOpName, d: AnyDeclaration): (this: Value, ...args: unknown[]) => Value {
+  const read = d.params as ((...args: unknown[]) => Params) | undefined;
+  if (d.arity === 1) {
+    return function (this: Value, ...args: unknown[]): Value {
+      const p = read === undefined ? NO_PARAMS : read(...args);
+      if (d.domain !== undefined && !d.domain.ok(this.data)) {
+        throw new RangeError(`${name}: ${this.data} is outside the domain of ${name} (${d.domain.text})`);
+      }
+      return applyValueOp(name, [this], p);
+    };
+  }
+  return function (this: Value, other: unknown, ...args: unknown[]): Value {
+    const p = read === undefined ? NO_PARAMS : read(...args);
+    if (typeof other === 'number' && d.numberOperandAsParam === true) {
+      return applyValueOp(name, [this], { ...p, b: other });
+    }
+    return applyValueOp(name, [this, toValue(other, name)], p);
+  };
+}
+
+/**
+ * Installs one method per public declaration on Value's prototype, except where the class writes
+ * its own (to check more before calling `applyValueOp`).
+ *
+ * @internal
+ */
+export function installValueMethods(proto: object): void {
+  for (const [name, d] of Object.entries(elementwiseOps) as [ElementwiseOpName, AnyDeclaration][]) {
+    if (Object.hasOwn(proto, name)) continue;
+    Object.defineProperty(proto, name, { value: valueMethod(name, d), writable: true, configurable: true });
+  }
+}
