@@ -3,100 +3,30 @@
 //
 // Each op gives exactly the numbers of the TypeScript loop it replaces (src/kernels/ts-elementwise.ts):
 // IEEE add, sub, mul and div round alike everywhere; f64x2.min and f64x2.max treat NaN and signed
-// zeros as Math.min and Math.max do; the masks (step, sign, gtHalf, reluGrad) pick whole lanes with
+// zeros as Math.min and Math.max do; the masks (step, sign, gtHalf, reluGrad, ...) pick whole lanes with
 // bitselect and give NaN where the comparison is unordered. So the backend can switch between the two
 // at any size without changing a result. Every loop runs two lanes at a time and an odd last element
 // through the same lane function, so there is one definition of each op. The op is a run-time
 // argument: the switch inside a loop always takes the same branch, and the loops are bound by memory
-// (a copy of each loop per op measured no faster). The op codes are the indices of the host's tables
-// in src/kernels/wasm/wasm-elementwise.ts.
+// (a copy of each loop per op measured no faster). The lanes and op codes are generated from the op
+// declarations into generated/ops.ts by scripts/build-wasm.mjs; the host numbers ops the same way.
 
-import { reluLanes } from './lanes';
+import { BINARY_RELU_GRAD, binaryLanes, unaryLanes } from './generated/ops';
 
-const NEG: i32 = 0;
-const RELU: i32 = 1;
-const RECIPROCAL: i32 = 2;
-const ABS: i32 = 3;
-const STEP: i32 = 4;
-const SIGN: i32 = 5;
-
-const ADD: i32 = 0;
-const SUB: i32 = 1;
-const MUL: i32 = 2;
-const DIV: i32 = 3;
-const MAXIMUM: i32 = 4;
-const MINIMUM: i32 = 5;
-const GT_HALF: i32 = 6;
 /** Exported for assembly/matmul.ts, whose dense-layer backward masks with the same lanes. */
-export const RELU_GRAD: i32 = 7;
+export const RELU_GRAD: i32 = BINARY_RELU_GRAD;
 
 /** The first byte the host may use. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-function pick(yes: f64, no: v128, mask: v128): v128 {
-  return v128.bitselect(f64x2.splat(yes), no, mask);
-}
-
-function unaryLanes(op: i32, x: v128): v128 {
-  const nan = f64x2.splat(NaN);
-  switch (op) {
-    case NEG:
-      return f64x2.neg(x);
-    case RELU:
-      return reluLanes(x);
-    case RECIPROCAL:
-      return f64x2.div(f64x2.splat(1), x);
-    case ABS:
-      return f64x2.abs(x);
-    case STEP:
-      // 1 where x > 0, 0 where x <= 0, NaN where x is NaN
-      return pick(1, pick(0, nan, f64x2.le(x, f64x2.splat(0))), f64x2.gt(x, f64x2.splat(0)));
-    case SIGN: {
-      // 1, -1, 0 at ±0, NaN at NaN
-      const zero = f64x2.splat(0);
-      return pick(1, pick(-1, pick(0, nan, f64x2.eq(x, zero)), f64x2.lt(x, zero)), f64x2.gt(x, zero));
-    }
-    default:
-      return nan; // no such op: the host never sends one
-  }
-}
-
-function binaryLanes(op: i32, a: v128, b: v128): v128 {
-  switch (op) {
-    case ADD:
-      return f64x2.add(a, b);
-    case SUB:
-      return f64x2.sub(a, b);
-    case MUL:
-      return f64x2.mul(a, b);
-    case DIV:
-      return f64x2.div(a, b);
-    case MAXIMUM:
-      return f64x2.max(a, b);
-    case MINIMUM:
-      return f64x2.min(a, b);
-    case GT_HALF:
-      // 1 where a > b, 1/2 where a = b, 0 where a < b, NaN where unordered
-      return pick(1, pick(0.5, pick(0, f64x2.splat(NaN), f64x2.lt(a, b)), f64x2.eq(a, b)), f64x2.gt(a, b));
-    case RELU_GRAD: {
-      // a where b > 0, a·0 where b <= 0, NaN where b is NaN
-      const zero = f64x2.splat(0);
-      const off = v128.bitselect(f64x2.mul(a, zero), f64x2.splat(NaN), f64x2.le(b, zero));
-      return v128.bitselect(a, off, f64x2.gt(b, zero));
-    }
-    default:
-      return f64x2.splat(NaN); // no such op: the host never sends one
-  }
-}
-
-/** out[i] = op(x[i]) for i < n, with the op codes above. */
-export function unary(op: i32, x: usize, out: usize, n: i32): void {
+/** out[i] = op(x[i]) for i < n, with the op's parameters p0, p1 (generated/ops.ts's codes). */
+export function unary(op: i32, x: usize, out: usize, n: i32, p0: f64, p1: f64): void {
   const end = out + ((<usize>n) << 3);
   const pairs = out + ((<usize>(n & ~1)) << 3);
-  for (; out < pairs; out += 16, x += 16) v128.store(out, unaryLanes(op, v128.load(x)));
-  if (out < end) store<f64>(out, f64x2.extract_lane(unaryLanes(op, f64x2.splat(load<f64>(x))), 0));
+  for (; out < pairs; out += 16, x += 16) v128.store(out, unaryLanes(op, v128.load(x), p0, p1));
+  if (out < end) store<f64>(out, f64x2.extract_lane(unaryLanes(op, f64x2.splat(load<f64>(x)), p0, p1), 0));
 }
 
 /**

@@ -40,7 +40,6 @@ export interface BackwardOptions {
  */
 // The elementwise methods (add, mul, sin, clamp, …) come from the op declarations: typed here, installed
 // on the prototype below the class.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed from the declarations
 export interface Value extends ElementwiseMethods<Value> {}
 
 const NO_PARAMS: Params = Object.freeze({});

@@ -1,23 +1,21 @@
 // The kernel interface: synchronous loops over Float64Arrays that know nothing of graphs.
 
-/** Elementwise functions of one array. `step` is [x > 0] and `sign` is sign(x) (0 at 0): gradient masks. */
-export type UnaryKernelOp = 'neg' | 'exp' | 'log' | 'tanh' | 'relu' | 'reciprocal' | 'abs' | 'step' | 'sign';
+import type { Params } from '../ops/elementwise/declaration.js';
+import type { BinaryOpName, UnaryOpName } from '../ops/elementwise/index.js';
 
 /**
- * Elementwise functions of two arrays. `gtHalf` is 1 where a > b, 1/2 where a = b and 0 where a < b:
- * how maximum and minimum share their gradient at ties, as PyTorch does. `reluGrad` is a·[b > 0], the
- * relu backward in one pass: exactly the numbers of a·step(b).
+ * Elementwise functions of one array: every unary op declared in `ops/elementwise`, the internal
+ * masks included (`step` is [x > 0], `isZero` is [x = 0]).
  */
-export type BinaryKernelOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'gtHalf'
-  | 'reluGrad';
+export type UnaryKernelOp = UnaryOpName;
+
+/**
+ * Elementwise functions of two arrays: every binary op declared in `ops/elementwise`. `gtHalf` is 1
+ * where a > b, 1/2 where a = b and 0 where a < b: how maximum and minimum share their gradient at
+ * ties, as PyTorch does. `reluGrad` is a·[b > 0], the relu backward in one pass: exactly the numbers
+ * of a·step(b).
+ */
+export type BinaryKernelOp = BinaryOpName;
 
 /**
  * The operations a kernel backend provides. Every kernel writes into an output array the caller
@@ -29,8 +27,8 @@ export type BinaryKernelOp =
 export interface Kernels {
   /** The backend's name, as `getBackend()` reports it. */
   readonly name: string;
-  /** out[i] = op(x[i]). `out` may be `x`. */
-  unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array): void;
+  /** out[i] = op(x[i]) with the op's parameters (elu's alpha, clamp's bounds), if any. `out` may be `x`. */
+  unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array, params?: Params): void;
   /**
    * out = op(a, b) with NumPy broadcasting: `outShape` is the broadcast of `aShape` and `bShape`
    * (already checked). `out` may alias an operand of the output's shape.
@@ -43,6 +41,7 @@ export interface Kernels {
     bShape: readonly number[],
     out: Float64Array,
     outShape: readonly number[],
+    params?: Params,
   ): void;
   /** Copies `x` of shape `xShape` broadcast to `outShape` into `out`. */
   broadcastTo(

@@ -1,9 +1,24 @@
-// TypeScript elementwise kernels: one loop per op, broadcasting by strides along the last axis.
+// TypeScript elementwise kernels: each declared op's scalar function over arrays, broadcasting by
+// strides along the last axis.
+//
+// Every op runs its declaration's `f` element by element; the hottest ops also have a loop written
+// out here, whose body V8 compiles inline (a call through a function value that differs per op
+// does not inline). Those loops compute exactly what `f` computes: ts-elementwise.test.ts holds
+// every op's kernel to its declaration, bit for bit.
 
+import type { Params } from '../ops/elementwise/declaration.js';
+import { allElementwiseOps } from '../ops/elementwise/index.js';
 import type { BinaryKernelOp, UnaryKernelOp } from './backend.js';
 
+const NO_PARAMS: Params = Object.freeze({});
+
 /** out[i] = op(x[i]); the switch sits outside the loop so each loop body is one expression. */
-export function unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array): void {
+export function unary(
+  op: UnaryKernelOp,
+  x: Float64Array,
+  out: Float64Array,
+  params: Params = NO_PARAMS,
+): void {
   const n = x.length;
   switch (op) {
     case 'neg':
@@ -41,6 +56,12 @@ export function unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array): vo
         out[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : Number.NaN;
       }
       return;
+    default: {
+      const d = allElementwiseOps[op];
+      if (d.arity !== 1) throw new Error(`internal: ${op} is not a unary op`);
+      const f = d.f;
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!, params);
+    }
   }
 }
 
@@ -59,6 +80,7 @@ function binaryRun(
   out: Float64Array,
   oi: number,
   n: number,
+  params: Params,
 ): void {
   switch (op) {
     case 'add':
@@ -97,6 +119,12 @@ function binaryRun(
         out[oi + j] = x > y ? 1 : x === y ? 0.5 : x < y ? 0 : Number.NaN;
       }
       return;
+    default: {
+      const d = allElementwiseOps[op];
+      if (d.arity !== 2) throw new Error(`internal: ${op} is not a binary op`);
+      const f = d.f;
+      for (let j = 0; j < n; j++) out[oi + j] = f(a[ai + j * sa]!, b[bi + j * sb]!, params);
+    }
   }
 }
 
@@ -175,34 +203,35 @@ export function binary(
   bShape: readonly number[],
   out: Float64Array,
   outShape: readonly number[],
+  params: Params = NO_PARAMS,
 ): void {
   const n = out.length;
   if (a.length === n && b.length === n) {
-    binaryRun(op, a, 0, 1, b, 0, 1, out, 0, n);
+    binaryRun(op, a, 0, 1, b, 0, 1, out, 0, n, params);
     return;
   }
   if (a.length === n && b.length === 1) {
-    binaryRun(op, a, 0, 1, b, 0, 0, out, 0, n);
+    binaryRun(op, a, 0, 1, b, 0, 0, out, 0, n, params);
     return;
   }
   if (a.length === 1 && b.length === n) {
-    binaryRun(op, a, 0, 0, b, 0, 1, out, 0, n);
+    binaryRun(op, a, 0, 0, b, 0, 1, out, 0, n, params);
     return;
   }
   // A row repeated down the leading axes (a bias [n] added to [batch, n]): one run per row.
   if (a.length === n && isTrailing(bShape, outShape)) {
-    for (let o = 0; o < n; o += b.length) binaryRun(op, a, o, 1, b, 0, 1, out, o, b.length);
+    for (let o = 0; o < n; o += b.length) binaryRun(op, a, o, 1, b, 0, 1, out, o, b.length, params);
     return;
   }
   if (b.length === n && isTrailing(aShape, outShape)) {
-    for (let o = 0; o < n; o += a.length) binaryRun(op, a, 0, 1, b, o, 1, out, o, a.length);
+    for (let o = 0; o < n; o += a.length) binaryRun(op, a, 0, 1, b, o, 1, out, o, a.length, params);
     return;
   }
   forEachRow(
     readStrides(aShape, outShape),
     readStrides(bShape, outShape),
     outShape,
-    (ai, bi, oi, len, sa, sb) => binaryRun(op, a, ai, sa, b, bi, sb, out, oi, len),
+    (ai, bi, oi, len, sa, sb) => binaryRun(op, a, ai, sa, b, bi, sb, out, oi, len, params),
   );
 }
 

@@ -57,7 +57,7 @@ const valueAlgebra: Algebra<Value> = (() => {
   // g·[a > 0] as a product with a constant mask, so that g's gradient flows when recorded
   return {
     ...m,
-    mulStep: (g: Value, a: Value) => g.mul(withRecording(false, () => m.step(a))),
+    reluGrad: (g: Value, a: Value) => g.mul(withRecording(false, () => m.step(a))),
   } as Algebra<Value>;
 })();
 

@@ -1,10 +1,12 @@
 // The 'wasm' backend's elementwise kernels: operands copied into a private WebAssembly memory, f64x2
 // loops (assembly/elementwise.ts), the result copied out. Copies run at memcpy speed, several times
 // faster than a JavaScript loop over the same elements, so the round trip pays from a few hundred
-// elements on. The numbers are exactly those of the TypeScript kernels, which take every case the
-// module does not cover (exp, log, tanh, pow, general broadcasts, small arrays).
+// elements on. The module covers the ops that declare a SIMD form (src/ops/elementwise), numbered as
+// simd.ts numbers them; the numbers are exactly those of the TypeScript kernels, which take every
+// other case (exp, log, tanh, pow, the transcendentals, general broadcasts, small arrays).
 
-import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../backend.js';
+import { binarySimdCode, simdParams, unarySimdCode } from '../../ops/elementwise/simd.js';
+import type { Kernels } from '../backend.js';
 import { isTrailing } from '../ts-elementwise.js';
 import { elementwiseWasm } from './generated/elementwise-wasm.js';
 import { decodeBase64, type WasmApi, type WasmMemory } from './wasm-api.js';
@@ -22,29 +24,9 @@ const ALIGN = 64;
  */
 export const WASM_MIN_ELEMENTS = 128;
 
-/** Op codes of assembly/elementwise.ts; an op missing here stays on the TypeScript kernel. */
-const UNARY_CODES: Partial<Record<UnaryKernelOp, number>> = {
-  neg: 0,
-  relu: 1,
-  reciprocal: 2,
-  abs: 3,
-  step: 4,
-  sign: 5,
-};
-const BINARY_CODES: Partial<Record<BinaryKernelOp, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-  gtHalf: 6,
-  reluGrad: 7,
-};
-
 interface ElementwiseExports {
   heapBase(): number;
-  unary(op: number, x: number, out: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
   binaryRows(
     op: number,
     a: number,
@@ -104,23 +86,23 @@ class WasmElementwise {
     return [firstAt, secondAt];
   }
 
-  readonly unary: Kernels['unary'] = (op, x, out) => {
-    const code = UNARY_CODES[op];
+  readonly unary: Kernels['unary'] = (op, x, out, params) => {
+    const code = unarySimdCode(op);
     const n = x.length;
     const at = code === undefined || n < this.minElements ? null : this.place(n, 0);
     if (at === null) {
-      this.fallback.unary(op, x, out);
+      this.fallback.unary(op, x, out, params);
       return;
     }
     const [xAt] = at;
     this.view.set(x, xAt / 8);
-    this.exports.unary(code!, xAt, xAt, n);
+    this.exports.unary(code!, xAt, xAt, n, ...simdParams(params));
     out.set(this.view.subarray(xAt / 8, xAt / 8 + n));
   };
 
   /** The cases the module covers: equal sizes, a scalar operand, a row repeated down the rows. */
-  readonly binary: Kernels['binary'] = (op, a, aShape, b, bShape, out, outShape) => {
-    const code = BINARY_CODES[op];
+  readonly binary: Kernels['binary'] = (op, a, aShape, b, bShape, out, outShape, params) => {
+    const code = binarySimdCode(op);
     const n = out.length;
     let done = false;
     if (code !== undefined && n >= this.minElements) {
@@ -130,7 +112,7 @@ class WasmElementwise {
         done = this.fullWith(code, b, a, true, out);
       }
     }
-    if (!done) this.fallback.binary(op, a, aShape, b, bShape, out, outShape);
+    if (!done) this.fallback.binary(op, a, aShape, b, bShape, out, outShape, params);
   };
 
   /**

@@ -40,7 +40,7 @@ export const activations = {
     arity: 1,
     // Math.max keeps NaN as NaN
     f: (a) => Math.max(a, 0),
-    derivative: (m, { a, g }) => [m.mulStep(g, a)],
+    derivative: (m, { a, g }) => [m.reluGrad(g, a)],
     doc: {
       family: 'activations',
       formula: 'max(x, 0)',

@@ -45,7 +45,7 @@ export interface Algebra<T> {
   isZero(a: number): number;
   isZero(a: T | number): T;
   /** g·[a > 0], which a backend may compute in one pass when nothing records. */
-  mulStep(g: T, a: T): T;
+  reluGrad(g: T, a: T): T;
 }
 
 /** The ops an algebra applies by name: the keys of `Algebra`, each one a declared elementwise op. */
@@ -74,7 +74,7 @@ const ALGEBRA_OPS: { readonly [K in AlgebraOp]: true } = {
   sign: true,
   gtHalf: true,
   isZero: true,
-  mulStep: true,
+  reluGrad: true,
 };
 
 /**

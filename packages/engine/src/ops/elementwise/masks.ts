@@ -34,7 +34,7 @@ export const masks = {
     },
     simd: 'pick(ONE, pick(splat(0.5), pick(ZERO, NAN, f64x2.lt(a, b)), f64x2.eq(a, b)), f64x2.gt(a, b))',
   }),
-  mulStep: binary({
+  reluGrad: binary({
     arity: 2,
     internal: true,
     // a·[b > 0] in one pass, the relu backward: a·1 = a and a·0 = ±0 (NaN for an infinite a)
