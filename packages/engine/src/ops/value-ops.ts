@@ -4,7 +4,7 @@
 import { withRecording } from '../graph/recording.js';
 import { toValue, Value } from '../value.js';
 import { type Algebra, makeAlgebra } from './elementwise/algebra.js';
-import type { AnyDeclaration, Params } from './elementwise/declaration.js';
+import { type AnyDeclaration, gradients, type Params } from './elementwise/declaration.js';
 import {
   declarationOf,
   type ElementwiseKernelOp,
@@ -67,8 +67,7 @@ export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
   const [a, b] = node.parents as readonly Value[];
   const p = node._params;
   const io = { a: a!, b: b ?? (p.b as number), out: node, g };
-  const grads = d.derivative!(valueAlgebra, io, p);
-  return grads.slice(0, node.parents.length);
+  return gradients(d, valueAlgebra, io, p, node.parents.length);
 }
 
 /**
@@ -83,7 +82,7 @@ export function valueNumericVjp(node: Value): void {
   const b = parents[1];
   const p = node._params;
   const io = { a: a.data, b: b === undefined ? (p.b as number) : b.data, out: node.data, g: node._g };
-  const grads = d.derivative!(numberAlgebra, io, p);
+  const grads = gradients(d, numberAlgebra, io, p, parents.length);
   for (let i = 0; i < parents.length; i++) {
     const gi = grads[i];
     if (gi !== null && gi !== undefined) parents[i]!._g += gi;

@@ -40,7 +40,7 @@ export const activations = {
     arity: 1,
     // Math.max keeps NaN as NaN
     f: (a) => Math.max(a, 0),
-    derivative: (m, { a, g }) => [m.reluGrad(g, a)],
+    derivative: (m, { a, g }) => m.reluGrad(g, a),
     doc: {
       family: 'activations',
       formula: 'max(x, 0)',
@@ -64,7 +64,7 @@ export const activations = {
     f: (a, { slope }) => (a > 0 ? a : a * slope),
     derivative: (m, { a, g }, { slope }) => {
       const s = m.step(a);
-      return [m.mul(g, m.add(s, m.mul(m.sub(1, s), slope)))];
+      return m.mul(g, m.add(s, m.mul(m.sub(1, s), slope)));
     },
     doc: {
       family: 'activations',
@@ -91,7 +91,7 @@ export const activations = {
     derivative: (m, { a, g }, { alpha }) => {
       const s = m.step(a);
       const rest = m.sub(1, s);
-      return [m.mul(g, m.add(s, m.mul(m.mul(rest, alpha), m.exp(m.mul(a, rest)))))];
+      return m.mul(g, m.add(s, m.mul(m.mul(rest, alpha), m.exp(m.mul(a, rest)))));
     },
     doc: {
       family: 'activations',
@@ -121,7 +121,7 @@ export const activations = {
     derivative: (m, { a, out, g }, { beta, threshold }) => {
       const t = m.step(m.sub(m.mul(a, beta), threshold));
       const sigma = m.neg(m.expm1(m.neg(m.mul(out, beta))));
-      return [m.mul(g, m.add(t, m.mul(m.sub(1, t), sigma)))];
+      return m.mul(g, m.add(t, m.mul(m.sub(1, t), sigma)));
     },
     doc: {
       family: 'activations',
@@ -144,7 +144,7 @@ export const activations = {
     // PyTorch's σ·(1 + x·(1 - σ))
     derivative: (m, { a, g }) => {
       const s = logistic(m, a);
-      return [m.mul(g, m.mul(s, m.add(m.mul(a, m.sub(1, s)), 1)))];
+      return m.mul(g, m.mul(s, m.add(m.mul(a, m.sub(1, s)), 1)));
     },
     doc: { family: 'activations', formula: 'x·σ(x)', derivative: 'σ(x)·(1 + x·(1 − σ(x)))' },
   }),
@@ -177,7 +177,7 @@ export const activations = {
       if (approximate === 'none') {
         const cdf = m.mul(m.add(m.erf(m.mul(a, Math.SQRT1_2)), 1), 0.5);
         const pdf = m.mul(m.exp(m.mul(m.mul(a, a), -0.5)), TWO_OVER_SQRT_PI * Math.SQRT1_2 * 0.5);
-        return [m.mul(g, m.add(cdf, m.mul(a, pdf)))];
+        return m.mul(g, m.add(cdf, m.mul(a, pdf)));
       }
       const beta = Math.SQRT2 * TWO_OVER_SQRT_PI * 0.5;
       const x2 = m.mul(a, a);
@@ -187,7 +187,7 @@ export const activations = {
         m.mul(m.mul(a, 0.5), m.sub(1, m.mul(t, t))),
         m.mul(m.add(m.mul(x2, 3 * GELU_KAPPA), 1), beta),
       );
-      return [m.mul(g, m.add(left, right))];
+      return m.mul(g, m.add(left, right));
     },
     doc: {
       family: 'activations',
@@ -207,7 +207,7 @@ export const activations = {
   erf: unary({
     arity: 1,
     f: erf,
-    derivative: (m, { a, g }) => [m.mul(g, m.mul(m.exp(m.neg(m.mul(a, a))), TWO_OVER_SQRT_PI))],
+    derivative: (m, { a, g }) => m.mul(g, m.mul(m.exp(m.neg(m.mul(a, a))), TWO_OVER_SQRT_PI)),
     doc: { family: 'activations', formula: 'erf x', derivative: '2/√π · e^(−x²)' },
   }),
 };

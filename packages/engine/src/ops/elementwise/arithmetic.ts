@@ -35,7 +35,7 @@ export const arithmetic = {
     arity: 2,
     f: (a, b) => a + b,
     // d(a + b) = da + db; the reverse walk sums broadcast gradients back to each input's shape
-    derivative: (_m, { g }) => [g, g],
+    derivative: [(_m, { g }) => g, (_m, { g }) => g],
     doc: { family: 'arithmetic', formula: 'a + b', derivative: '∂a = 1, ∂b = 1' },
     simd: 'f64x2.add(a, b)',
   }),
@@ -51,7 +51,7 @@ export const arithmetic = {
   sub: binary({
     arity: 2,
     f: (a, b) => a - b,
-    derivative: (m, { g }) => [g, m.neg(g)],
+    derivative: [(_m, { g }) => g, (m, { g }) => m.neg(g)],
     doc: { family: 'arithmetic', formula: 'a − b', derivative: '∂a = 1, ∂b = −1' },
     simd: 'f64x2.sub(a, b)',
   }),
@@ -67,7 +67,7 @@ export const arithmetic = {
   mul: binary({
     arity: 2,
     f: (a, b) => a * b,
-    derivative: (m, { a, b, g }) => [m.mul(g, b), m.mul(g, a)],
+    derivative: [(m, { b, g }) => m.mul(g, b), (m, { a, g }) => m.mul(g, a)],
     doc: { family: 'arithmetic', formula: 'a · b', derivative: '∂a = b, ∂b = a' },
     simd: 'f64x2.mul(a, b)',
   }),
@@ -84,7 +84,7 @@ export const arithmetic = {
     arity: 2,
     f: (a, b) => a / b,
     // d(a/b) = da/b - (a/b)·db/b: reuse the output, which cannot overflow where b² would
-    derivative: (m, { b, out, g }) => [m.div(g, b), m.neg(m.div(m.mul(g, out), b))],
+    derivative: [(m, { b, g }) => m.div(g, b), (m, { b, out, g }) => m.neg(m.div(m.mul(g, out), b))],
     doc: { family: 'arithmetic', formula: 'a / b', derivative: '∂a = 1/b, ∂b = −(a/b)/b' },
     simd: 'f64x2.div(a, b)',
   }),
@@ -103,13 +103,11 @@ export const arithmetic = {
     arity: 2,
     numberOperandAsParam: true,
     f: (a, b) => a ** b,
-    derivative: (m, { a, b, out, g }) => [
+    derivative: [
       // b·a^(b-1); where b = 0 the output is constant: a^0·0, not 0·a^(-1), which is NaN at a = 0
-      m.mul(g, m.mul(m.pow(a, m.sub(b, m.sub(1, m.isZero(b)))), b)),
+      (m, { a, b, g }) => m.mul(g, m.mul(m.pow(a, m.sub(b, m.sub(1, m.isZero(b)))), b)),
       // a^b·ln(a); at a = 0 the limit 0, as PyTorch (ln(0 + 1)·0); NaN for a negative base
-      typeof b === 'number'
-        ? null
-        : m.mul(m.mul(g, out), m.mul(m.log(m.add(a, m.isZero(a))), m.sub(1, m.isZero(a)))),
+      (m, { a, out, g }) => m.mul(m.mul(g, out), m.mul(m.log(m.add(a, m.isZero(a))), m.sub(1, m.isZero(a)))),
     ],
     doc: {
       family: 'powers and roots',
@@ -130,10 +128,10 @@ export const arithmetic = {
   maximum: binary({
     arity: 2,
     f: (a, b) => Math.max(a, b),
-    derivative: (m, { a, b, g }) => {
-      const toA = m.gtHalf(a, b);
-      return [m.mul(g, toA), m.mul(g, m.add(m.neg(toA), 1))];
-    },
+    derivative: [
+      (m, { a, b, g }) => m.mul(g, m.gtHalf(a, b)),
+      (m, { a, b, g }) => m.mul(g, m.add(m.neg(m.gtHalf(a, b)), 1)),
+    ],
     doc: {
       family: 'arithmetic',
       formula: 'max(a, b)',
@@ -154,10 +152,10 @@ export const arithmetic = {
   minimum: binary({
     arity: 2,
     f: (a, b) => Math.min(a, b),
-    derivative: (m, { a, b, g }) => {
-      const toA = m.gtHalf(b, a);
-      return [m.mul(g, toA), m.mul(g, m.add(m.neg(toA), 1))];
-    },
+    derivative: [
+      (m, { a, b, g }) => m.mul(g, m.gtHalf(b, a)),
+      (m, { a, b, g }) => m.mul(g, m.add(m.neg(m.gtHalf(b, a)), 1)),
+    ],
     doc: {
       family: 'arithmetic',
       formula: 'min(a, b)',
@@ -178,7 +176,7 @@ export const arithmetic = {
   neg: unary({
     arity: 1,
     f: (a) => -a,
-    derivative: (m, { g }) => [m.neg(g)],
+    derivative: (m, { g }) => m.neg(g),
     doc: { family: 'arithmetic', formula: '−x', derivative: '−1' },
     simd: 'f64x2.neg(x)',
   }),
@@ -195,7 +193,7 @@ export const arithmetic = {
     arity: 1,
     f: (a) => 1 / a,
     // d(1/a) = -(1/a)²·da: reuse the output
-    derivative: (m, { out, g }) => [m.neg(m.mul(g, m.mul(out, out)))],
+    derivative: (m, { out, g }) => m.neg(m.mul(g, m.mul(out, out))),
     doc: { family: 'arithmetic', formula: '1/x', derivative: '−1/x²' },
     simd: 'f64x2.div(ONE, x)',
   }),
@@ -211,7 +209,7 @@ export const arithmetic = {
   abs: unary({
     arity: 1,
     f: (a) => Math.abs(a),
-    derivative: (m, { a, g }) => [m.mul(g, m.sign(a))],
+    derivative: (m, { a, g }) => m.mul(g, m.sign(a)),
     doc: { family: 'arithmetic', formula: '|x|', derivative: 'sign(x)', convention: "abs'(0) = 0 (PyTorch)" },
     simd: 'f64x2.abs(x)',
   }),
@@ -227,7 +225,7 @@ export const arithmetic = {
   sign: unary({
     arity: 1,
     f: (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : Number.NaN),
-    derivative: (m, { g }) => [m.mul(g, 0)],
+    derivative: (m, { g }) => m.mul(g, 0),
     doc: {
       family: 'arithmetic',
       formula: 'sign(x)',
@@ -248,7 +246,7 @@ export const arithmetic = {
   square: unary({
     arity: 1,
     f: (a) => a * a,
-    derivative: (m, { a, g }) => [m.mul(g, m.mul(a, 2))],
+    derivative: (m, { a, g }) => m.mul(g, m.mul(a, 2)),
     doc: { family: 'powers and roots', formula: 'x²', derivative: '2x' },
     simd: 'f64x2.mul(x, x)',
   }),
@@ -265,7 +263,7 @@ export const arithmetic = {
     arity: 1,
     domain: nonNegative,
     f: (a) => Math.sqrt(a),
-    derivative: (m, { out, g }) => [m.div(g, m.mul(out, 2))],
+    derivative: (m, { out, g }) => m.div(g, m.mul(out, 2)),
     doc: {
       family: 'powers and roots',
       formula: '√x',
@@ -288,7 +286,7 @@ export const arithmetic = {
     domain: nonNegative,
     f: (a) => 1 / Math.sqrt(a),
     // PyTorch's -0.5·g·out³
-    derivative: (m, { out, g }) => [m.mul(m.mul(g, -0.5), m.mul(m.mul(out, out), out))],
+    derivative: (m, { out, g }) => m.mul(m.mul(g, -0.5), m.mul(m.mul(out, out), out)),
     doc: {
       family: 'powers and roots',
       formula: '1/√x',
@@ -313,9 +311,8 @@ export const arithmetic = {
     params: clampBounds,
     f: (a, { min, max }) => Math.min(Math.max(a, min), max),
     // [min <= a <= max] as (1 - [min - a > 0])·(1 - [a - max > 0]): a - b is 0 exactly when a = b
-    derivative: (m, { a, g }, { min, max }) => [
+    derivative: (m, { a, g }, { min, max }) =>
       m.mul(g, m.mul(m.sub(1, m.step(m.sub(min, a))), m.sub(1, m.step(m.sub(a, max))))),
-    ],
     doc: {
       family: 'activations',
       formula: 'min(max(x, min), max)',

@@ -43,9 +43,17 @@ export interface BinaryIo<T> extends UnaryIo<T> {
   readonly b: T | number;
 }
 
-/** A derivative written once against `Algebra`: one gradient per input, null for none. */
-export type UnaryDerivative<P> = <T>(m: Algebra<T>, io: UnaryIo<T>, p: P) => readonly [T | null];
-export type BinaryDerivative<P> = <T>(m: Algebra<T>, io: BinaryIo<T>, p: P) => readonly [T | null, T | null];
+/** A derivative written once against `Algebra`: the gradient of the input, given the output's `g`. */
+export type UnaryDerivative<P> = <T>(m: Algebra<T>, io: UnaryIo<T>, p: P) => T;
+
+/**
+ * A binary op's two partial derivatives, each the gradient of one input, written apart so that only
+ * the gradients someone takes are computed (`x.mul(2)` needs none for the 2).
+ */
+export type BinaryDerivative<P> = readonly [
+  <T>(m: Algebra<T>, io: BinaryIo<T>, p: P) => T,
+  <T>(m: Algebra<T>, io: BinaryIo<T>, p: P) => T,
+];
 
 interface DeclarationBase<P extends Params, A extends unknown[]> {
   /**
@@ -118,3 +126,24 @@ export type MethodOf<D, T> = D extends { readonly arity: 1; readonly params?: (.
   : D extends { readonly arity: 2; readonly params?: (...args: infer A) => unknown }
     ? (other: T | number, ...args: A) => T
     : never;
+
+/**
+ * The gradients of a node's `inputs` inputs (1, or 2 unless a number operand became a parameter)
+ * under `m`, null where `needs` says an input takes none. Shared by Value and Tensor.
+ *
+ * @internal
+ */
+export function gradients<T>(
+  d: AnyDeclaration,
+  m: Algebra<T>,
+  io: BinaryIo<T>,
+  p: Params,
+  inputs: number,
+  needs?: readonly boolean[],
+): (T | null)[] {
+  if (d.derivative === null) throw new Error('internal: an op without a derivative was recorded');
+  if (d.arity === 1) return [needs?.[0] === false ? null : d.derivative(m, io, p)];
+  const grads: (T | null)[] = [];
+  for (let i = 0; i < inputs; i++) grads.push(needs?.[i] === false ? null : d.derivative[i]!(m, io, p));
+  return grads;
+}

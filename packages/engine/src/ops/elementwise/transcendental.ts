@@ -21,7 +21,7 @@ export const exponential = {
     arity: 1,
     f: (a) => Math.exp(a),
     // reuse the output
-    derivative: (m, { out, g }) => [m.mul(g, out)],
+    derivative: (m, { out, g }) => m.mul(g, out),
     doc: { family: 'exponentials and logarithms', formula: 'eˣ', derivative: 'eˣ' },
   }),
   /**
@@ -36,7 +36,7 @@ export const exponential = {
   expm1: unary({
     arity: 1,
     f: (a) => Math.expm1(a),
-    derivative: (m, { out, g }) => [m.mul(g, m.add(out, 1))],
+    derivative: (m, { out, g }) => m.mul(g, m.add(out, 1)),
     doc: { family: 'exponentials and logarithms', formula: 'eˣ − 1', derivative: 'eˣ' },
   }),
   /**
@@ -52,7 +52,7 @@ export const exponential = {
     arity: 1,
     domain: nonNegative,
     f: (a) => Math.log(a),
-    derivative: (m, { a, g }) => [m.div(g, a)],
+    derivative: (m, { a, g }) => m.div(g, a),
     doc: {
       family: 'exponentials and logarithms',
       formula: 'ln x',
@@ -73,7 +73,7 @@ export const exponential = {
     arity: 1,
     domain: { ok: (x) => !(x < -1), text: 'x >= -1' },
     f: (a) => Math.log1p(a),
-    derivative: (m, { a, g }) => [m.div(g, m.add(a, 1))],
+    derivative: (m, { a, g }) => m.div(g, m.add(a, 1)),
     doc: {
       family: 'exponentials and logarithms',
       formula: 'ln(1 + x)',
@@ -95,7 +95,7 @@ export const exponential = {
     domain: nonNegative,
     f: (a) => Math.log2(a),
     // PyTorch's g / (x·ln 2)
-    derivative: (m, { a, g }) => [m.div(g, m.mul(a, Math.LN2))],
+    derivative: (m, { a, g }) => m.div(g, m.mul(a, Math.LN2)),
     doc: {
       family: 'exponentials and logarithms',
       formula: 'log₂ x',
@@ -116,7 +116,7 @@ export const exponential = {
     arity: 1,
     domain: nonNegative,
     f: (a) => Math.log10(a),
-    derivative: (m, { a, g }) => [m.div(g, m.mul(a, Math.LN10))],
+    derivative: (m, { a, g }) => m.div(g, m.mul(a, Math.LN10)),
     doc: {
       family: 'exponentials and logarithms',
       formula: 'log₁₀ x',
@@ -139,7 +139,7 @@ export const trigonometric = {
   sin: unary({
     arity: 1,
     f: (a) => Math.sin(a),
-    derivative: (m, { a, g }) => [m.mul(g, m.cos(a))],
+    derivative: (m, { a, g }) => m.mul(g, m.cos(a)),
     doc: { family: 'trigonometric', formula: 'sin x', derivative: 'cos x' },
   }),
   /**
@@ -154,7 +154,7 @@ export const trigonometric = {
   cos: unary({
     arity: 1,
     f: (a) => Math.cos(a),
-    derivative: (m, { a, g }) => [m.mul(g, m.neg(m.sin(a)))],
+    derivative: (m, { a, g }) => m.mul(g, m.neg(m.sin(a))),
     doc: { family: 'trigonometric', formula: 'cos x', derivative: '−sin x' },
   }),
   /**
@@ -170,7 +170,7 @@ export const trigonometric = {
     arity: 1,
     f: (a) => Math.tan(a),
     // PyTorch's 1 + tan²: reuse the output
-    derivative: (m, { out, g }) => [m.mul(g, m.add(m.mul(out, out), 1))],
+    derivative: (m, { out, g }) => m.mul(g, m.add(m.mul(out, out), 1)),
     doc: { family: 'trigonometric', formula: 'tan x', derivative: '1 + tan² x' },
   }),
   /**
@@ -186,7 +186,7 @@ export const trigonometric = {
     arity: 1,
     domain: unitInterval,
     f: (a) => Math.asin(a),
-    derivative: (m, { a, g }) => [m.div(g, m.sqrt(m.sub(1, m.mul(a, a))))],
+    derivative: (m, { a, g }) => m.div(g, m.sqrt(m.sub(1, m.mul(a, a)))),
     doc: {
       family: 'trigonometric',
       formula: 'asin x',
@@ -207,7 +207,7 @@ export const trigonometric = {
     arity: 1,
     domain: unitInterval,
     f: (a) => Math.acos(a),
-    derivative: (m, { a, g }) => [m.neg(m.div(g, m.sqrt(m.sub(1, m.mul(a, a)))))],
+    derivative: (m, { a, g }) => m.neg(m.div(g, m.sqrt(m.sub(1, m.mul(a, a))))),
     doc: {
       family: 'trigonometric',
       formula: 'acos x',
@@ -227,7 +227,7 @@ export const trigonometric = {
   atan: unary({
     arity: 1,
     f: (a) => Math.atan(a),
-    derivative: (m, { a, g }) => [m.div(g, m.add(m.mul(a, a), 1))],
+    derivative: (m, { a, g }) => m.div(g, m.add(m.mul(a, a), 1)),
     doc: { family: 'trigonometric', formula: 'atan x', derivative: '1/(1 + x²)' },
   }),
   /**
@@ -243,10 +243,10 @@ export const trigonometric = {
     arity: 2,
     f: (y, x) => Math.atan2(y, x),
     // PyTorch's: r = 1/(x² + y²), ∂y = x·r, ∂x = -y·r
-    derivative: (m, { a, b, g }) => {
-      const r = m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)));
-      return [m.mul(m.mul(g, b), r), m.mul(m.mul(g, m.neg(a)), r)];
-    },
+    derivative: [
+      (m, { a, b, g }) => m.mul(m.mul(g, b), m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)))),
+      (m, { a, b, g }) => m.mul(m.mul(g, m.neg(a)), m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)))),
+    ],
     doc: {
       family: 'trigonometric',
       formula: 'atan2(y, x)',
@@ -269,7 +269,7 @@ export const hyperbolic = {
   sinh: unary({
     arity: 1,
     f: (a) => Math.sinh(a),
-    derivative: (m, { a, g }) => [m.mul(g, m.cosh(a))],
+    derivative: (m, { a, g }) => m.mul(g, m.cosh(a)),
     doc: { family: 'hyperbolic', formula: 'sinh x', derivative: 'cosh x' },
   }),
   /**
@@ -284,7 +284,7 @@ export const hyperbolic = {
   cosh: unary({
     arity: 1,
     f: (a) => Math.cosh(a),
-    derivative: (m, { a, g }) => [m.mul(g, m.sinh(a))],
+    derivative: (m, { a, g }) => m.mul(g, m.sinh(a)),
     doc: { family: 'hyperbolic', formula: 'cosh x', derivative: 'sinh x' },
   }),
   /**
@@ -300,7 +300,7 @@ export const hyperbolic = {
     arity: 1,
     f: (a) => Math.tanh(a),
     // 1 - tanh²: reuse the output, which stays finite for any input
-    derivative: (m, { out, g }) => [m.mul(g, m.add(m.neg(m.mul(out, out)), 1))],
+    derivative: (m, { out, g }) => m.mul(g, m.add(m.neg(m.mul(out, out)), 1)),
     doc: { family: 'hyperbolic', formula: 'tanh x', derivative: '1 − tanh² x' },
   }),
 };
