@@ -1,7 +1,6 @@
 // Value's elementwise ops, from the declarations: the forward on numbers, and each derivative run over
 // Values (recorded) or over plain numbers (Value's non-recording backward), the same rule both times.
 
-import { withRecording } from '../graph/recording.js';
 import { toValue, Value } from '../value.js';
 import { type Algebra, makeAlgebra } from './elementwise/algebra.js';
 import { type AnyDeclaration, gradients, type Params } from './elementwise/declaration.js';
@@ -53,12 +52,15 @@ const numberAlgebra: Algebra<number> = makeAlgebra<number>(applyNumbers, applyNu
 
 /** The algebra over Values: recorded under createGraph; masks are constants. */
 const valueAlgebra: Algebra<Value> = (() => {
-  const m = makeAlgebra<Value>((op, args) => applyValueOp(op, args.map(lift), NO_PARAMS), applyNumbers);
+  const m = makeAlgebra<Value>((op, args) => {
+    const d = declaration(op);
+    if (d.arity === 2 && d.numberOperandAsParam === true && typeof args[1] === 'number') {
+      return applyValueOp(op, [args[0] as Value], { b: args[1] });
+    }
+    return applyValueOp(op, args.map(lift), NO_PARAMS);
+  }, applyNumbers);
   // g·[a > 0] as a product with a constant mask, so that g's gradient flows when recorded
-  return {
-    ...m,
-    reluGrad: (g: Value, a: Value) => g.mul(withRecording(false, () => m.step(a))),
-  } as Algebra<Value>;
+  return { ...m, reluGrad: (g: Value, a: Value) => m.mul(g, m.step(a)) } as Algebra<Value>;
 })();
 
 /** The local backward rule of a Value node: its declaration's derivative over Values. */

@@ -1,151 +1,17 @@
-// Tensor's elementwise methods: arithmetic with broadcasting, the unary functions, and sigmoid.
+// Tensor's elementwise methods: one per op declaration (ops/elementwise), pow's checks, and sigmoid.
 
-import { Tensor, type TensorLike } from './core.js';
+const NO_PARAMS: Params = Object.freeze({});
+
+import type { AnyDeclaration, Params } from '../ops/elementwise/declaration.js';
+import { type ElementwiseMethods, type ElementwiseOpName, elementwiseOps } from '../ops/elementwise/index.js';
+import { applyElementwise } from '../ops/tensor/elementwise.js';
+import type { Tensor, TensorLike } from './core.js';
 import { toTensor } from './creation.js';
 
 declare module './core.js' {
-  interface Tensor {
-    /**
-     * this + other, broadcasting as NumPy does.
-     *
-     * @example
-     * ```ts
-     * tensor([[1], [2]]).add(tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
-     * ```
-     */
-    add(other: TensorLike): Tensor;
-
-    /**
-     * this - other, broadcasting. For `2 - t` write `sub(2, t)`.
-     *
-     * @example
-     * ```ts
-     * tensor([3, 4]).sub(1).toArray(); // [2, 3]
-     * ```
-     */
-    sub(other: TensorLike): Tensor;
-
-    /**
-     * this · other elementwise, broadcasting.
-     *
-     * @example
-     * ```ts
-     * tensor([1, 2]).mul(3).toArray(); // [3, 6]
-     * ```
-     */
-    mul(other: TensorLike): Tensor;
-
-    /**
-     * this / other elementwise, broadcasting.
-     *
-     * @example
-     * ```ts
-     * tensor([1, 2]).div(2).toArray(); // [0.5, 1]
-     * ```
-     */
-    div(other: TensorLike): Tensor;
-
-    /**
-     * this raised to a power, elementwise: a number or a tensor of exponents (broadcasting). A negative
-     * base needs an integer exponent.
-     *
-     * @example
-     * ```ts
-     * tensor([2, 3]).pow(2).toArray(); // [4, 9]
-     * ```
-     */
-    pow(exponent: TensorLike): Tensor;
-
-    /**
-     * The larger of this and other, elementwise; at a tie each gets half the gradient.
-     *
-     * @example
-     * ```ts
-     * tensor([1, 5]).maximum(3).toArray(); // [3, 5]
-     * ```
-     */
-    maximum(other: TensorLike): Tensor;
-
-    /**
-     * The smaller of this and other, elementwise; at a tie each gets half the gradient.
-     *
-     * @example
-     * ```ts
-     * tensor([1, 5]).minimum(3).toArray(); // [1, 3]
-     * ```
-     */
-    minimum(other: TensorLike): Tensor;
-
-    /**
-     * -this.
-     *
-     * @example
-     * ```ts
-     * tensor([1, -2]).neg().toArray(); // [-1, 2]
-     * ```
-     */
-    neg(): Tensor;
-
-    /**
-     * e to the power of each element.
-     *
-     * @example
-     * ```ts
-     * tensor([0]).exp().toArray(); // [1]
-     * ```
-     */
-    exp(): Tensor;
-
-    /**
-     * The natural logarithm of each element; log(0) = -Infinity, a negative element is a RangeError.
-     *
-     * @example
-     * ```ts
-     * tensor([1, Math.E]).log().toArray(); // [0, 1]
-     * ```
-     */
-    log(): Tensor;
-
-    /**
-     * The hyperbolic tangent of each element.
-     *
-     * @example
-     * ```ts
-     * tensor([0]).tanh().toArray(); // [0]
-     * ```
-     */
-    tanh(): Tensor;
-
-    /**
-     * max(x, 0) per element; the gradient at 0 is 0.
-     *
-     * @example
-     * ```ts
-     * tensor([-1, 2]).relu().toArray(); // [0, 2]
-     * ```
-     */
-    relu(): Tensor;
-
-    /**
-     * 1 / x per element.
-     *
-     * @example
-     * ```ts
-     * tensor([2, 4]).reciprocal().toArray(); // [0.5, 0.25]
-     * ```
-     */
-    reciprocal(): Tensor;
-
-    /**
-     * |x| per element; the gradient at 0 is 0.
-     *
-     * @example
-     * ```ts
-     * tensor([-1, 2]).abs().toArray(); // [1, 2]
-     * ```
-     */
-    abs(): Tensor;
-
+  // One method per elementwise op declaration (ops/elementwise), typed and documented there; pow and
+  // sigmoid are written below.
+  interface Tensor extends ElementwiseMethods<Tensor> {
     /**
      * The logistic function per element, recorded as the walkthrough's four nodes A = -x, B = exp(A),
      * C = B + 1, D = 1 / C when every element is ≥ 0, and as B = exp(x), C = B + 1, R = 1 / C,
@@ -169,18 +35,7 @@ declare module './core.js' {
  */
 export function elementwiseMethods() {
   return {
-    add(other: TensorLike): Tensor {
-      return binary(this, 'add', other);
-    },
-    sub(other: TensorLike): Tensor {
-      return binary(this, 'sub', other);
-    },
-    mul(other: TensorLike): Tensor {
-      return binary(this, 'mul', other);
-    },
-    div(other: TensorLike): Tensor {
-      return binary(this, 'div', other);
-    },
+    ...(declaredMethods() as Partial<Tensor>),
     pow(exponent: TensorLike): Tensor {
       if (typeof exponent === 'number') {
         if (!Number.isFinite(exponent))
@@ -192,45 +47,15 @@ export function elementwiseMethods() {
               `pow: a negative base ${this.data[i]} (element ${i}) has no real power ${exponent}`,
             );
         }
-        return Tensor._apply('pow', [this], { exponent });
+        return applyElementwise('pow', [this], { b: exponent });
       }
       const b = toTensor(exponent, 'pow');
-      const out = Tensor._apply('pow', [this, b], { exponent: null });
+      const out = applyElementwise('pow', [this, b], NO_PARAMS);
       if (!this.data.some(Number.isNaN) && !b.data.some(Number.isNaN)) {
         const i = out.data.findIndex(Number.isNaN);
         if (i >= 0) throw new RangeError(`pow: element ${i} raises a negative base to a non-integer power`);
       }
       return out;
-    },
-    maximum(other: TensorLike): Tensor {
-      return binary(this, 'maximum', other);
-    },
-    minimum(other: TensorLike): Tensor {
-      return binary(this, 'minimum', other);
-    },
-    neg(): Tensor {
-      return Tensor._apply('neg', [this], null);
-    },
-    exp(): Tensor {
-      return Tensor._apply('exp', [this], null);
-    },
-    log(): Tensor {
-      const i = this.data.findIndex((v) => v < 0);
-      if (i >= 0)
-        throw new RangeError(`log: element ${i} is ${this.data[i]}, outside the domain of log (x >= 0)`);
-      return Tensor._apply('log', [this], null);
-    },
-    tanh(): Tensor {
-      return Tensor._apply('tanh', [this], null);
-    },
-    relu(): Tensor {
-      return Tensor._apply('relu', [this], null);
-    },
-    reciprocal(): Tensor {
-      return Tensor._apply('reciprocal', [this], null);
-    },
-    abs(): Tensor {
-      return Tensor._apply('abs', [this], null);
     },
     sigmoid(): Tensor {
       let nonNegative = true;
@@ -266,10 +91,32 @@ export function elementwiseMethods() {
   } satisfies Partial<Tensor> & ThisType<Tensor>;
 }
 
-function binary(
-  a: Tensor,
-  op: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum',
-  other: TensorLike,
-): Tensor {
-  return Tensor._apply(op, [a, toTensor(other, op)], null);
+/** Builds the method of each declaration: argument checks, then the op. */
+function declaredMethods(): Record<string, (this: Tensor, ...args: unknown[]) => Tensor> {
+  const methods: Record<string, (this: Tensor, ...args: unknown[]) => Tensor> = {};
+  for (const [name, d] of Object.entries(elementwiseOps) as [ElementwiseOpName, AnyDeclaration][]) {
+    const read = d.params as ((...args: unknown[]) => Params) | undefined;
+    methods[name] =
+      d.arity === 1
+        ? function (this: Tensor, ...args: unknown[]): Tensor {
+            const p = read === undefined ? NO_PARAMS : read(...args);
+            if (d.domain !== undefined) {
+              const i = this.data.findIndex((v) => !d.domain!.ok(v));
+              if (i >= 0) {
+                throw new RangeError(
+                  `${name}: element ${i} is ${this.data[i]}, outside the domain of ${name} (${d.domain.text})`,
+                );
+              }
+            }
+            return applyElementwise(name, [this], p);
+          }
+        : function (this: Tensor, other: unknown, ...args: unknown[]): Tensor {
+            const p = read === undefined ? NO_PARAMS : read(...args);
+            if (typeof other === 'number' && d.numberOperandAsParam === true) {
+              return applyElementwise(name, [this], { ...p, b: other });
+            }
+            return applyElementwise(name, [this, toTensor(other, name)], p);
+          };
+  }
+  return methods;
 }

@@ -1,5 +1,7 @@
 // The algebra a derivative is written against, once, and instantiated three ways: numbers, Values, Tensors.
 
+import { withRecording } from '../../graph/recording.js';
+
 /**
  * The operations an elementwise derivative may use. A derivative is written once against this
  * interface and runs over plain numbers (Value's non-recording backward), over Values and over
@@ -77,6 +79,8 @@ const ALGEBRA_OPS: { readonly [K in AlgebraOp]: true } = {
   reluGrad: true,
 };
 
+const MASKS: ReadonlySet<AlgebraOp> = new Set<AlgebraOp>(['step', 'sign', 'gtHalf', 'isZero']);
+
 /**
  * An `Algebra<T>` over `apply`, which applies a declared op to operands of which at least one is a
  * `T`; operands that are all numbers go to `numbers` instead, so constants stay numbers.
@@ -89,8 +93,11 @@ export function makeAlgebra<T>(
 ): Algebra<T> {
   const make =
     (op: AlgebraOp) =>
-    (...args: (T | number)[]): T | number =>
-      args.every((x) => typeof x === 'number') ? numbers(op, args as number[]) : apply(op, args);
+    (...args: (T | number)[]): T | number => {
+      if (args.every((x) => typeof x === 'number')) return numbers(op, args as number[]);
+      // a mask is a constant: never recorded, even under createGraph
+      return MASKS.has(op) ? withRecording(false, () => apply(op, args)) : apply(op, args);
+    };
   return Object.fromEntries(
     (Object.keys(ALGEBRA_OPS) as AlgebraOp[]).map((op) => [op, make(op)]),
   ) as unknown as Algebra<T>;

@@ -1,28 +1,22 @@
 // What an entry of the tensor op table is: the attributes each op records, and its forward beside its
 // backward; and the small helpers that several groups of rules share.
 
-import type { BinaryKernelOp, UnaryKernelOp } from '../../kernels/backend.js';
+import type { UnaryKernelOp } from '../../kernels/backend.js';
 import { kernels } from '../../kernels/index.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import type { Params } from '../elementwise/declaration.js';
+import type { ElementwiseOpName } from '../elementwise/index.js';
 import type { SliceSpec } from '../slice.js';
 
-/** The attributes each tensor op records beside its inputs. */
-export interface TensorOpAttrs {
-  add: null;
-  sub: null;
-  mul: null;
-  div: null;
-  pow: { exponent: number | null };
-  maximum: null;
-  minimum: null;
-  neg: null;
-  exp: null;
-  log: null;
-  tanh: null;
-  relu: null;
-  reciprocal: null;
-  abs: null;
+/**
+ * The attributes each tensor op records beside its inputs: an elementwise op's parameters (see
+ * ops/elementwise), or a structural op's own.
+ */
+export type TensorOpAttrs = { [K in ElementwiseOpName]: Params } & StructuralAttrs;
+
+/** The attributes of the ops that are not elementwise. */
+interface StructuralAttrs {
   matmul: { transA: boolean; transB: boolean };
   linear: { relu: boolean };
   sum: { axis: number | null; keepDims: boolean };
@@ -80,11 +74,4 @@ export function constUnary(op: UnaryKernelOp, a: Tensor): Tensor {
   const data = new Float64Array(a.data.length);
   kernels().unary(op, a.data, data);
   return a._constant(data, a.shape);
-}
-
-/** A gradient mask from a binary kernel, broadcast to the gradient's shape. */
-export function constBinary(op: BinaryKernelOp, a: Tensor, b: Tensor, g: Tensor): Tensor {
-  const data = new Float64Array(g.data.length);
-  kernels().binary(op, a.data, a.shape, b.data, b.shape, data, g.shape);
-  return a._constant(data, g.shape);
 }
