@@ -1,10 +1,10 @@
-// Free-function forms of the arithmetic ops, so that a number can stand on either side: sub(2, x), div(1, x).
+// Free-function forms of the binary ops, so that a number can stand on either side: sub(2, x), pow(2, x).
 
 import { describe } from './errors.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 import { toValue, Value, type ValueLike } from './value.js';
 
-type Arithmetic = 'add' | 'sub' | 'mul' | 'div';
+type Arithmetic = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'atan2';
 
 /** Lifts the left operand to the kind of the right one when it is a number, then calls the method. */
 function apply(op: Arithmetic, a: unknown, b: unknown): Value | Tensor {
@@ -77,4 +77,37 @@ export function div(a: ValueLike, b: ValueLike): Value;
 export function div(a: TensorLike, b: TensorLike): Tensor;
 export function div(a: ValueLike | TensorLike, b: ValueLike | TensorLike): Value | Tensor {
   return apply('div', a, b);
+}
+
+/**
+ * a raised to the power b, with a number allowed on either side: `pow(2, x)` is 2^x, and the
+ * exponent gets its gradient 2^x·ln 2.
+ *
+ * @example
+ * ```ts
+ * const x = value(3); const y = pow(2, x); y.backward();
+ * y.data; // 8
+ * x.grad; // 5.545177444479562
+ * pow(2, tensor([1, 2])).toArray(); // [2, 4]
+ * ```
+ */
+export function pow(a: ValueLike, b: ValueLike): Value;
+export function pow(a: TensorLike, b: TensorLike): Tensor;
+export function pow(a: ValueLike | TensorLike, b: ValueLike | TensorLike): Value | Tensor {
+  return apply('pow', a, b);
+}
+
+/**
+ * The angle of the point (x, y), in (-π, π], as Math.atan2(y, x), with a number allowed on either side.
+ *
+ * @example
+ * ```ts
+ * atan2(value(1), 1).data; // 0.7853981633974483
+ * atan2(1, tensor([0])).toArray(); // [1.5707963267948966]
+ * ```
+ */
+export function atan2(y: ValueLike, x: ValueLike): Value;
+export function atan2(y: TensorLike, x: TensorLike): Tensor;
+export function atan2(y: ValueLike | TensorLike, x: ValueLike | TensorLike): Value | Tensor {
+  return apply('atan2', y, x);
 }

@@ -8,7 +8,7 @@ export {
   type TensorData,
 } from './custom-op.js';
 export { describe, formatShape, ShapeError } from './errors.js';
-export { add, div, mul, sub } from './functions.js';
+export { add, atan2, div, mul, pow, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
 export { noGrad } from './graph/recording.js';
 export {
@@ -33,6 +33,9 @@ export {
   setBackend,
   setNumThreads,
 } from './kernels/index.js';
+export type { Algebra } from './ops/elementwise/algebra.js';
+export type { OpDoc, Params } from './ops/elementwise/declaration.js';
+export type { ElementwiseMethods, ElementwiseOpName } from './ops/elementwise/index.js';
 export type { SliceIndex } from './ops/slice.js';
 export type { TensorOpName } from './ops/tensor/index.js';
 export type { ValueOpName } from './ops/value-ops.js';
