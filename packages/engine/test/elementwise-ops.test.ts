@@ -175,12 +175,14 @@ describe('the TypeScript kernel computes each declaration’s scalar function, b
             const out = new Float64Array(x.length);
             if (d.arity === 1) {
               tsKernels.unary(name as never, x, out, params);
-              xs.forEach((v, i) => expect(Object.is(out[i], d.f(v, params)), `${name}(${v})`).toBe(true));
+              xs.forEach((v, i) => {
+                expect(Object.is(out[i], d.f(v, params)), `${name}(${v})`).toBe(true);
+              });
             } else {
               tsKernels.binary(name as never, x, [x.length], y, [y.length], out, [x.length], params);
-              xs.forEach((v, i) =>
-                expect(Object.is(out[i], d.f(v, y[i]!, params)), `${name}(${v}, ${y[i]})`).toBe(true),
-              );
+              xs.forEach((v, i) => {
+                expect(Object.is(out[i], d.f(v, y[i]!, params)), `${name}(${v}, ${y[i]})`).toBe(true);
+              });
             }
           },
         ),

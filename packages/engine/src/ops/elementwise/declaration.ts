@@ -122,9 +122,13 @@ export function binary<P extends Params = NoParams, A extends unknown[] = []>(
 
 /** The method an op becomes on a node type `T`: operands first, then the parameters' arguments. */
 export type MethodOf<D, T> = D extends { readonly arity: 1; readonly params?: (...args: infer A) => unknown }
-  ? (...args: A) => T
+  ? A extends []
+    ? () => T
+    : (...args: A) => T
   : D extends { readonly arity: 2; readonly params?: (...args: infer A) => unknown }
-    ? (other: T | number, ...args: A) => T
+    ? A extends []
+      ? (other: T | number) => T
+      : (other: T | number, ...args: A) => T
     : never;
 
 /**
