@@ -67,6 +67,7 @@ export const activations = {
       return m.mul(g, m.add(s, m.mul(m.sub(1, s), slope)));
     },
     doc: {
+      call: 'x.leakyRelu(slope = 0.01)',
       family: 'activations',
       formula: 'x if x > 0, else slope·x',
       derivative: '1 if x > 0, else slope',
@@ -94,6 +95,7 @@ export const activations = {
       return m.mul(g, m.add(s, m.mul(m.mul(rest, alpha), m.exp(m.mul(a, rest)))));
     },
     doc: {
+      call: 'x.elu(alpha = 1)',
       family: 'activations',
       formula: 'x if x > 0, else α(eˣ − 1)',
       derivative: '1 if x > 0, else α·eˣ',
@@ -124,6 +126,7 @@ export const activations = {
       return m.mul(g, m.add(t, m.mul(m.sub(1, t), sigma)));
     },
     doc: {
+      call: 'x.softplus(beta = 1, threshold = 20)',
       family: 'activations',
       formula: 'ln(1 + e^(βx))/β, x where βx > threshold',
       derivative: 'σ(βx), 1 where βx > threshold',
@@ -190,6 +193,7 @@ export const activations = {
       return m.mul(g, m.add(left, right));
     },
     doc: {
+      call: "x.gelu({ approximate: 'none' | 'tanh' })",
       family: 'activations',
       formula: "x·Φ(x) = x·(1 + erf(x/√2))/2; 'tanh': x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2",
       derivative: "Φ(x) + x·φ(x); 'tanh': the tanh form's derivative",

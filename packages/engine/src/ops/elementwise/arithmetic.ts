@@ -110,10 +110,12 @@ export const arithmetic = {
       (m, { a, out, g }) => m.mul(m.mul(g, out), m.mul(m.log(m.add(a, m.isZero(a))), m.sub(1, m.isZero(a)))),
     ],
     doc: {
+      call: 'a.pow(b), pow(2, x)',
       family: 'powers and roots',
       formula: 'a^b',
       derivative: '∂a = b·a^(b−1), ∂b = a^b·ln a',
-      convention: '∂a = 0 where b = 0 (the output is constant); ∂b = 0 where a = 0',
+      convention:
+        '∂a = 0 where b = 0 (the output is constant); ∂b = 0 where a = 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
     },
   }),
   /**
@@ -314,6 +316,7 @@ export const arithmetic = {
     derivative: (m, { a, g }, { min, max }) =>
       m.mul(g, m.mul(m.sub(1, m.step(m.sub(min, a))), m.sub(1, m.step(m.sub(a, max))))),
     doc: {
+      call: 'x.clamp(min?, max?)',
       family: 'activations',
       formula: 'min(max(x, min), max)',
       derivative: '[min ≤ x ≤ max]',

@@ -26,6 +26,8 @@ export interface OpDoc {
   readonly derivative: string;
   /** The value taken at kinks and domain edges, and where it comes from (PyTorch's convention). */
   readonly convention?: string;
+  /** How the op is called when it takes parameters, e.g. `x.clamp(min?, max?)`. */
+  readonly call?: string;
 }
 
 /** What a unary derivative sees: the input `a`, the output `out` and the output's gradient `g`. */

@@ -248,10 +248,11 @@ export const trigonometric = {
       (m, { a, b, g }) => m.mul(m.mul(g, m.neg(a)), m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)))),
     ],
     doc: {
+      call: 'y.atan2(x), atan2(y, x)',
       family: 'trigonometric',
       formula: 'atan2(y, x)',
       derivative: '∂y = x/(x² + y²), ∂x = −y/(x² + y²)',
-      convention: 'NaN at the origin (PyTorch)',
+      convention: 'NaN at the origin (PyTorch); the value jumps from π to −π across y = 0, x < 0',
     },
   }),
 };

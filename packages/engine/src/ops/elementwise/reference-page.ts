@@ -1,0 +1,66 @@
+// The op reference page (docs/ops.md) as text, rendered from the declarations.
+
+import type { AnyDeclaration, OpDoc } from './declaration.js';
+import { elementwiseOps } from './index.js';
+
+const FAMILIES: readonly OpDoc['family'][] = [
+  'arithmetic',
+  'powers and roots',
+  'exponentials and logarithms',
+  'trigonometric',
+  'hyperbolic',
+  'activations',
+];
+
+const cell = (text: string): string => text.replaceAll('|', '\\|');
+
+/** How the op is called, e.g. `x.clamp(min?, max?)` or `a.add(b)`. */
+function callOf(name: string, d: AnyDeclaration): string {
+  if (d.doc.call !== undefined) return d.doc.call;
+  return d.arity === 1 ? `x.${name}()` : `a.${name}(b)`;
+}
+
+/**
+ * docs/ops.md: one table per family, one row per declared op, with its formula, its derivative, its
+ * convention at kinks and domain edges, its domain and whether the WebAssembly backend has a SIMD form.
+ *
+ * @internal
+ */
+export function renderOpsPage(): string {
+  const entries = Object.entries(elementwiseOps) as [string, AnyDeclaration][];
+  const lines = [
+    '# Elementwise ops',
+    '',
+    '<!-- Generated from packages/engine/src/ops/elementwise by packages/engine/scripts/ops-page.ts: do not edit.',
+    '     A test fails when this page differs from the declarations. -->',
+    '',
+    'Every op below is a method of `Value` and of `Tensor` with the same name (binary ops broadcast on',
+    'tensors as NumPy does, and take a number on the right), and each one is declared once in',
+    '`packages/engine/src/ops/elementwise`: its value, its derivative (written with engine ops, so',
+    '`backward({ createGraph: true })` and `grad(grad(f))` differentiate it again), its convention at',
+    "kinks and domain edges (PyTorch's), and, where one rounds exactly as the TypeScript loop does, its",
+    'SIMD form for the `wasm` backend. Values are float64 throughout; the transcendental functions are',
+    "JavaScript's `Math` (and fdlibm's erf), on either backend.",
+    '',
+    'A number on the left: `sub(2, x)`, `div(1, x)`, `pow(2, x)` (2ˣ, with the gradient 2ˣ·ln 2 for x),',
+    "`atan2(1, x)`. An input outside an op's domain is a `RangeError` naming the op; NaN propagates.",
+    '`sigmoid` is not in the table: it is recorded as the chain neg → exp → add → reciprocal of',
+    '`docs/chain-rule.md`, so the graph shows the lesson. `x.detach()` (on a Value or a Tensor) gives a',
+    'leaf with the same data and no gradient.',
+    '',
+  ];
+  for (const family of FAMILIES) {
+    const rows = entries.filter(([, d]) => d.doc.family === family);
+    if (rows.length === 0) continue;
+    lines.push(`## ${family[0]!.toUpperCase()}${family.slice(1)}`, '');
+    lines.push('| call | value | derivative | at kinks and domain edges | domain | SIMD |');
+    lines.push('| --- | --- | --- | --- | --- | --- |');
+    for (const [name, d] of rows) {
+      lines.push(
+        `| \`${cell(callOf(name, d))}\` | ${cell(d.doc.formula)} | ${cell(d.doc.derivative)} | ${cell(d.doc.convention ?? '')} | ${cell(d.domain?.text ?? 'all reals')} | ${d.simd === undefined ? '' : 'yes'} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
