@@ -1,13 +1,26 @@
 // Networks from a list of sizes (MLP) or seed 002's list of layer descriptions (fromArchitecture).
 
+import { ELU, GELU, LeakyReLU, SiLU, Softplus } from './activations.js';
 import { checkInteger, kindOf } from './errors.js';
 import { checkInit, type Init } from './init.js';
 import { Linear, Sequential, Sigmoid, Tanh } from './layers.js';
 import type { Module } from './module.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
-/** The activations a layer of `MLP` or `fromArchitecture` can end with. */
-export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+/**
+ * The activations a layer of `MLP` or `fromArchitecture` can end with, each the module of the same
+ * name with PyTorch's defaults (`leakyRelu` is `LeakyReLU(0.01)`, `gelu` the exact `GELU()`).
+ */
+export type Activation =
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'linear'
+  | 'leakyRelu'
+  | 'elu'
+  | 'softplus'
+  | 'gelu'
+  | 'silu';
 
 /** The module after a layer's `Linear`; none for relu, which the `Linear` applies itself (fused). */
 const activationModules: Record<Activation, (() => Module) | null> = {
@@ -15,18 +28,24 @@ const activationModules: Record<Activation, (() => Module) | null> = {
   sigmoid: () => new Sigmoid(),
   tanh: () => new Tanh(),
   linear: null,
+  leakyRelu: () => new LeakyReLU(),
+  elu: () => new ELU(),
+  softplus: () => new Softplus(),
+  gelu: () => new GELU(),
+  silu: () => new SiLU(),
 };
 
 function checkActivation(op: string, where: string, a: unknown): Activation {
   if (typeof a === 'string' && Object.hasOwn(activationModules, a)) return a as Activation;
   throw new TypeError(
-    `${op}: ${where}activation must be one of relu, sigmoid, tanh, linear, got ${kindOf(a)}`,
+    `${op}: ${where}activation must be one of ${Object.keys(activationModules).join(', ')}, got ${kindOf(a)}`,
   );
 }
 
 /**
- * The initialiser that trains well before `act`: Kaiming (uniform) for ReLU, Xavier (uniform) for
- * sigmoid, tanh and linear layers; `MLP` and `fromArchitecture` use it unless given `init`.
+ * The initialiser that trains well before `act`: Xavier (uniform) for sigmoid, tanh and linear
+ * layers, Kaiming (uniform) for ReLU and its relatives (leakyRelu, elu, softplus, gelu, silu); `MLP`
+ * and `fromArchitecture` use it unless given `init`.
  *
  * @example
  * ```ts
@@ -35,7 +54,7 @@ function checkActivation(op: string, where: string, a: unknown): Activation {
  * ```
  */
 export function defaultInit(act: Activation): Init {
-  return act === 'relu' ? 'kaimingUniform' : 'xavierUniform';
+  return act === 'sigmoid' || act === 'tanh' || act === 'linear' ? 'xavierUniform' : 'kaimingUniform';
 }
 
 interface LayerSpec {

@@ -1,5 +1,6 @@
 // The public API of @chainrule/nn (browser-safe: nothing here imports from Node).
 
+export { ELU, GELU, LeakyReLU, SiLU, Softplus } from './activations.js';
 export {
   type Activation,
   type ArchitectureOptions,

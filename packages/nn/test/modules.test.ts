@@ -204,8 +204,8 @@ describe('Module', () => {
     expect(() => fromArchitecture([{ input_dim: 2, output_dim: 1, activation: 'relu' } as never])).toThrow(
       'fromArchitecture: layer 0 has input_dim; chainrule spells it inputDim (and outputDim)',
     );
-    expect(() => fromArchitecture([{ inputDim: 2, outputDim: 1, activation: 'softplus' as never }])).toThrow(
-      'fromArchitecture: layer 0 activation must be one of relu, sigmoid, tanh, linear, got the string "softplus"',
+    expect(() => fromArchitecture([{ inputDim: 2, outputDim: 1, activation: 'swish' as never }])).toThrow(
+      'fromArchitecture: layer 0 activation must be one of relu, sigmoid, tanh, linear, leakyRelu, elu, softplus, gelu, silu, got the string "swish"',
     );
   });
 
