@@ -2,6 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { ElementwiseOpName } from '../src/index.js';
 import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../src/kernels/backend.js';
 import { getBackend, kernels, setBackend } from '../src/kernels/index.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
@@ -12,22 +13,23 @@ import {
   setNumThreads,
   type WasmKernels,
 } from '../src/kernels/wasm/index.js';
+import type { AnyDeclaration, Params } from '../src/ops/elementwise/declaration.js';
+import { allElementwiseOps } from '../src/ops/elementwise/index.js';
 import { createRng } from '../src/random.js';
 import { broadcastShapes, sizeOf } from '../src/shape.js';
 import { Tensor } from '../src/tensor.js';
+import { opCases } from './support/op-cases.js';
 
-const unaryOps: UnaryKernelOp[] = ['neg', 'exp', 'log', 'tanh', 'relu', 'reciprocal', 'abs', 'step', 'sign'];
-const binaryOps: BinaryKernelOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'gtHalf',
-  'reluGrad',
-];
+// every declared op, masks included, drawn from the table; an op with parameters runs with its test
+// case's first argument list (clamp's bounds, leakyRelu's slope)
+const declared = Object.entries(allElementwiseOps) as [string, AnyDeclaration][];
+const unaryOps = declared.filter(([, d]) => d.arity === 1).map(([name]) => name as UnaryKernelOp);
+const binaryOps = declared.filter(([, d]) => d.arity === 2).map(([name]) => name as BinaryKernelOp);
+function paramsOf(op: string): Params {
+  const d = allElementwiseOps[op as UnaryKernelOp];
+  const args = opCases[op as ElementwiseOpName]?.args?.find((a) => a.length > 0);
+  return d.params === undefined ? {} : (d.params as (...a: unknown[]) => Params)(...(args ?? []));
+}
 
 /** Ordinary numbers and every value that tests a mask or a sign: ±0, ±∞, NaN, tiny and huge. */
 const element = fc.oneof(
@@ -94,8 +96,8 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
         (op, x) => {
           const expected = new Float64Array(x.length);
           const actual = new Float64Array(x.length).fill(7);
-          tsKernels.unary(op, x, expected);
-          wasm.unary(op, x, actual);
+          tsKernels.unary(op, x, expected, paramsOf(op));
+          wasm.unary(op, x, actual, paramsOf(op));
           expect(differences(actual, expected), op).toEqual([]);
         },
       ),
@@ -114,8 +116,8 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
           const outShape = broadcastShapes(aShape, bShape, op);
           const expected = new Float64Array(sizeOf(outShape));
           const actual = new Float64Array(expected.length).fill(7);
-          tsKernels.binary(op, a, aShape, b, bShape, expected, outShape);
-          wasm.binary(op, a, aShape, b, bShape, actual, outShape);
+          tsKernels.binary(op, a, aShape, b, bShape, expected, outShape, paramsOf(op));
+          wasm.binary(op, a, aShape, b, bShape, actual, outShape, paramsOf(op));
           expect(differences(actual, expected), `${op} [${aShape}] [${bShape}]`).toEqual([]);
         },
       ),
