@@ -1,7 +1,11 @@
 // Random scalar expression DAGs for property tests: a program of instructions, each reading earlier
 // results, run by one interpreter over any algebra (Value, or plain numbers as the independent reference).
 
+import type { ElementwiseOpName } from '@chainrule/engine';
 import fc from 'fast-check';
+import type { AnyDeclaration, Params } from '../../src/ops/elementwise/declaration.js';
+import { elementwiseOps } from '../../src/ops/elementwise/index.js';
+import { type InputDomain, opCases } from './op-cases.js';
 
 /** The operations a program can apply to any algebra: Values, numbers, later Tensors. */
 export interface Algebra<T> {
@@ -18,7 +22,12 @@ export interface Algebra<T> {
   relu(a: T): T;
   sigmoid(a: T): T;
   reciprocal(a: T): T;
+  /** Any declared elementwise op by name, with its method arguments; `b` only for a binary op. */
+  declared(name: ElementwiseOpName, args: readonly unknown[], a: T, b: T): T;
 }
+
+/** Every declared elementwise op: the 'declared' instruction draws from the whole table. */
+const DECLARED = Object.keys(elementwiseOps) as ElementwiseOpName[];
 
 /** Plain-number arithmetic, written independently of the engine: the reference for every program. */
 export const numberAlgebra: Algebra<number> = {
@@ -34,12 +43,20 @@ export const numberAlgebra: Algebra<number> = {
   relu: (a) => Math.max(a, 0),
   sigmoid: (a) => 1 / (1 + Math.exp(-a)),
   reciprocal: (a) => 1 / a,
+  // the declaration's own scalar function: elementwise-ops.test.ts holds it to a 200-bit reference
+  declared: (name, args, a, b) => {
+    const d = elementwiseOps[name] as AnyDeclaration;
+    const p = d.params === undefined ? {} : (d.params as (...xs: unknown[]) => Params)(...args);
+    return d.arity === 1 ? d.f(a, p) : d.f(a, b, p);
+  },
 };
 
 /**
  * What an instruction does. Kinds with a domain apply to a strictly positive subexpression built from
  * their operand (x·x + 0.5 or exp(tanh x)): log, reciprocal, division, fractional and negative powers.
- * relu applies to such a positive value or its negation, so no input sits on the kink.
+ * relu applies to such a positive value or its negation, so no input sits on the kink. 'declared'
+ * applies any op of the declaration table (the variant picks it and its arguments) to operands mapped
+ * into the domain its test case names (support/op-cases.ts), and squashes the result with tanh.
  */
 export const KINDS = [
   'add',
@@ -55,6 +72,7 @@ export const KINDS = [
   'relu',
   'sigmoid',
   'reciprocal',
+  'declared',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -201,5 +219,33 @@ function instruction<T>(
     }
     case 'reciprocal':
       return { v: alg.reciprocal(positive(x, pv)), bound: 1 / POSITIVE_LOW };
+    case 'declared': {
+      const name = DECLARED[ins.variant % DECLARED.length]!;
+      const c = opCases[name];
+      const argLists = c.args ?? [[]];
+      const args = argLists[Math.floor(ins.variant / DECLARED.length) % argLists.length]!;
+      const side = Math.floor(ins.variant / (DECLARED.length * 3)) % 2 === 0 ? 1 : -1;
+      const a = toDomainIn(alg, c.inputs[0], fit(x, LEAF_BOUND).v, side);
+      const b = toDomainIn(alg, c.inputs[1] ?? 'any', fit(y, LEAF_BOUND).v, -side);
+      return { v: alg.tanh(alg.declared(name, args, a, b)), bound: 1 };
+    }
+  }
+}
+
+/** support/op-cases.ts's input domains over an algebra: smooth maps from |x| <= 2; `side` picks the sign of 'awayFromZero'. */
+function toDomainIn<T>(alg: Algebra<T>, domain: InputDomain, x: T, side: number): T {
+  switch (domain) {
+    case 'any':
+      return x;
+    case 'positive':
+      return alg.add(alg.mul(x, x), 0.5);
+    case 'aboveOne':
+      return alg.add(alg.mul(x, x), 1);
+    case 'unit':
+      return alg.mul(alg.tanh(x), 0.9);
+    case 'aboveMinusOne':
+      return alg.sub(alg.mul(x, x), 0.5);
+    case 'awayFromZero':
+      return alg.mul(alg.add(alg.mul(x, x), 0.5), side);
   }
 }

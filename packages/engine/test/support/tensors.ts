@@ -3,6 +3,7 @@
 
 import { add, div, mul, type NestedArray, sub, type Tensor, type Value } from '@chainrule/engine';
 import fc from 'fast-check';
+import { elementwiseOps } from '../../src/ops/elementwise/index.js';
 import { closeness, type Tolerance } from './numeric.js';
 import type { Algebra } from './programs.js';
 
@@ -179,5 +180,7 @@ export function engineAlgebra<T extends Node>(): Algebra<T> {
     relu: unary('relu'),
     sigmoid: unary('sigmoid'),
     reciprocal: unary('reciprocal'),
+    declared: (name, args, a, b) =>
+      elementwiseOps[name].arity === 1 ? call(a, name, ...args) : call(a, name, b, ...args),
   };
 }
