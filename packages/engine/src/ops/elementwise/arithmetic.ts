@@ -1,9 +1,7 @@
 // Arithmetic, powers and roots, and the piecewise-linear ops: their values, derivatives and kinks.
 
 import { describe } from '../../errors.js';
-import { binary, unary } from './declaration.js';
-
-const nonNegative = { ok: (x: number) => !(x < 0), text: 'x >= 0' };
+import { binary, NON_NEGATIVE, unary } from './declaration.js';
 
 /** Reads clamp's bounds: either may be absent (null or undefined), not both. */
 function clampBounds(min?: number | null, max?: number | null): { min: number; max: number } {
@@ -263,7 +261,7 @@ export const arithmetic = {
    */
   sqrt: unary({
     arity: 1,
-    domain: nonNegative,
+    domain: NON_NEGATIVE,
     f: (a) => Math.sqrt(a),
     derivative: (m, { out, g }) => m.div(g, m.mul(out, 2)),
     doc: {
@@ -285,7 +283,7 @@ export const arithmetic = {
    */
   rsqrt: unary({
     arity: 1,
-    domain: nonNegative,
+    domain: NON_NEGATIVE,
     f: (a) => 1 / Math.sqrt(a),
     // PyTorch's -0.5·g·out³
     derivative: (m, { out, g }) => m.mul(m.mul(g, -0.5), m.mul(m.mul(out, out), out)),

@@ -82,6 +82,9 @@ interface DeclarationBase<P extends Params, A extends unknown[]> {
   readonly internal?: true;
 }
 
+/** The domain x >= 0 (sqrt, log, …). */
+export const NON_NEGATIVE = { ok: (x: number): boolean => !(x < 0), text: 'x >= 0' };
+
 /** A unary elementwise op. */
 export interface UnaryDeclaration<P extends Params = NoParams, A extends unknown[] = []>
   extends DeclarationBase<P, A> {

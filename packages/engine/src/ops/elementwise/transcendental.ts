@@ -2,9 +2,8 @@
 // None has a SIMD form: a WebAssembly version would round differently from Math, and no result may
 // depend on the backend.
 
-import { binary, unary } from './declaration.js';
+import { binary, NON_NEGATIVE, unary } from './declaration.js';
 
-const nonNegative = { ok: (x: number) => !(x < 0), text: 'x >= 0' };
 const unitInterval = { ok: (x: number) => !(x < -1 || x > 1), text: '-1 <= x <= 1' };
 
 export const exponential = {
@@ -50,7 +49,7 @@ export const exponential = {
    */
   log: unary({
     arity: 1,
-    domain: nonNegative,
+    domain: NON_NEGATIVE,
     f: (a) => Math.log(a),
     derivative: (m, { a, g }) => m.div(g, a),
     doc: {
@@ -92,7 +91,7 @@ export const exponential = {
    */
   log2: unary({
     arity: 1,
-    domain: nonNegative,
+    domain: NON_NEGATIVE,
     f: (a) => Math.log2(a),
     // PyTorch's g / (x·ln 2)
     derivative: (m, { a, g }) => m.div(g, m.mul(a, Math.LN2)),
@@ -114,7 +113,7 @@ export const exponential = {
    */
   log10: unary({
     arity: 1,
-    domain: nonNegative,
+    domain: NON_NEGATIVE,
     f: (a) => Math.log10(a),
     derivative: (m, { a, g }) => m.div(g, m.mul(a, Math.LN10)),
     doc: {
