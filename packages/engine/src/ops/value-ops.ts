@@ -29,15 +29,19 @@ function declaration(op: string): AnyDeclaration {
  *
  * @internal
  */
-export function applyValueOp(op: ElementwiseKernelOp, inputs: readonly Value[], params: Params): Value {
-  const d = declaration(op);
+export function applyValueOp(op: ElementwiseKernelOp, inputs: Value[], params: Params): Value {
+  return applyDeclared(op, declaration(op), inputs, params);
+}
+
+/** `applyValueOp` with the declaration at hand; `inputs` becomes the node's parents. */
+function applyDeclared(op: string, d: AnyDeclaration, inputs: Value[], params: Params): Value {
   const a = inputs[0]!.data;
   const data =
     d.arity === 1
       ? d.f(a, params)
       : d.f(a, inputs.length > 1 ? inputs[1]!.data : (params.b as number), params);
   if (d.derivative === null) return new Value(data);
-  return Value._node(op as ValueOpName, inputs.slice(), data, params);
+  return Value._node(op as ValueOpName, inputs, data, params);
 }
 
 function applyNumbers(op: ElementwiseKernelOp, args: readonly number[]): number {
@@ -45,10 +49,23 @@ function applyNumbers(op: ElementwiseKernelOp, args: readonly number[]): number 
   return d.arity === 1 ? d.f(args[0]!, NO_PARAMS) : d.f(args[0]!, args[1]!, NO_PARAMS);
 }
 
+/**
+ * The algebra over plain numbers, each op its declaration's `f` called directly: Value's backward
+ * without a graph runs here once per node, so nothing on this path allocates.
+ */
+function directNumberAlgebra(): Algebra<number> {
+  const m = makeAlgebra<number>(applyNumbers, applyNumbers) as unknown as Record<string, unknown>;
+  for (const op of Object.keys(m)) {
+    const d = declaration(op);
+    m[op] = d.arity === 1 ? (a: number) => d.f(a, NO_PARAMS) : (a: number, b: number) => d.f(a, b, NO_PARAMS);
+  }
+  return m as unknown as Algebra<number>;
+}
+
 const lift = (x: Value | number): Value => (typeof x === 'number' ? new Value(x) : x);
 
 /** The algebra over plain numbers: what Value's non-recording backward computes with. */
-const numberAlgebra: Algebra<number> = makeAlgebra<number>(applyNumbers, applyNumbers);
+const numberAlgebra: Algebra<number> = directNumberAlgebra();
 
 /** The algebra over Values: recorded under createGraph; masks are constants. */
 const valueAlgebra: Algebra<Value> = (() => {
@@ -72,6 +89,9 @@ export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
   return gradients(d, valueAlgebra, io, p, node.parents.length);
 }
 
+/** The inputs of the numeric derivative in progress: one object reused, so the pass allocates none. */
+const io = { a: 0, b: 0, out: 0, g: 0 };
+
 /**
  * The same rule over plain numbers, for a backward pass that records nothing: adds each input's
  * gradient to its `_g`. It is the one derivative, run on numbers, so it gives the recorded pass's
@@ -83,32 +103,47 @@ export function valueNumericVjp(node: Value): void {
   const a = parents[0]!;
   const b = parents[1];
   const p = node._params;
-  const io = { a: a.data, b: b === undefined ? (p.b as number) : b.data, out: node.data, g: node._g };
-  const grads = gradients(d, numberAlgebra, io, p, parents.length);
-  for (let i = 0; i < parents.length; i++) {
-    const gi = grads[i];
-    if (gi !== null && gi !== undefined) parents[i]!._g += gi;
+  io.a = a.data;
+  io.b = b === undefined ? (p.b as number) : b.data;
+  io.out = node.data;
+  io.g = node._g;
+  if (d.derivative === null) throw new Error(`internal: ${node.op} has no derivative but was recorded`);
+  if (d.arity === 1) {
+    a._g += d.derivative(numberAlgebra, io, p);
+    return;
   }
+  // both partials before either sum, and a's first, as the recorded pass adds them (x.mul(x))
+  const da = d.derivative[0](numberAlgebra, io, p);
+  if (b === undefined) {
+    a._g += da;
+    return;
+  }
+  const db = d.derivative[1](numberAlgebra, io, p);
+  a._g += da;
+  b._g += db;
 }
 
-/** Builds the method `name` of Value from its declaration: argument checks, then `applyValueOp`. */
+/**
+ * Builds the method `name` of Value from its declaration: argument checks, then the op. Parameters
+ * come in two fixed arguments (no op takes more), so a call allocates nothing but its node.
+ */
 function valueMethod(name: ElementwiseOpName, d: AnyDeclaration): (this: Value, ...args: unknown[]) => Value {
-  const read = d.params as ((...args: unknown[]) => Params) | undefined;
+  const read = d.params as ((p0?: unknown, p1?: unknown) => Params) | undefined;
   if (d.arity === 1) {
-    return function (this: Value, ...args: unknown[]): Value {
-      const p = read === undefined ? NO_PARAMS : read(...args);
+    return function (this: Value, p0?: unknown, p1?: unknown): Value {
+      const p = read === undefined ? NO_PARAMS : read(p0, p1);
       if (d.domain !== undefined && !d.domain.ok(this.data)) {
         throw new RangeError(`${name}: ${this.data} is outside the domain of ${name} (${d.domain.text})`);
       }
-      return applyValueOp(name, [this], p);
+      return applyDeclared(name, d, [this], p);
     };
   }
-  return function (this: Value, other: unknown, ...args: unknown[]): Value {
-    const p = read === undefined ? NO_PARAMS : read(...args);
+  return function (this: Value, other: unknown, p0?: unknown, p1?: unknown): Value {
+    const p = read === undefined ? NO_PARAMS : read(p0, p1);
     if (typeof other === 'number' && d.numberOperandAsParam === true) {
-      return applyValueOp(name, [this], { ...p, b: other });
+      return applyDeclared(name, d, [this], { ...p, b: other });
     }
-    return applyValueOp(name, [this, toValue(other, name)], p);
+    return applyDeclared(name, d, [this, toValue(other, name)], p);
   };
 }
 

@@ -46,7 +46,9 @@ export type BinaryOpName = {
  */
 export type ElementwiseMethods<T> = { [K in keyof Table]: MethodOf<Table[K], T> };
 
-/** The declaration of `op`. */
+const byName = new Map<string, AnyDeclaration>(Object.entries(allElementwiseOps));
+
+/** The declaration of `op`, or undefined when no elementwise op has that name. */
 export function declarationOf(op: string): AnyDeclaration | undefined {
-  return Object.hasOwn(allElementwiseOps, op) ? allElementwiseOps[op as ElementwiseKernelOp] : undefined;
+  return byName.get(op);
 }
