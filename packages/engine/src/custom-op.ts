@@ -3,8 +3,8 @@
 
 import { describe, formatShape, ShapeError } from './errors.js';
 import { isRecording, withRecording } from './graph/recording.js';
+import { declarationOf } from './ops/elementwise/index.js';
 import { tensorOps } from './ops/tensor/index.js';
-import { valueOps } from './ops/value-ops.js';
 import { broadcastShapes, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { Value } from './value.js';
@@ -206,7 +206,7 @@ export function defineOp<T extends Value | Tensor = Value | Tensor>(
   if (typeof rule.name !== 'string' || !/^[A-Za-z_][\w.-]*$/.test(rule.name)) {
     throw new TypeError(`defineOp: name must be an identifier-like string, got ${describe(rule.name)}`);
   }
-  if (Object.hasOwn(tensorOps, rule.name) || Object.hasOwn(valueOps, rule.name)) {
+  if (Object.hasOwn(tensorOps, rule.name) || declarationOf(rule.name) !== undefined) {
     throw new TypeError(`defineOp: '${rule.name}' is the name of a built-in op; choose another`);
   }
   if (typeof rule.backward !== 'function')

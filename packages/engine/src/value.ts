@@ -134,7 +134,7 @@ export class Value extends GraphNode<Value> {
    * the local derivative to each parent's `_g`.
    */
   _numericVjp(g: number): void {
-    valueOps[this.op as ValueOpName].numeric(g, this);
+    valueNumericVjp(this, g);
   }
 
   /** @internal */
@@ -261,11 +261,7 @@ function numericBackprop(root: Value): void {
   root._g = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-<<<<<<< HEAD
     if (node.op !== '') node._numericVjp(node._g);
-=======
-    if (node.op !== '') valueNumericVjp(node);
->>>>>>> e8f8346 (engine: elementwise ops declared once; Value's methods and both backward passes come from the declarations)
   }
   for (const node of order) {
     node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);

@@ -97,7 +97,7 @@ const io = { a: 0, b: 0, out: 0, g: 0 };
  * gradient to its `_g`. It is the one derivative, run on numbers, so it gives the recorded pass's
  * numbers exactly while allocating no Value per step.
  */
-export function valueNumericVjp(node: Value): void {
+export function valueNumericVjp(node: Value, g: number): void {
   const d = declaration(node.op);
   const parents = node.parents;
   const a = parents[0]!;
@@ -106,7 +106,7 @@ export function valueNumericVjp(node: Value): void {
   io.a = a.data;
   io.b = b === undefined ? (p.b as number) : b.data;
   io.out = node.data;
-  io.g = node._g;
+  io.g = g;
   if (d.derivative === null) throw new Error(`internal: ${node.op} has no derivative but was recorded`);
   if (d.arity === 1) {
     a._g += d.derivative(numberAlgebra, io, p);

@@ -10,6 +10,7 @@
 import { gradientsOf } from '../graph/backward.js';
 import { isRecording, withRecording } from '../graph/recording.js';
 import { kernels } from '../kernels/index.js';
+import { elementwiseOps } from '../ops/elementwise/index.js';
 import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -17,23 +18,11 @@ import type { Value } from '../value.js';
 
 type ReverseRule = (g: Tensor, out: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
 
-/** Ops whose output element i depends only on element i of each (broadcast) input. */
-const ELEMENTWISE = new Set<string>([
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'neg',
-  'exp',
-  'log',
-  'tanh',
-  'relu',
-  'reciprocal',
-  'abs',
-]);
+/**
+ * Ops whose output element i depends only on element i of each (broadcast) input: every declared
+ * elementwise op (ops/elementwise).
+ */
+const ELEMENTWISE = new Set<string>(Object.keys(elementwiseOps));
 
 /** Ops linear in all their inputs together: the tangent is the op itself applied to the tangents. */
 const LINEAR = new Set<string>([
