@@ -14,6 +14,17 @@ const FAMILIES: readonly OpDoc['family'][] = [
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
+/** Characters as a Markdown formatter counts them: code points. */
+const width = (text: string): number => [...text].length;
+
+/** Markdown table rows with every column padded to its widest cell, as the formatter lays them out. */
+function alignedTable(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(3, ...rows.map((r) => width(r[c]!))));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((text, c) => text + ' '.repeat(widths[c]! - width(text))).join(' | ')} |`;
+  return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
+}
+
 /** How the op is called, e.g. `x.clamp(min?, max?)` or `a.add(b)`. */
 function callOf(name: string, d: AnyDeclaration): string {
   if (d.doc.call !== undefined) return d.doc.call;
@@ -53,13 +64,18 @@ export function renderOpsPage(): string {
     const rows = entries.filter(([, d]) => d.doc.family === family);
     if (rows.length === 0) continue;
     lines.push(`## ${family[0]!.toUpperCase()}${family.slice(1)}`, '');
-    lines.push('| call | value | derivative | at kinks and domain edges | domain | SIMD |');
-    lines.push('| --- | --- | --- | --- | --- | --- |');
-    for (const [name, d] of rows) {
-      lines.push(
-        `| \`${cell(callOf(name, d))}\` | ${cell(d.doc.formula)} | ${cell(d.doc.derivative)} | ${cell(d.doc.convention ?? '')} | ${cell(d.domain?.text ?? 'all reals')} | ${d.simd === undefined ? '' : 'yes'} |`,
-      );
-    }
+    const table = [
+      ['call', 'value', 'derivative', 'at kinks and domain edges', 'domain', 'SIMD'],
+      ...rows.map(([name, d]) => [
+        `\`${cell(callOf(name, d))}\``,
+        cell(d.doc.formula),
+        cell(d.doc.derivative),
+        cell(d.doc.convention ?? ''),
+        cell(d.domain?.text ?? 'all reals'),
+        d.simd === undefined ? '' : 'yes',
+      ]),
+    ];
+    lines.push(...alignedTable(table));
     lines.push('');
   }
   return lines.join('\n');
