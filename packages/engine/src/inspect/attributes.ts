@@ -2,6 +2,8 @@
 // typed, read-only copy, for tools that walk the graph (exporters, printers) through the public API.
 
 import { describe } from '../errors.js';
+import type { Params } from '../ops/elementwise/declaration.js';
+import { declarationOf, type ElementwiseOpName } from '../ops/elementwise/index.js';
 import type { SliceSpec } from '../ops/slice.js';
 import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { Tensor } from '../tensor.js';
@@ -22,9 +24,11 @@ export interface SliceAttributes {
 export type TensorOpAttributes = {
   readonly [K in TensorOpName]: K extends 'slice' | 'unslice'
     ? { readonly spec: SliceAttributes }
-    : TensorOpAttrs[K] extends null
-      ? null
-      : Readonly<TensorOpAttrs[K]>;
+    : K extends 'pow'
+      ? { readonly exponent: number | null }
+      : K extends ElementwiseOpName
+        ? Readonly<Params> | null
+        : Readonly<TensorOpAttrs[K]>;
 };
 
 /** A node of an op made with `defineOp`: its name, and no attributes the engine knows of. */
@@ -76,7 +80,13 @@ export function opAttributes(t: Tensor): OpAttributes | null {
   if (op === 'slice' || op === 'unslice') {
     return { op, attributes: { spec: copySpec((raw as TensorOpAttrs['slice']).spec) } };
   }
-  if (raw === null) return { op, attributes: null } as OpAttributes;
+  if (declarationOf(op) !== undefined) {
+    // an elementwise op's parameters (clamp's bounds, elu's alpha), null when it has none; pow's number
+    // exponent, kept as the parameter b, is `exponent` here (null for a tensor exponent)
+    const params = raw as Params;
+    if (op === 'pow') return { op, attributes: { exponent: (params.b as number | undefined) ?? null } };
+    return { op, attributes: Object.keys(params).length === 0 ? null : { ...params } } as OpAttributes;
+  }
   const copy: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(raw)) {
     copy[key] = Array.isArray(v) ? v.slice() : v instanceof Int32Array ? v.slice() : v;

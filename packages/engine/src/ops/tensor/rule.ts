@@ -1,7 +1,7 @@
 // What an entry of the tensor op table is: the attributes each op records, and its forward beside its
 // backward; and the small helpers that several groups of rules share.
 
-import type { UnaryKernelOp } from '../../kernels/backend.js';
+import type { BinaryKernelOp, UnaryKernelOp } from '../../kernels/backend.js';
 import { kernels } from '../../kernels/index.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -74,4 +74,11 @@ export function constUnary(op: UnaryKernelOp, a: Tensor): Tensor {
   const data = new Float64Array(a.data.length);
   kernels().unary(op, a.data, data);
   return a._constant(data, a.shape);
+}
+
+/** A gradient mask from a binary kernel, broadcast to the gradient's shape. */
+export function constBinary(op: BinaryKernelOp, a: Tensor, b: Tensor, g: Tensor): Tensor {
+  const data = new Float64Array(g.data.length);
+  kernels().binary(op, a.data, a.shape, b.data, b.shape, data, g.shape);
+  return a._constant(data, g.shape);
 }
