@@ -2,7 +2,6 @@
 
 import './style.css';
 import { h, replaceChildren } from './dom.js';
-import { expressionFromParams, expressionToParams, mountExpressionLab } from './expression/lab.js';
 import { mountNetworkLab } from './network/lab.js';
 import { settingsFromParams, settingsToParams } from './network/settings.js';
 
@@ -35,6 +34,10 @@ window.addEventListener('hashchange', () => location.reload());
 const container = h('div', { id: `${lab}-lab`, class: 'lab' });
 app.append(container);
 if (lab === 'expression') {
+  // a chunk of its own, with Graphviz's WebAssembly: the network lab never downloads it
+  const { expressionFromParams, expressionToParams, mountExpressionLab } = await import(
+    './expression/lab.js'
+  );
   mountExpressionLab(container, expressionFromParams(params), (state) => remember(expressionToParams(state)));
 } else {
   mountNetworkLab(container, settingsFromParams(params), (settings) => {

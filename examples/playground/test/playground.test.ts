@@ -7,22 +7,28 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browserTestsRun, type Chromium, launchChromium } from '@chainrule/example-kit/chromium';
+import { graphNodes } from '@chainrule/viz';
 import type { Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildExpression } from '../src/expression/build.js';
 import { parseExpression } from '../src/expression/parser.js';
-import { backwardSteps, forwardOrder } from '../src/expression/steps.js';
+import { backwardSteps } from '../src/expression/steps.js';
 
 const runBrowser = browserTestsRun('playground browser test');
 const root = join(import.meta.dirname, '..');
 const shots = join(root, '..', '..', 'out', 'playground');
 
-/** One graph node as the SVG shows it: its name (if any), data and gradient, and whether it is filled. */
+/**
+ * One graph node as the SVG shows it: viz's `graphSvg` gives node i of `graphNodes` the group
+ * `id="node-i"`, its record's fields one <text> each (name, `data …`, `grad …`), and the class
+ * `highlight` when highlighted. A gradient not reached yet shows as `grad ?`, read as null.
+ */
 interface DrawnNode {
+  index: number;
   texts: string[];
   data: number;
-  grad: number;
+  grad: number | null;
   highlighted: boolean;
 }
 
@@ -64,23 +70,28 @@ describe.skipIf(!runBrowser)('the playground in headless Chromium', () => {
     await page.goto(`${url}#${hash}`, { waitUntil: 'load' });
   }
 
-  /** The graph's record nodes as drawn: Graphviz puts each field of a record in its own <text>. */
+  /** The graph's record nodes as drawn, in `graphNodes` order. */
   async function drawnNodes(): Promise<DrawnNode[]> {
     await page.waitForSelector('#graph svg');
     const raw = await page.$$eval('#graph svg g.node', (groups) =>
       groups.map((g) => ({
+        id: g.id,
+        classes: g.getAttribute('class') ?? '',
         texts: [...g.querySelectorAll('text')].map((t) => t.textContent ?? ''),
-        fills: [...g.querySelectorAll('polygon, path')].map((p) => p.getAttribute('fill') ?? ''),
       })),
     );
+    const field = (texts: string[], name: string) =>
+      texts.find((t) => t.startsWith(`${name} `))!.slice(name.length + 1);
     return raw
-      .filter((n) => n.texts.some((t) => t.startsWith('data ')))
+      .filter((n) => /^node-\d+$/.test(n.id))
       .map((n) => ({
+        index: Number(n.id.slice(5)),
         texts: n.texts,
-        data: Number(n.texts.find((t) => t.startsWith('data '))!.slice(5)),
-        grad: Number(n.texts.find((t) => t.startsWith('grad '))!.slice(5)),
-        highlighted: n.fills.some((f) => f !== '' && f !== 'none' && f !== 'white' && f !== '#ffffff'),
-      }));
+        data: Number(field(n.texts, 'data')),
+        grad: field(n.texts, 'grad') === '?' ? null : Number(field(n.texts, 'grad')),
+        highlighted: n.classes.split(' ').includes('highlight'),
+      }))
+      .sort((a, b) => a.index - b.index);
   }
 
   /** Waits until the graph shows `step` ('done' for the whole pass). */
@@ -88,7 +99,9 @@ describe.skipIf(!runBrowser)('the playground in headless Chromium', () => {
     await page.waitForSelector(`#graph[data-step="${step}"] svg`, { timeout: 10_000 });
   }
 
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+  /** Equal to the 4 decimals the picture prints (micrograd's format). */
+  const close = (a: number | null, b: number) =>
+    a !== null && Math.abs(a - b) <= 5.01e-5 * Math.max(1, Math.abs(b));
 
   test('typing an expression draws its graph with the engine’s data and gradient at every node', async () => {
     await open('lab=expression');
@@ -101,20 +114,16 @@ describe.skipIf(!runBrowser)('the playground in headless Chromium', () => {
 
     const built = buildExpression(parseExpression('tanh(x*w + b) * x'), { x: 0.8, w: -1.25, b: 0.5 });
     built.root.backward();
-    const expected = forwardOrder(built.root).map((n) => ({ data: n.data, grad: n.grad }));
+    const nodes = graphNodes(built.root);
     const drawn = await drawnNodes();
-    expect(drawn).toHaveLength(expected.length);
-    // the same (data, grad) pairs, to the six digits the picture prints
-    const key = (n: { data: number; grad: number }) => [n.data, n.grad];
-    const sortPairs = (pairs: number[][]) => pairs.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-    const want = sortPairs(expected.map(key));
-    const got = sortPairs(drawn.map(key));
-    got.forEach(([data, grad], i) => {
-      expect(close(data!, want[i]![0]!) && close(grad!, want[i]![1]!), `node ${i}: ${data}, ${grad}`).toBe(
-        true,
-      );
-    });
-    expect(drawn.find((n) => n.texts.includes('x'))!.grad).toBeCloseTo(built.leaves.get('x')!.grad, 5);
+    expect(drawn.map((n) => n.index)).toEqual(nodes.map((_, i) => i));
+    for (const [i, node] of nodes.entries()) {
+      const { data, grad } = drawn[i]!;
+      expect(close(data, node.data) && close(grad, node.grad), `node ${i}: ${data}, ${grad}`).toBe(true);
+      expect(drawn[i]!.highlighted).toBe(false);
+    }
+    // named as explain names them: the variables by their names, computed nodes A, B, C, ...
+    expect(drawn.map((n) => n.texts[0])).toEqual(['x', 'w', 'A', 'b', 'B', 'C', 'D']);
     expect(await page.textContent('[data-grad="w"]')).toMatch(/^∂f\/∂w = /);
 
     // the state is in the URL: opening it again shows the same expression and inputs
@@ -143,6 +152,8 @@ describe.skipIf(!runBrowser)('the playground in headless Chromium', () => {
     await graphAt('done');
     const built = buildExpression(parseExpression('sigmoid(x)'), { x: 1 });
     const walk = backwardSteps(built);
+    const nodes = graphNodes(built.root);
+    const x = built.leaves.get('x')!;
     const seen: string[] = [];
     for (let i = 0; i < walk.length; i++) {
       await page.click('#step-next');
@@ -151,8 +162,10 @@ describe.skipIf(!runBrowser)('the playground in headless Chromium', () => {
       const lit = drawn.filter((n) => n.highlighted);
       expect(lit, `step ${i}`).toHaveLength(1);
       // the lit node is the step's node, holding its (now complete) gradient
-      expect(close(lit[0]!.data, walk[i]!.node.data)).toBe(true);
+      expect(lit[0]!.index).toBe(nodes.indexOf(walk[i]!.node));
       expect(close(lit[0]!.grad, walk[i]!.grad)).toBe(true);
+      // x shows 'grad ?' until a share reaches it: from A's step (the one before x's own) on
+      expect(drawn[nodes.indexOf(x)]!.grad === null, `step ${i}`).toBe(i < walk.length - 2);
       const row = await page.textContent('#explain tr.current td');
       seen.push(row ?? '');
       expect(await page.getAttribute('#step-label', 'data-node')).toBe(row);

@@ -2,12 +2,13 @@
 // explain's rows, and a property: after the last step every gradient is the one backward() computes.
 
 import { explain, value } from '@chainrule/engine';
+import { graphNodes } from '@chainrule/viz';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildExpression } from '../src/expression/build.js';
 import { parseExplain } from '../src/expression/explain-table.js';
 import { parseExpression } from '../src/expression/parser.js';
-import { backwardSteps, forwardOrder, isConstant, shares } from '../src/expression/steps.js';
+import { backwardSteps, isConstant, shares } from '../src/expression/steps.js';
 import { expressionTree, inputs } from './support/expressions.js';
 
 const build = (text: string, vars: Record<string, number> = {}) =>
@@ -57,10 +58,10 @@ test('shares replays the op on fresh leaves: g times each local derivative, pow 
   expect(() => shares(pow, 1, new Map())).toThrow(/^internal: the walkthrough cannot replay op 'pow'/);
 });
 
-test("forwardOrder is explain's row order: the non-constant nodes, each with its op and value", () => {
+test("viz's graphNodes is explain's row order: the non-constant nodes, each with its op and value", () => {
   const built = build('tanh(x*w + b) * sigmoid(x) + 2 * x', { x: 0.5, w: -1.5, b: 0.25 });
   const { rows } = parseExplain(explain(built.root));
-  const nodes = forwardOrder(built.root).filter((n) => !isConstant(n));
+  const nodes = graphNodes(built.root).filter((n) => !isConstant(n));
   expect(rows.map((r) => r[1])).toEqual(nodes.map((n) => (n.op === '' ? 'leaf' : n.op)));
   expect(rows.filter((r) => r[1] === 'leaf').map((r) => r[0])).toEqual(['x', 'w', 'b']);
   expect(rows.at(-1)![5]).toMatch(/= 1$/);
@@ -93,7 +94,7 @@ test('property: after the last step every node holds the gradient backward() com
       const steps = backwardSteps(built);
       const final = steps.at(-1)!.gradients;
       built.root.backward();
-      const order = forwardOrder(built.root);
+      const order = graphNodes(built.root);
       expect(order.map((n) => final.get(n))).toEqual(order.map((n) => n.grad));
     }),
     { numRuns: 300 },

@@ -2,12 +2,12 @@
 // and gradient at every node, explain's table, and the backward pass one node at a time.
 
 import { explain, type Value } from '@chainrule/engine';
+import { graphNodes, graphSvg } from '@chainrule/viz';
 import { formatNumber, h, replaceChildren } from '../dom.js';
 import { type Built, buildExpression } from './build.js';
 import { parseExplain } from './explain-table.js';
-import { graphSvg } from './graph-svg.js';
 import { type Expr, ExpressionError, parseExpression, variablesOf } from './parser.js';
-import { type BackwardStep, backwardSteps, forwardOrder, isConstant } from './steps.js';
+import { type BackwardStep, backwardSteps, isConstant } from './steps.js';
 
 /** What the lab shows, all of it in the page's URL except the step. */
 export interface ExpressionState {
@@ -247,7 +247,7 @@ export function mountExpressionLab(
   /** explain's names for the nodes: its first column, row by row in the forward order. */
   function nodeNames(root: Value): Map<Value, string> {
     const rows = parseExplain(explain(root)).rows;
-    const nodes = forwardOrder(root).filter((n) => !isConstant(n));
+    const nodes = graphNodes(root).filter((n) => !isConstant(n));
     return new Map(nodes.map((n, i) => [n, rows[i]?.[0] ?? '?']));
   }
 
@@ -307,16 +307,22 @@ export function mountExpressionLab(
    */
   function showGraph(built: Built, walk: BackwardStep[], names: Map<Value, string>): void {
     const generation = ++renders;
-    const current = step === null ? null : walk[step]!;
-    if (current !== null) {
-      // the gradients as they stand after this step: complete above it, partial or 0 below
-      for (const node of forwardOrder(built.root)) node.grad = current.gradients.get(node) ?? 0;
-    }
-    // explain's names on the picture too (this graph is the lab's own, built for this view)
-    for (const [node, name] of names) node.label = name;
     const tag = step === null ? 'done' : String(step);
+    const current = step === null ? null : walk[step]!;
+    /** Nodes that hold some gradient: the root (the seed) and every parent a share has reached. */
+    let reached: Set<Value> | null = null;
+    if (current !== null) {
+      // the gradients as they stand after this step: complete above it, partial below
+      for (const node of graphNodes(built.root)) node.grad = current.gradients.get(node) ?? 0;
+      const done = walk.slice(0, step! + 1);
+      reached = new Set([walk[0]!.node, ...done.flatMap((s) => s.contributions.map((c) => c.parent))]);
+    }
     nextGraph = async () => {
-      const svg = await graphSvg(built.root, current === null ? {} : { highlight: current.node });
+      const svg = await graphSvg(built.root, {
+        labels: names,
+        highlight: current?.node ?? null,
+        ...(reached === null ? {} : { showGrad: (node) => reached.has(node as Value) }),
+      });
       if (generation !== renders) return;
       graph.innerHTML = svg.slice(svg.indexOf('<svg'));
       graph.classList.remove('stale');

@@ -2,30 +2,8 @@
 // every node holds after each step.
 
 import { type Value, value } from '@chainrule/engine';
+import { graphNodes } from '@chainrule/viz';
 import type { Built } from './build.js';
-
-/**
- * The nodes below `root` in the order the forward pass computes them, each after all of its parents:
- * the engine's own order (a depth-first walk that visits parents in argument order, with an explicit
- * stack), so the rows line up with `explain`'s.
- */
-export function forwardOrder(root: Value): Value[] {
-  const order: Value[] = [];
-  const seen = new Set<Value>([root]);
-  const stack: { node: Value; next: number }[] = [{ node: root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const parent = top.node.parents[top.next++];
-    if (parent === undefined) {
-      stack.pop();
-      order.push(top.node);
-    } else if (!seen.has(parent)) {
-      seen.add(parent);
-      stack.push({ node: parent, next: 0 });
-    }
-  }
-  return order;
-}
 
 /** A leaf without a label: a number written in the expression. `explain` leaves these out. */
 export const isConstant = (node: Value): boolean => node.op === '' && node.label === '';
@@ -75,12 +53,13 @@ export function shares(node: Value, g: number, exponents: ReadonlyMap<Value, num
 }
 
 /**
- * The backward pass of `built.root` as steps, root first, in the engine's reverse order. Constant
+ * The backward pass of `built.root` as steps, root first, in the engine's reverse order (viz's
+ * `graphNodes`, reversed: a depth-first walk visiting parents in argument order, as the engine's). Constant
  * leaves get no step of their own (they still receive their shares), unless the root is one. After the last step every
  * node's gradient is the one `backward()` computes.
  */
 export function backwardSteps(built: Built): BackwardStep[] {
-  const order = forwardOrder(built.root);
+  const order = graphNodes(built.root);
   // -0 is the identity of +, as in the engine: a single share of -0 stays -0
   const gradients = new Map<Value, number>(order.map((node) => [node, -0]));
   gradients.set(built.root, 1);
