@@ -1,11 +1,11 @@
 // The network lab: TensorFlow Playground for chainrule. Settings on the left; a Web Worker trains;
 // the decision boundary, the figures and the loss curves follow live; the code for the settings below.
 
+import { lineChartSvg } from '@chainrule/viz';
 import { formatNumber, h, replaceChildren } from '../dom.js';
 import { networkCode } from './codegen.js';
-import { drawBoundary, drawLoss } from './draw.js';
-import { type FromWorker, GRID_SIZE, type ToWorker } from './protocol.js';
-import type { Domain, EpochFigures, Points } from './session.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import type { EpochFigures } from './session.js';
 import {
   ACTIVATIONS,
   BATCH_SIZES,
@@ -20,10 +20,8 @@ import {
 
 /** What the page knows of the run the worker is training. */
 interface View {
-  train: Points;
-  test: Points;
-  domain: Domain;
-  grid: Float64Array | null;
+  /** The decision boundary as the worker last drew it (SVG text). */
+  boundary: string | null;
   history: EpochFigures[];
   /** Whether the worker was training when it sent its last figures. */
   running: boolean;
@@ -42,8 +40,8 @@ export function mountNetworkLab(
   let running = false;
   let frame = 0;
 
-  const boundary = h('canvas', { id: 'boundary', class: 'boundary', width: 420, height: 420 });
-  const loss = h('canvas', { id: 'loss', class: 'loss', width: 420, height: 160 });
+  const boundary = h('div', { id: 'boundary', class: 'boundary' });
+  const loss = h('div', { id: 'loss', class: 'loss' });
   const stats = h('dl', { id: 'stats', class: 'stats' });
   const engineInfo = h('p', { id: 'engine-info', class: 'hint' });
   const status = h('p', { id: 'status', class: 'error', hidden: true });
@@ -213,14 +211,6 @@ export function mountNetworkLab(
         h('div', { class: 'buttons' }, trainButton, stepButton, resetButton),
         status,
         boundary,
-        h(
-          'p',
-          { class: 'legend' },
-          h('span', { class: 'swatch class0' }),
-          ' class 0  ',
-          h('span', { class: 'swatch class1' }),
-          ' class 1 · filled: training points, ringed: test points; the tint is the model’s P(class 1)',
-        ),
       ),
       h('div', { class: 'figures' }, stats, loss, engineInfo),
     ),
@@ -268,20 +258,13 @@ export function mountNetworkLab(
       running = false;
       showButtons();
       showStatus(`training stopped: ${message.message}`);
-    } else if (message.type === 'data') {
-      view = {
-        train: message.train,
-        test: message.test,
-        domain: message.domain,
-        grid: null,
-        history: [],
-        running: false,
-      };
+    } else if (message.type === 'ready') {
+      view = { boundary: null, history: [], running: false };
       const { backend, threads, crossOriginIsolated } = message.engine;
       engineInfo.textContent = `Training in a Web Worker on the engine's '${backend}' kernels, ${threads} thread${threads === 1 ? '' : 's'}${crossOriginIsolated ? ' (cross-origin isolated)' : ' (threads need a cross-origin-isolated page)'}.`;
       schedule();
     } else if (view !== null) {
-      view.grid = message.grid;
+      view.boundary = message.boundary;
       view.history.push(...message.epochs);
       view.running = message.running;
       schedule();
@@ -299,8 +282,8 @@ export function mountNetworkLab(
 
   function draw(): void {
     if (view === null) return;
-    drawBoundary(boundary, view.grid, GRID_SIZE, view.domain, view.train, view.test);
-    drawLoss(loss, view.history);
+    if (view.boundary !== null) boundary.innerHTML = view.boundary;
+    showLoss(view.history);
     const last = view.history.at(-1);
     stats.dataset['running'] = String(view.running);
     const row = (name: string, id: string, v: string) => [h('dt', {}, name), h('dd', { id }, v)];
@@ -311,6 +294,21 @@ export function mountNetworkLab(
       ...row('Test loss', 'test-loss', last ? formatNumber(last.testLoss) : '–'),
       ...row('Training accuracy', 'train-accuracy', last ? formatNumber(last.accuracy, 3) : '–'),
       ...row('Test accuracy', 'test-accuracy', last ? formatNumber(last.testAccuracy, 3) : '–'),
+    );
+  }
+
+  function showLoss(history: readonly EpochFigures[]): void {
+    if (history.length === 0) {
+      loss.textContent = 'The loss curves appear here while the network trains.';
+      return;
+    }
+    const epochs = history.map((e) => e.epoch);
+    loss.innerHTML = lineChartSvg(
+      [
+        { name: 'training loss', x: epochs, y: history.map((e) => e.loss) },
+        { name: 'test loss', x: epochs, y: history.map((e) => e.testLoss) },
+      ],
+      { xTitle: 'epoch', yTitle: 'loss', yScale: 'log', width: 360, height: 200, maxPoints: 300 },
     );
   }
 

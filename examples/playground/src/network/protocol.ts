@@ -1,6 +1,6 @@
 // The messages between the network lab's page and its training worker.
 
-import type { Domain, EpochFigures, Points } from './session.js';
+import type { EpochFigures } from './session.js';
 import type { NetworkSettings } from './settings.js';
 
 /** Page to worker: start over with settings, run until paused, pause, or train one epoch. */
@@ -19,16 +19,13 @@ export interface EngineInfo {
 
 /** Worker to page. */
 export type FromWorker =
-  | { type: 'data'; train: Points; test: Points; domain: Domain; engine: EngineInfo }
+  | { type: 'ready'; engine: EngineInfo }
   | {
       type: 'progress';
       /** Every epoch since the last progress message. */
       epochs: EpochFigures[];
-      /** P(class 1) on the grid, GRID_SIZE² values row by row from the top. */
-      grid: Float64Array;
+      /** The decision boundary now, as SVG text. */
+      boundary: string;
       running: boolean;
     }
   | { type: 'error'; message: string };
-
-/** The decision boundary's grid: this many cells a side. */
-export const GRID_SIZE = 50;

@@ -14,6 +14,7 @@ import {
   SGD,
   trainTestSplit,
 } from '@chainrule/nn';
+import { decisionBoundarySvg } from '@chainrule/viz';
 import { makeDataset } from './datasets.js';
 import type { NetworkSettings, OptimizerName } from './settings.js';
 
@@ -108,18 +109,30 @@ export class TrainingSession {
     };
   }
 
+  /** The model's probability of class 1 at each point. */
+  predict(points: readonly (readonly number[])[]): Float64Array {
+    return noGrad(() => this.model.forward(tensor(points.map((p) => [...p]))).sigmoid()).data;
+  }
+
   /**
-   * The model's probability of class 1 on a `size`×`size` grid over the domain, row by row from the
-   * top (largest y) down, each row from the left.
+   * The decision boundary as SVG (viz's `decisionBoundarySvg`): the domain shaded by the model's
+   * P(class 1) on a `resolution`² grid, training points as circles and test points as triangles.
    */
-  grid(size: number): Float64Array {
+  boundarySvg(resolution: number, size: number): string {
     const { cx, cy, half } = this.domain;
-    const points: number[][] = [];
-    for (let row = 0; row < size; row++) {
-      const gy = cy + half - ((row + 0.5) / size) * 2 * half;
-      for (let col = 0; col < size; col++) points.push([cx - half + ((col + 0.5) / size) * 2 * half, gy]);
-    }
-    return noGrad(() => this.model.forward(tensor(points)).sigmoid()).data;
+    return decisionBoundarySvg(
+      (grid) => this.predict(grid),
+      [...this.train.x, ...this.test.x],
+      [...this.train.y, ...this.test.y],
+      {
+        splits: [...this.train.x.map(() => 'train'), ...this.test.x.map(() => 'test')],
+        xDomain: [cx - half, cx + half],
+        yDomain: [cy - half, cy + half],
+        resolution,
+        width: size,
+        height: size,
+      },
+    );
   }
 }
 

@@ -1,17 +1,20 @@
 // The network lab's Web Worker: trains the session an epoch at a time, in slices of about a frame,
-// and posts the figures and the decision boundary after each slice, so the page stays responsive and
+// and posts the figures and the decision boundary (drawn by viz) after each slice, so the page stays responsive and
 // a pause arrives between slices.
 
 import { getBackend, getNumThreads, setNumThreads } from '@chainrule/engine';
-import { type FromWorker, GRID_SIZE, type ToWorker } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 import { type EpochFigures, TrainingSession } from './session.js';
 
 interface WorkerScope {
   crossOriginIsolated?: boolean;
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  postMessage(message: FromWorker): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
+
+/** Cells a side of the decision boundary's shaded grid. */
+const BOUNDARY_CELLS = 50;
 
 /** How long one slice of training runs before the worker reports and reads its messages. */
 const SLICE_MS = 60;
@@ -26,8 +29,9 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 
 function report(epochs: EpochFigures[]): void {
   if (session === null) return;
-  const grid = session.grid(GRID_SIZE);
-  scope.postMessage({ type: 'progress', epochs, grid, running }, [grid.buffer]);
+  // drawn here, off the page's thread: viz's SVG needs no DOM
+  const boundary = session.boundarySvg(BOUNDARY_CELLS, 400);
+  scope.postMessage({ type: 'progress', epochs, boundary, running });
 }
 
 function slice(): void {
@@ -54,13 +58,7 @@ scope.onmessage = (event) => {
       stop();
       session = new TrainingSession(message.settings);
       const engine = { backend: getBackend(), threads: getNumThreads(), crossOriginIsolated: isolated };
-      scope.postMessage({
-        type: 'data',
-        train: session.train,
-        test: session.test,
-        domain: session.domain,
-        engine,
-      });
+      scope.postMessage({ type: 'ready', engine });
       report([]);
     } else if (message.type === 'run') {
       if (!running) {
