@@ -13,6 +13,8 @@
 
 import { BINARY_RELU_GRAD, binaryLanes, unaryLanes } from './generated/ops';
 
+export { maxAxis, sumAxis, sumEachRow } from './reduce';
+
 /** Exported for assembly/matmul.ts, whose dense-layer backward masks with the same lanes. */
 export const RELU_GRAD: i32 = BINARY_RELU_GRAD;
 
@@ -56,6 +58,39 @@ export function binaryRows(
     out += i;
     a += aRow;
     b += bRow;
+  }
+}
+
+/**
+ * The rows of `out` (`rows` × `width`) from a matrix `full` of the same shape and a column `col` of
+ * `rows` values, one per row: out[r, j] = op(full[r, j], col[r]), or op(col[r], full[r, j]) when
+ * `colFirst` (a bias of shape [m, 1] added to an [m, n] matrix, the tutorial's column layout).
+ */
+export function binaryColumns(
+  op: i32,
+  full: usize,
+  col: usize,
+  colFirst: bool,
+  out: usize,
+  rows: i32,
+  width: i32,
+): void {
+  const pairBytes = (<usize>(width & ~1)) << 3;
+  const bytes = (<usize>width) << 3;
+  for (let r = 0; r < rows; r++, full += bytes, out += bytes, col += 8) {
+    const c = f64x2.splat(load<f64>(col));
+    let i: usize = 0;
+    if (colFirst) {
+      for (; i < pairBytes; i += 16) v128.store(out + i, binaryLanes(op, c, v128.load(full + i)));
+      if (i < bytes) {
+        store<f64>(out + i, f64x2.extract_lane(binaryLanes(op, c, f64x2.splat(load<f64>(full + i))), 0));
+      }
+    } else {
+      for (; i < pairBytes; i += 16) v128.store(out + i, binaryLanes(op, v128.load(full + i), c));
+      if (i < bytes) {
+        store<f64>(out + i, f64x2.extract_lane(binaryLanes(op, f64x2.splat(load<f64>(full + i)), c), 0));
+      }
+    }
   }
 }
 

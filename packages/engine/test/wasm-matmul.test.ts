@@ -82,7 +82,7 @@ describe.skipIf(!available)('wasm matmul', () => {
   test('is available where WebAssembly SIMD is, as the backend named wasm', () => {
     expect(kernels).not.toBeNull();
     expect(kernels.name).toBe('wasm');
-    expect(kernels.maxAxis).toBe(tsKernels.maxAxis);
+    expect(kernels.broadcastTo).toBe(tsKernels.broadcastTo);
   });
 
   test('uses the fused kernel exactly when relaxed SIMD validates', () => {

@@ -3,18 +3,16 @@
 // faster than a JavaScript loop over the same elements, so the round trip pays from a few hundred
 // elements on. The module covers the ops that declare a SIMD form (src/ops/elementwise), numbered as
 // simd.ts numbers them; the numbers are exactly those of the TypeScript kernels, which take every
-// other case (exp, log, tanh, pow, the transcendentals, general broadcasts, small arrays).
+// other case (exp, log, tanh, pow, the transcendentals, broadcasts other than a scalar, a row or a
+// column, small arrays). The reductions over the same module are in wasm-reduce.ts.
 
 import { binarySimdCode, simdParams, unarySimdCode } from '../../ops/elementwise/simd.js';
 import type { Kernels } from '../backend.js';
 import { isTrailing } from '../ts-elementwise.js';
 import { elementwiseWasm } from './generated/elementwise-wasm.js';
-import { decodeBase64, type WasmApi, type WasmMemory } from './wasm-api.js';
-
-const PAGE = 65_536;
-/** The wasm32 limit on pages. */
-const MAX_PAGES = 65_536;
-const ALIGN = 64;
+import { decodeBase64, type WasmApi } from './wasm-api.js';
+import { LARGE_BYTES, PrivateArena } from './wasm-arena.js';
+import { createWasmReduce, isColumn } from './wasm-reduce.js';
 
 /**
  * Below this many elements the TypeScript loop is as fast: the call into WebAssembly and the copies
@@ -24,7 +22,8 @@ const ALIGN = 64;
  */
 export const WASM_MIN_ELEMENTS = 128;
 
-interface ElementwiseExports {
+/** The exports of assembly/elementwise.ts (reductions included, see wasm-reduce.ts). */
+export interface ElementwiseExports {
   heapBase(): number;
   unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
   binaryRows(
@@ -37,70 +36,49 @@ interface ElementwiseExports {
     rows: number,
     width: number,
   ): void;
+  binaryColumns(
+    op: number,
+    full: number,
+    col: number,
+    colFirst: number,
+    out: number,
+    rows: number,
+    width: number,
+  ): void;
   binaryScalar(op: number, a: number, s: number, scalarFirst: number, out: number, n: number): void;
   sumRows(x: number, out: number, rows: number, width: number): void;
+  sumEachRow(x: number, out: number, rows: number, width: number): void;
+  sumAxis(x: number, outer: number, len: number, inner: number, out: number): void;
+  maxAxis(x: number, outer: number, len: number, inner: number, out: number): void;
 }
 
-const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
-
-/** The kernels `Kernels.unary`, `binary` and `sumTo` over one module instance and its memory. */
+/** The kernels `Kernels.unary` and `binary` over one module and its memory. */
 class WasmElementwise {
-  private readonly exports: ElementwiseExports;
-  private readonly base: number;
-  private view: Float64Array;
-
   constructor(
-    api: WasmApi,
-    private readonly memory: WasmMemory,
+    private readonly arena: PrivateArena<ElementwiseExports>,
     private readonly fallback: Kernels,
     private readonly minElements: number,
-  ) {
-    const module = new api.Module(decodeBase64(elementwiseWasm.simd));
-    const instance = new api.Instance(module, { env: { memory } });
-    this.exports = instance.exports as unknown as ElementwiseExports;
-    this.base = roundUp(this.exports.heapBase(), ALIGN);
-    this.view = new Float64Array(memory.buffer);
-  }
-
-  /**
-   * Room for two arrays of `first` and `second` doubles from the heap base: their byte addresses,
-   * or null when the memory cannot grow that far or the system refuses (the caller falls back to
-   * TypeScript).
-   */
-  private place(first: number, second: number): [number, number] | null {
-    const firstAt = this.base;
-    const secondAt = roundUp(firstAt + first * 8, ALIGN);
-    const bytes = secondAt + second * 8;
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) return null;
-      try {
-        this.memory.grow(pages);
-      } catch {
-        return null; // the system refused the memory: TypeScript needs none
-      }
-    }
-    // growing a private memory detaches the old buffer
-    if (this.view.buffer !== this.memory.buffer) this.view = new Float64Array(this.memory.buffer);
-    return [firstAt, secondAt];
-  }
+  ) {}
 
   readonly unary: Kernels['unary'] = (op, x, out, params) => {
     const code = unarySimdCode(op);
     const n = x.length;
-    const at = code === undefined || n < this.minElements ? null : this.place(n, 0);
-    if (at === null) {
+    const place = code === undefined || n < this.minElements ? null : this.arena.place([n]);
+    if (place === null) {
       this.fallback.unary(op, x, out, params);
       return;
     }
-    const [xAt] = at;
-    this.view.set(x, xAt / 8);
-    this.exports.unary(code!, xAt, xAt, n, ...simdParams(params));
-    out.set(this.view.subarray(xAt / 8, xAt / 8 + n));
+    const {
+      exports,
+      view,
+      at: [xAt],
+    } = place;
+    view.set(x, xAt! / 8);
+    exports.unary(code!, xAt!, xAt!, n, ...simdParams(params));
+    out.set(view.subarray(xAt! / 8, xAt! / 8 + n));
   };
 
-  /** The cases the module covers: equal sizes, a scalar operand, a row repeated down the rows. */
+  /** The cases the module covers: equal sizes, a scalar operand, a row repeated down the rows, a column repeated across. */
   readonly binary: Kernels['binary'] = (op, a, aShape, b, bShape, out, outShape, params) => {
     const code = binarySimdCode(op);
     const n = out.length;
@@ -110,6 +88,10 @@ class WasmElementwise {
         done = this.fullWith(code, a, b, false, out);
       } else if (b.length === n && (a.length === 1 || isTrailing(aShape, outShape))) {
         done = this.fullWith(code, b, a, true, out);
+      } else if (a.length === n && isColumn(bShape, outShape)) {
+        done = this.fullWithColumn(code, a, b, false, out);
+      } else if (b.length === n && isColumn(aShape, outShape)) {
+        done = this.fullWithColumn(code, b, a, true, out);
       }
     }
     if (!done) this.fallback.binary(op, a, aShape, b, bShape, out, outShape, params);
@@ -128,48 +110,56 @@ class WasmElementwise {
     out: Float64Array,
   ): boolean {
     const n = full.length;
-    const at = this.place(n, other.length);
-    if (at === null) return false;
-    const [fullAt, otherAt] = at;
-    this.view.set(full, fullAt / 8);
-    if (other.length === 1) this.exports.binaryScalar(code, fullAt, other[0]!, otherFirst ? 1 : 0, fullAt, n);
+    const place = this.arena.place([n, other.length]);
+    if (place === null) return false;
+    const { exports, view, at } = place;
+    const [fullAt, otherAt] = at as [number, number];
+    view.set(full, fullAt / 8);
+    if (other.length === 1) exports.binaryScalar(code, fullAt, other[0]!, otherFirst ? 1 : 0, fullAt, n);
     else {
-      this.view.set(other, otherAt / 8);
+      view.set(other, otherAt / 8);
       const width = other.length;
       const [first, firstRow, second, secondRow] = otherFirst
         ? [otherAt, 0, fullAt, width * 8]
         : [fullAt, width * 8, otherAt, 0];
-      this.exports.binaryRows(code, first, firstRow, second, secondRow, fullAt, n / width, width);
+      exports.binaryRows(code, first, firstRow, second, secondRow, fullAt, n / width, width);
     }
-    out.set(this.view.subarray(fullAt / 8, fullAt / 8 + n));
+    out.set(view.subarray(fullAt / 8, fullAt / 8 + n));
     return true;
   }
 
-  readonly sumTo: Kernels['sumTo'] = (x, xShape, out, outShape) => {
-    const width = out.length;
-    const rowSums =
-      x.length >= this.minElements && width > 1 && width < x.length && isTrailing(outShape, xShape);
-    const at = rowSums ? this.place(x.length, width) : null;
-    if (at === null) {
-      this.fallback.sumTo(x, xShape, out, outShape);
-      return;
-    }
-    const [xAt, outAt] = at;
-    this.view.set(x, xAt / 8);
-    this.exports.sumRows(xAt, outAt, x.length / width, width);
-    out.set(this.view.subarray(outAt / 8, outAt / 8 + width));
-  };
+  /** op(full, column) into `out`, or op(column, full) when `columnFirst`: one value per row of `full`. */
+  private fullWithColumn(
+    code: number,
+    full: Float64Array,
+    column: Float64Array,
+    columnFirst: boolean,
+    out: Float64Array,
+  ): boolean {
+    const n = full.length;
+    const place = this.arena.place([n, column.length]);
+    if (place === null) return false;
+    const { exports, view, at } = place;
+    const [fullAt, columnAt] = at as [number, number];
+    view.set(full, fullAt / 8);
+    view.set(column, columnAt / 8);
+    const rows = column.length;
+    exports.binaryColumns(code, fullAt, columnAt, columnFirst ? 1 : 0, fullAt, rows, n / rows);
+    out.set(view.subarray(fullAt / 8, fullAt / 8 + n));
+    return true;
+  }
 }
 
 /** The elementwise kernels and the bytes of WebAssembly memory they hold (the largest operands seen). */
-export type WasmElementwiseKernels = Pick<Kernels, 'unary' | 'binary' | 'sumTo'> & {
+export type WasmElementwiseKernels = Pick<Kernels, 'unary' | 'binary' | 'sumTo' | 'sumAxis' | 'maxAxis'> & {
   readonly memoryBytes: number;
 };
 
 /**
- * `unary`, `binary` and `sumTo` in WebAssembly SIMD, falling back to `base` for what the module does
- * not cover; null where the module cannot be compiled synchronously here (a browser's main thread
- * may refuse), in which case the backend keeps `base`'s kernels.
+ * `unary`, `binary`, `sumTo`, `sumAxis` and `maxAxis` in WebAssembly SIMD, falling back to `base`
+ * for what the module does not cover; null where the module cannot be compiled synchronously here (a
+ * browser's main thread may refuse), in which case the backend keeps `base`'s kernels. Operands
+ * over `largeBytes` go through a temporary memory (wasm-arena.ts).
  *
  * @internal
  */
@@ -177,16 +167,19 @@ export function createWasmElementwise(
   api: WasmApi,
   base: Kernels,
   minElements = WASM_MIN_ELEMENTS,
+  largeBytes = LARGE_BYTES,
 ): WasmElementwiseKernels | null {
   try {
-    const memory = new api.Memory({ initial: 16, maximum: MAX_PAGES });
-    const k = new WasmElementwise(api, memory, base, minElements);
+    const module = new api.Module(decodeBase64(elementwiseWasm.simd));
+    const arena = new PrivateArena<ElementwiseExports>(api, module, largeBytes);
+    const k = new WasmElementwise(arena, base, minElements);
+    const reduce = createWasmReduce(arena, base, minElements);
     return {
       unary: k.unary,
       binary: k.binary,
-      sumTo: k.sumTo,
+      ...reduce,
       get memoryBytes() {
-        return memory.buffer.byteLength;
+        return arena.memoryBytes;
       },
     };
   } catch {

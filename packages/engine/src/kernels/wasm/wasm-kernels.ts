@@ -618,7 +618,13 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   const elementwise = createWasmElementwise(api, base, options.minElements);
   const kernels: WasmKernels = {
     ...base,
-    ...(elementwise && { unary: elementwise.unary, binary: elementwise.binary, sumTo: elementwise.sumTo }),
+    ...(elementwise && {
+      unary: elementwise.unary,
+      binary: elementwise.binary,
+      sumTo: elementwise.sumTo,
+      sumAxis: elementwise.sumAxis,
+      maxAxis: elementwise.maxAxis,
+    }),
     name: 'wasm',
     wasm: {
       fused,
