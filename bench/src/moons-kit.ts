@@ -1,9 +1,10 @@
-// The moons workload without TensorFlow.js: the data, and a chainrule epoch written with separate ops or
-// with fused layers. tensor-moons.ts times it beside TensorFlow.js; moons-run.ts runs it alone.
+// The moons workload without TensorFlow.js: the data, and a chainrule epoch written with separate ops
+// (in rows or in the tutorial's columns) or with fused layers. tensor-moons.ts times it beside
+// TensorFlow.js; moons-run.ts runs it alone.
 
 import { createRng, type Rng, sub, Tensor } from '@chainrule/engine';
 import { binaryCrossEntropy, Linear, Sequential, SGD, Sigmoid } from '@chainrule/nn';
-import { chainruleNet, type Style, sgdInPlace } from './train-kit.js';
+import { chainruleNet, heParams, type Style, sgdInPlace, transposed } from './train-kit.js';
 
 export const points = 900;
 export const lr = 0.1;
@@ -43,6 +44,43 @@ export function chainruleEpoch(sizes: readonly number[], style: Style): () => vo
       .neg();
     loss.backward();
     sgdInPlace(net.params, lr);
+  };
+}
+
+/**
+ * The same epoch in the tutorial's column layout, separate ops throughout: activations are
+ * [features, points], each layer is `W.matmul(A).add(b)` with W [out, in] and b [out, 1] (the bias a
+ * column, broadcast across the points), relu between layers, sigmoid out, the loss spelled out with
+ * log, mul, add and mean, and plain gradient descent writing `p.data`. The same weights as
+ * `chainruleEpoch` (drawn from the same generator after the same data), so the same numbers.
+ */
+export function columnEpoch(sizes: readonly number[]): () => void {
+  const rng = createRng(2);
+  const data = makeMoons(rng);
+  const x = new Tensor(transposed(data.x, points, 2), [2, points]);
+  const y = new Tensor(data.y, [1, points]);
+  const notY = sub(1, y);
+  const layers = heParams(sizes, rng).map(({ w, b }, i) => {
+    const [fanIn, fanOut] = [sizes[i]!, sizes[i + 1]!];
+    return {
+      w: new Tensor(transposed(w, fanIn, fanOut), [fanOut, fanIn], { requiresGrad: true }),
+      b: new Tensor(b, [fanOut, 1], { requiresGrad: true }),
+    };
+  });
+  const params = layers.flatMap((l) => [l.w, l.b]);
+  return () => {
+    let a = x;
+    layers.forEach((l, i) => {
+      const z = l.w.matmul(a).add(l.b);
+      a = i < layers.length - 1 ? z.relu() : z.sigmoid();
+    });
+    const loss = y
+      .mul(a.log())
+      .add(notY.mul(sub(1, a).log()))
+      .mean()
+      .neg();
+    loss.backward();
+    sgdInPlace(params, lr);
   };
 }
 

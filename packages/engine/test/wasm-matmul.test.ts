@@ -1,5 +1,6 @@
 // The WebAssembly matmul kernel against a naive reference: random shapes, transposes, batches, threads.
 
+import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Kernels } from '../src/kernels/backend.js';
@@ -100,7 +101,8 @@ describe.skipIf(!available)('wasm matmul', () => {
         { numRuns: 150 },
       );
       if (threads > 1) {
-        expect(kernels.wasm.workers).toBeGreaterThanOrEqual(threads - 1);
+        // a count above the machine's is clamped to it (setNumThreads's TSDoc)
+        expect(kernels.wasm.workers).toBeGreaterThanOrEqual(getNumThreads() - 1);
         expect(kernels.wasm.workerChunks).toBeGreaterThan(helpedBefore);
       }
     });
@@ -205,8 +207,9 @@ describe.skipIf(!available)('wasm matmul', () => {
     const rng = createRng(11);
     const fill = (length: number) => Float64Array.from({ length }, () => rng.normal());
     const size = fc.integer({ min: 1, max: 40 });
-    for (const threads of [1, 2, 3]) {
-      setNumThreads(threads);
+    for (const asked of [1, 2, 3]) {
+      setNumThreads(asked);
+      const threads = getNumThreads(); // clamped to the machine's count
       const helpedBefore = kernels.wasm.workerChunks;
       fc.assert(
         fc.property(size, size, size, fc.boolean(), fc.boolean(), (m, k, n, transA, transB) => {
@@ -335,6 +338,31 @@ describe.skipIf(!available)('wasm matmul', () => {
   test('setNumThreads refuses counts outside 1 to 64', () => {
     expect(() => setNumThreads(0)).toThrow(RangeError);
     expect(() => setNumThreads(1.5)).toThrow('setNumThreads: expected an integer from 1 to 64, got 1.5');
+    expect(() => setNumThreads(65)).toThrow('setNumThreads: expected an integer from 1 to 64, got 65');
+  });
+
+  test('setNumThreads clamps a count above the machine’s parallelism to it, and starts no more workers', () => {
+    const machine = availableParallelism();
+    setNumThreads(64);
+    expect(getNumThreads()).toBe(Math.min(machine, 64));
+    const own = createWasmKernels(tsKernels, { minFlops: 0, threadMinFlops: 1 }) as WasmKernels;
+    const [m, k, n] = [256, 64, 256];
+    own.matmul(
+      new Float64Array(m * k).fill(1),
+      new Float64Array(k * n).fill(1),
+      new Float64Array(m * n),
+      m,
+      k,
+      n,
+      false,
+      false,
+      1,
+      0,
+      0,
+    );
+    expect(own.wasm.workers).toBeLessThanOrEqual(machine - 1);
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
   });
 
   test('a deliberately wrong kernel fails the comparison', () => {

@@ -2,6 +2,7 @@
 // count comes from CHAINRULE_THREADS, and the relaxed-SIMD kernel agrees where a flag enables it.
 
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { hasSimd } from '../src/kernels/wasm/index.js';
@@ -39,11 +40,19 @@ function runChild(env: Record<string, string>, nodeFlags: string[] = []) {
 
 describe.skipIf(!hasSimd())('wasm thread pool', () => {
   test('a Node process that used the pool exits by itself, with CHAINRULE_THREADS choosing the count', () => {
-    const { status, signal, stderr, report } = runChild({ CHAINRULE_THREADS: '3' });
+    const { status, signal, stderr, report } = runChild({ CHAINRULE_THREADS: '2' });
     expect(signal, stderr).toBeNull();
     expect(status, stderr).toBe(0);
-    expect(report).toMatchObject({ threads: 3, workers: 2 });
+    const threads = Math.min(2, availableParallelism());
+    expect(report).toMatchObject({ threads, workers: threads - 1 });
     expect(report!.worst).toBeLessThan(1e-12);
+  });
+
+  test('CHAINRULE_THREADS above the machine’s parallelism is clamped to it', () => {
+    const { status, stderr, report } = runChild({ CHAINRULE_THREADS: '64' });
+    expect(status, stderr).toBe(0);
+    const machine = Math.min(availableParallelism(), 64);
+    expect(report).toMatchObject({ threads: machine, workers: machine - 1 });
   });
 
   test('one thread starts no workers', () => {
@@ -56,7 +65,7 @@ describe.skipIf(!hasSimd())('wasm thread pool', () => {
     const flag = Number.parseInt(process.versions.node, 10) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
     const { status, stderr, report } = runChild({ CHAINRULE_THREADS: '2' }, flag);
     expect(status, stderr).toBe(0);
-    expect(report).toMatchObject({ fused: true, workers: 1 });
+    expect(report).toMatchObject({ fused: true, workers: Math.min(2, availableParallelism()) - 1 });
     expect(report!.worst).toBeLessThan(1e-12);
   });
 });

@@ -9,103 +9,43 @@
 // starts a worker from a string synchronously enough to wait for it, so the pool exists in Node
 // (reached through `process.getBuiltinModule`, so nothing is imported from Node and bundles stay
 // browser-safe); elsewhere `createThreadPool` returns null and the kernels use one thread.
+//
+// Faults surface at once. A kernel that throws (a WebAssembly trap) records its error's name and
+// message in shared memory, and the caller throws an error with that message as soon as the chunks
+// in flight are done. In Node a supervisor thread starts the workers and hears when one stops; a
+// worker that stops while holding a chunk is a fault of the job, which the caller sees within its
+// next wait slice (WAIT_SLICE_MS). Either way the pool stays usable: a dead worker is replaced on the
+// next job that wants it, and since no result depends on the thread count, a job that runs with
+// fewer helpers gives the same numbers.
 
+import {
+  DEAD,
+  FAULT_KERNEL,
+  KERNEL_ARITY,
+  L,
+  MAX_ARG_SETS,
+  MAX_WORKERS,
+  READY,
+  report,
+  runChunks,
+  STARTING,
+  supervisorMain,
+  workerMain,
+} from './pool-program.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
-/** Arguments of the kernel entry point, all i32. */
-export const KERNEL_ARITY = 20;
-/** Argument sets one job may carry, one per chunk, when its chunks are different products. */
-export const MAX_ARG_SETS = 4;
+export { KERNEL_ARITY, MAX_ARG_SETS } from './pool-program.js';
 
-/** Control array layout (Int32 indices), shared with the worker program as JSON. */
-const L = {
-  /** Tag of the latest job (16 bits, never 0 after the first); workers sleep on it. */
-  generation: 0,
-  /** (tag << 16) | next unclaimed chunk; 0xffff in the low half when no job is open. */
-  claim: 1,
-  /** Chunks of the current job finished; the caller sleeps on it. */
-  done: 2,
-  /** Workers that have instantiated the module and wait for jobs. */
-  ready: 3,
-  /** Set when a kernel threw. */
-  failed: 4,
-  /** The job: chunk count, chunk size, length of the range cut, index of the range's start argument. */
-  chunks: 5,
-  chunkSize: 6,
-  total: 7,
-  split: 8,
-  /** Bytes between consecutive participants' scratch (arguments 0 and 1 are participant 0's). */
-  scratchStride: 9,
-  /** Participants allowed (the caller is 0, worker w is w + 1). */
-  participants: 10,
-  /** Chunks run by workers since the pool started: evidence for tests that workers really helped. */
-  helped: 11,
-  /** 1 when each chunk has its own argument set (at `args + chunk·KERNEL_ARITY`) and no range is cut. */
-  ownArgs: 12,
-  args: 16,
-  size: 16 + MAX_ARG_SETS * KERNEL_ARITY,
-  /**
-   * Milliseconds a worker spins after a job before it sleeps (not an index). A trade measured on the
-   * project's 2-core machine (bench/README.md): 1–2 ms kept the MLP step's worker awake across the
-   * optimizer's update (112 → 133–140 steps/s), but slowed the allocation-heavy moons epoch by up to
-   * 30%, since a spinning worker takes the core V8's parallel garbage collection would use.
-   */
-  spinMs: 0.5,
-};
 const CLOSED = 0xffff;
 /** A fine clock where there is one (everywhere the pool runs), typed here for a build without DOM or Node types. */
 const clock = (globalThis as { performance?: { now(): number } }).performance;
 const now: () => number = clock ? () => clock.now() : Date.now;
-const MAX_WORKERS = 63;
 const STARTUP_TIMEOUT_MS = 10_000;
-/** A job that takes this long means a worker died; fail loudly instead of hanging. */
-const JOB_TIMEOUT_MS = 600_000;
-
 /**
- * Claims and runs chunks of job `tag` until none is left. Shared verbatim by the caller and the
- * worker program (as source text), so it must use nothing but its parameters.
- *
- * A claim is a compare-and-swap on the tagged claim word, so it can only succeed while job `tag` is
- * open: the caller closes the word before it rewrites the job description, and a claim that
- * succeeded keeps the job open (its chunk is not done yet), so the description read after a claim is
- * always the claimed job's.
+ * The longest the caller sleeps at once while workers finish a job: a fault written while it slept
+ * is seen within this. A notify wakes it at once; the slice only bounds a wake-up that raced it.
  */
-function runChunks(
-  c: Int32Array,
-  kernel: (...args: number[]) => void,
-  participant: number,
-  layout: typeof L,
-  tag: number,
-): void {
-  for (;;) {
-    const word = Atomics.load(c, layout.claim);
-    const chunk = word & 0xffff;
-    if (word >>> 16 !== tag || chunk >= Atomics.load(c, layout.chunks)) return;
-    if (Atomics.compareExchange(c, layout.claim, word, word + 1) !== word) continue;
-    const chunks = c[layout.chunks]!;
-    const args: number[] = [];
-    if (c[layout.ownArgs] === 1) {
-      // a product of its own, with its own scratch
-      for (let i = 0; i < 20; i++) args.push(c[layout.args + chunk * 20 + i]!);
-    } else {
-      for (let i = 0; i < 20; i++) args.push(c[layout.args + i]!);
-      const size = c[layout.chunkSize]!;
-      const split = c[layout.split]!;
-      args[split] = chunk * size;
-      args[split + 1] = Math.min(c[layout.total]!, chunk * size + size);
-      const scratch = participant * c[layout.scratchStride]!;
-      args[0] += scratch;
-      args[1] += scratch;
-    }
-    try {
-      kernel(...args);
-    } catch {
-      Atomics.store(c, layout.failed, 1);
-    }
-    if (participant > 0) Atomics.add(c, layout.helped, 1);
-    if (Atomics.add(c, layout.done, 1) + 1 === chunks) Atomics.notify(c, layout.done);
-  }
-}
+const WAIT_SLICE_MS = 50;
 
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
@@ -123,6 +63,7 @@ interface WorkerData {
   module: WasmModule;
   memory: WasmMemory;
   control: SharedArrayBuffer;
+  text: SharedArrayBuffer;
   index: number;
   entry: string;
 }
@@ -134,44 +75,28 @@ interface WorkerData {
  */
 interface Spawner {
   readonly blocking: boolean;
-  spawn(body: string, data: WorkerData): void;
+  spawn(data: WorkerData): void;
+  /** Stops worker `index` after `afterMs`, as a crash would (tests); absent where it cannot. */
+  stop?(index: number, afterMs: number): void;
+  /** Stops every worker (the pool is dropped). */
+  close(): void;
 }
-
-/**
- * The worker's program after its data has arrived: instantiate the kernel module on the shared
- * memory, report ready, then help with each job it is woken for. Plain JavaScript in a string, so a
- * worker needs no file of its own.
- */
-const workerMain = `function main({ module, memory, control, index, entry }) {
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports[entry];
-  const c = new Int32Array(control);
-  const layout = ${JSON.stringify(L)};
-  const runChunks = ${runChunks.toString()};
-  let seen = Atomics.load(c, layout.generation);
-  Atomics.add(c, layout.ready, 1);
-  Atomics.notify(c, layout.ready);
-  for (;;) {
-    // spin a moment before sleeping: the next product (the next layer, the next step) usually comes
-    // soon, and waking a sleeping thread costs far more than this, above all in a virtual machine
-    const until = performance.now() + layout.spinMs;
-    while (Atomics.load(c, layout.generation) === seen && performance.now() < until);
-    Atomics.wait(c, layout.generation, seen);
-    seen = Atomics.load(c, layout.generation);
-    if (index + 1 < Atomics.load(c, layout.participants)) runChunks(c, kernel, index + 1, layout, seen);
-  }
-}
-`;
 
 interface NodeWorker {
   unref(): void;
-  on(event: 'error', listener: (error: unknown) => void): void;
+  terminate(): unknown;
+  postMessage(message: unknown): void;
 }
 interface WorkerThreadsModule {
   Worker: new (code: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
 }
 
-/** Node: `worker_threads` from a string, unref'd so that no worker keeps the process alive. */
-function nodeSpawner(onError: () => void): Spawner | null {
+/**
+ * Node: `worker_threads` from a string. One supervisor thread starts the kernel workers, so that a
+ * worker's death is heard while the caller sleeps in Atomics.wait (pool-program.ts); it is unref'd,
+ * so that neither it nor its workers keep the process alive.
+ */
+function nodeSpawner(control: SharedArrayBuffer, text: SharedArrayBuffer): Spawner | null {
   let threads: WorkerThreadsModule | undefined;
   try {
     threads = nodeProcess()?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined;
@@ -180,24 +105,33 @@ function nodeSpawner(onError: () => void): Spawner | null {
   }
   const Worker = threads?.Worker;
   if (!Worker) return null;
+  let supervisor: NodeWorker | null = null;
+  const source = `'use strict';\n${workerMain}main(require('node:worker_threads').workerData);\n`;
+  const post = (message: unknown) => {
+    if (!supervisor) {
+      supervisor = new Worker(supervisorMain, {
+        eval: true,
+        name: 'chainrule-wasm-supervisor',
+        workerData: { control, text, source },
+      });
+      supervisor.unref();
+    }
+    supervisor.postMessage(message);
+  };
   return {
     blocking: true,
-    spawn: (body, data) => {
-      const source = `'use strict';\n${body}main(require('node:worker_threads').workerData);\n`;
-      const worker = new Worker(source, {
-        eval: true,
-        name: `chainrule-wasm-${data.index}`,
-        workerData: data,
-      });
-      worker.unref();
-      // heard only when the caller's event loop turns; a startup wait times out meanwhile
-      worker.on('error', onError);
+    spawn: (data) => post({ spawn: data }),
+    stop: (index, afterMs) => post({ stop: { index, afterMs } }),
+    close: () => {
+      supervisor?.terminate();
+      supervisor = null;
     },
   };
 }
 
 interface WebWorker {
   postMessage(message: unknown): void;
+  terminate(): void;
 }
 interface WebScope {
   crossOriginIsolated?: boolean;
@@ -210,19 +144,26 @@ interface WebScope {
 /**
  * Browsers: Web Workers from a Blob URL, only inside a worker of a cross-origin-isolated page (the
  * main thread of a page may not Atomics.wait, so a synchronous product cannot wait for helpers
- * there). Not exercised by the Node test suite.
+ * there). A trap keeps its message here too; a worker's death is not detected (the browser reports
+ * it on an event loop that the waiting caller does not turn). Not exercised by the Node test suite.
  */
 function webSpawner(): Spawner | null {
   const scope = globalThis as WebScope;
   const { Worker, Blob, URL, WorkerGlobalScope } = scope;
   if (scope.crossOriginIsolated !== true || !Worker || !Blob || !URL || !WorkerGlobalScope) return null;
   if (!(globalThis instanceof WorkerGlobalScope)) return null;
+  const started: WebWorker[] = [];
   return {
     blocking: false,
-    spawn: (body, data) => {
-      const source = `'use strict';\n${body}self.onmessage = (event) => main(event.data);\n`;
+    spawn: (data) => {
+      const source = `'use strict';\n${workerMain}self.onmessage = (event) => main(event.data);\n`;
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      new Worker(url).postMessage(data);
+      const worker = new Worker(url);
+      worker.postMessage(data);
+      started.push(worker);
+    },
+    close: () => {
+      for (const worker of started.splice(0)) worker.terminate();
     },
   };
 }
@@ -242,14 +183,15 @@ export interface PoolJob {
   readonly scratchStride: number;
 }
 
-/** A set of workers sharing one module and one memory; grows on demand, never shrinks. */
+/** A set of workers sharing one module and one memory; grows on demand, replaces a worker that died. */
 export class ThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * L.size));
   private tag = 0;
   private started = 0;
 
   constructor(
     private readonly spawner: Spawner,
+    private readonly control: Int32Array,
+    private readonly text: Uint16Array,
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
     private readonly entry: string,
@@ -257,9 +199,11 @@ export class ThreadPool {
     Atomics.store(this.control, L.claim, CLOSED);
   }
 
-  /** Workers started so far. */
+  /** Workers started so far, less those that died and were not replaced. */
   get size(): number {
-    return this.started;
+    let alive = 0;
+    for (let w = 0; w < this.started; w++) if (Atomics.load(this.control, L.state + w) !== DEAD) alive++;
+    return alive;
   }
 
   /** Chunks that workers (not the caller) have run so far. */
@@ -267,40 +211,66 @@ export class ThreadPool {
     return Atomics.load(this.control, L.helped);
   }
 
-  /** Marks the pool failed: the next job reports it. */
-  readonly fail = (): void => {
-    Atomics.store(this.control, L.failed, 1);
-  };
-
   /**
-   * Starts workers until there are `count` (at most 63); where the caller may block (Node), waits
-   * until they have all instantiated the module. Returns how many workers are ready to help.
+   * Starts workers until there are `count` (at most 63), replacing any that died; where the caller
+   * may block (Node), waits until they have all instantiated the module. Returns how many workers are
+   * ready to help.
    */
   ensure(count: number): number {
+    const c = this.control;
     count = Math.min(count, MAX_WORKERS);
-    for (; this.started < count; this.started++) {
-      const data = {
-        module: this.module,
-        memory: this.memory,
-        control: this.control.buffer,
-        entry: this.entry,
-      };
-      this.spawner.spawn(workerMain, { ...data, index: this.started });
+    for (let w = 0; w < count; w++) {
+      const state = Atomics.load(c, L.state + w);
+      if (w < this.started && state !== DEAD) continue;
+      Atomics.store(c, L.state + w, STARTING);
+      Atomics.store(c, L.busy + w + 1, 0);
+      const data = { module: this.module, memory: this.memory, entry: this.entry };
+      this.spawner.spawn({
+        ...data,
+        control: c.buffer as SharedArrayBuffer,
+        text: this.text.buffer as SharedArrayBuffer,
+        index: w,
+      });
     }
-    if (!this.spawner.blocking) return Math.min(count, Atomics.load(this.control, L.ready));
+    this.started = Math.max(this.started, count);
+    const ready = (): number => {
+      let n = 0;
+      while (n < count && Atomics.load(c, L.state + n) === READY) n++;
+      return n;
+    };
+    if (!this.spawner.blocking) return ready();
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
-      const ready = Atomics.load(this.control, L.ready);
-      if (ready >= count) return count;
+      const changes = Atomics.load(c, L.changes);
+      const n = ready();
+      if (n >= count) return count;
+      const dead = Atomics.load(c, L.state + n) === DEAD;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`internal: wasm thread pool: only ${ready} of ${count} workers started`);
-      Atomics.wait(this.control, L.ready, ready, left);
+      if (dead || left <= 0) {
+        throw new Error(`internal: wasm thread pool: only ${n} of ${count} workers started`);
+      }
+      Atomics.wait(c, L.changes, changes, Math.min(left, WAIT_SLICE_MS));
     }
   }
 
   /**
+   * For tests: stops worker `index` after `afterMs` milliseconds, from outside, as a crash would.
+   * False where the pool cannot (browsers).
+   */
+  stopWorker(index: number, afterMs: number): boolean {
+    if (!this.spawner.stop) return false;
+    this.spawner.stop(index, afterMs);
+    return true;
+  }
+
+  /** Stops every worker; the pool must not be used afterwards. */
+  close(): void {
+    this.spawner.close();
+  }
+
+  /**
    * Runs `job` on the caller (participant 0, with `kernel`, its own instance's entry point) and up to
-   * `job.participants - 1` workers, and returns when every chunk is done.
+   * `job.participants - 1` workers, and returns when every chunk is done; throws the first fault.
    */
   run(job: PoolJob, kernel: (...args: number[]) => void): void {
     const c = this.control;
@@ -354,30 +324,53 @@ export class ThreadPool {
     Atomics.store(c, L.generation, this.tag);
     // all sleepers: which ones a counted notify wakes is unspecified, and only some may take part
     Atomics.notify(c, L.generation);
-    runChunks(c, kernel, 0, L, this.tag);
+    runChunks(c, this.text, kernel, 0, L, this.tag, report);
     // the workers' last chunks usually end within moments: spin first, as they do, then sleep
     const until = now() + L.spinMs;
     while (Atomics.load(c, L.done) !== chunks && now() < until);
-    const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(c, L.done);
-      if (done === chunks) break;
-      if (Date.now() > deadline) throw new Error('internal: wasm thread pool: a worker stopped answering');
-      Atomics.wait(c, L.done, done, 1000);
+      if (done === chunks || Atomics.load(c, L.fault) !== 0) break;
+      Atomics.wait(c, L.done, done, WAIT_SLICE_MS);
     }
     Atomics.store(c, L.claim, (this.tag << 16) | CLOSED);
-    if (Atomics.exchange(c, L.failed, 0) !== 0)
-      throw new Error('internal: wasm thread pool: a kernel failed');
+    if (Atomics.load(c, L.fault) !== 0) this.fault();
+  }
+
+  /**
+   * After a fault: waits until no live worker still runs a chunk of the job (the claim word is
+   * closed, so none can take another), then clears the fault and throws it: a kernel's error with its
+   * own name and message, or the supervisor's account of a worker that stopped.
+   */
+  private fault(): never {
+    const c = this.control;
+    for (let w = 0; w < this.started; w++) {
+      while (Atomics.load(c, L.busy + w + 1) === 1 && Atomics.load(c, L.state + w) !== DEAD) {
+        Atomics.wait(c, L.done, Atomics.load(c, L.done), 1);
+      }
+    }
+    const kind = Atomics.load(c, L.fault);
+    const length = Atomics.load(this.text, 0);
+    const [name = 'Error', message = ''] = String.fromCharCode(...this.text.subarray(1, 1 + length)).split(
+      '\n',
+    );
+    Atomics.store(c, L.fault, 0);
+    const WasmRuntimeError = (globalThis as { WebAssembly?: { RuntimeError?: ErrorConstructor } }).WebAssembly
+      ?.RuntimeError;
+    const Kind =
+      kind === FAULT_KERNEL && name === 'RuntimeError' && WasmRuntimeError ? WasmRuntimeError : Error;
+    throw new Kind(message);
   }
 }
 
 /** A pool for `module` on `memory` (which must be shared), or null where a caller cannot wait for helpers. */
 export function createThreadPool(module: WasmModule, memory: WasmMemory, entry: string): ThreadPool | null {
   if (!(memory.buffer instanceof SharedArrayBuffer)) return null;
-  let pool: ThreadPool | null = null;
-  const spawner = nodeSpawner(() => pool?.fail()) ?? webSpawner();
-  if (spawner) pool = new ThreadPool(spawner, module, memory, entry);
-  return pool;
+  const control = new Int32Array(new SharedArrayBuffer(4 * L.size));
+  const text = new Uint16Array(new SharedArrayBuffer(2 * (L.textLength + 1)));
+  const spawner =
+    nodeSpawner(control.buffer as SharedArrayBuffer, text.buffer as SharedArrayBuffer) ?? webSpawner();
+  return spawner ? new ThreadPool(spawner, control, text, module, memory, entry) : null;
 }
 
 /** How many threads the machine offers (Node's `availableParallelism`, or the browser's count). */
