@@ -14,6 +14,7 @@ const benchmarks = [
   'tensor-moons.ts',
   'memory.ts',
   'transforms.ts',
+  'large-memory.ts',
 ];
 
 const args = process.argv.slice(2);
