@@ -46,6 +46,11 @@ const STARTUP_TIMEOUT_MS = 10_000;
  * is seen within this. A notify wakes it at once; the slice only bounds a wake-up that raced it.
  */
 const WAIT_SLICE_MS = 50;
+/**
+ * Where no supervisor hears a worker die (browsers), a job this long means one did: fail loudly
+ * instead of hanging. In Node a death is a fault at once, and a long product may take its time.
+ */
+const UNSUPERVISED_JOB_TIMEOUT_MS = 600_000;
 
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
@@ -75,6 +80,8 @@ interface WorkerData {
  */
 interface Spawner {
   readonly blocking: boolean;
+  /** Whether a worker's death is reported as a fault of the job it was running. */
+  readonly supervised: boolean;
   spawn(data: WorkerData): void;
   /** Stops worker `index` after `afterMs`, as a crash would (tests); absent where it cannot. */
   stop?(index: number, afterMs: number): void;
@@ -120,6 +127,7 @@ function nodeSpawner(control: SharedArrayBuffer, text: SharedArrayBuffer): Spawn
   };
   return {
     blocking: true,
+    supervised: true,
     spawn: (data) => post({ spawn: data }),
     stop: (index, afterMs) => post({ stop: { index, afterMs } }),
     close: () => {
@@ -155,6 +163,7 @@ function webSpawner(): Spawner | null {
   const started: WebWorker[] = [];
   return {
     blocking: false,
+    supervised: false,
     spawn: (data) => {
       const source = `'use strict';\n${workerMain}self.onmessage = (event) => main(event.data);\n`;
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -328,9 +337,11 @@ export class ThreadPool {
     // the workers' last chunks usually end within moments: spin first, as they do, then sleep
     const until = now() + L.spinMs;
     while (Atomics.load(c, L.done) !== chunks && now() < until);
+    const deadline = this.spawner.supervised ? Number.POSITIVE_INFINITY : now() + UNSUPERVISED_JOB_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(c, L.done);
       if (done === chunks || Atomics.load(c, L.fault) !== 0) break;
+      if (now() > deadline) throw new Error('internal: wasm thread pool: a worker stopped answering');
       Atomics.wait(c, L.done, done, WAIT_SLICE_MS);
     }
     Atomics.store(c, L.claim, (this.tag << 16) | CLOSED);
