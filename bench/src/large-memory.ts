@@ -7,13 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { tsKernels } from '../../packages/engine/src/kernels/ts-kernels.js';
-import {
-  createWasmKernels,
-  LARGE_BYTES,
-  setNumThreads,
-  type WasmKernels,
-} from '../../packages/engine/src/kernels/wasm/index.js';
+import { setNumThreads } from '@chainrule/engine';
+import { createWasmKernels, LARGE_BYTES, tsKernels, type WasmKernels } from '@chainrule/engine/internal';
 import { figureTable, machine } from './measure.js';
 
 const MB = 1 << 20;

@@ -4,14 +4,15 @@
 // Usage: node … moons-run.ts <threads> <ops|columns|fused|nn> (ops: separate ops, a point per row;
 // columns: separate ops in the tutorial's column layout, W·A + b with b [out, 1]; nn: the network, loss
 // and optimizer from @chainrule/nn, as an outside benchmark that knows only the public API would
-// write it).
+// write it) [epochs, default 10,000: fewer for comparing styles on a busy machine].
 
 import { setBackend, setNumThreads } from '@chainrule/engine';
 import { chainruleEpoch, columnEpoch, nnEpoch } from './moons-kit.js';
 
 const [threads, style] = [Number(process.argv[2]), process.argv[3]];
+const epochs = Number(process.argv[4] ?? 10_000);
 const styles = ['ops', 'columns', 'fused', 'nn'];
-if (!(threads >= 1) || !styles.includes(style ?? '')) {
+if (!(threads >= 1) || !styles.includes(style ?? '') || !(epochs >= 1)) {
   throw new Error(
     `moons-run: expected a thread count and one of ${styles.join(', ')}, got ${process.argv.slice(2).join(' ')}`,
   );
@@ -26,5 +27,5 @@ const epoch =
       ? columnEpoch(sizes)
       : chainruleEpoch(sizes, style as 'ops' | 'fused');
 const start = performance.now();
-for (let i = 0; i < 10_000; i++) epoch();
-console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000 }));
+for (let i = 0; i < epochs; i++) epoch();
+console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000, epochs }));

@@ -7,6 +7,7 @@ export { kernels, registerBackend } from './kernels/index.js';
 export { tsKernels } from './kernels/ts-kernels.js';
 export {
   createWasmKernels,
+  LARGE_BYTES,
   THREAD_MIN_FLOPS,
   WASM_MIN_ELEMENTS,
   WASM_MIN_FLOPS,

@@ -64,8 +64,8 @@ export function getBackend(): BackendName {
 /**
  * How many threads (counting the caller) a kernel backend may use for one large operation: the last
  * `setNumThreads`, else the CHAINRULE_THREADS environment variable, else the machine's parallelism
- * (at most 8). The `ts` backend always runs on the calling thread; `wasm` splits large matrix
- * products among this many.
+ * (at most 8); never more than the machine runs at once (a larger count is clamped). The `ts`
+ * backend always runs on the calling thread; `wasm` splits large matrix products among this many.
  *
  * @example
  * ```ts
@@ -84,9 +84,17 @@ export function getNumThreads(): number {
  * browser's main thread, a page without cross-origin isolation) the kernels use one thread whatever
  * this says.
  *
+ * A count above what the machine runs at once (Node's `os.availableParallelism()`, a browser's
+ * `navigator.hardwareConcurrency`) is clamped to it, as is CHAINRULE_THREADS: more threads than
+ * cores only take turns on them, and each idle worker still holds its memory (about 13 MB in
+ * Node). `getNumThreads()` reports the count in use. A count that is not an integer from 1 to 64 is
+ * refused with a RangeError.
+ *
  * @example
  * ```ts
- * setNumThreads(2); // the calling thread and one worker
+ * setNumThreads(2); // the calling thread and one worker (one thread on a one-core machine)
+ * setNumThreads(64); // clamped: on a 2-core machine, getNumThreads() is 2
+ * getNumThreads() <= 64; // true
  * ```
  */
 export function setNumThreads(count: number): void {

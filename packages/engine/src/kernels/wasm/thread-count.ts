@@ -19,12 +19,10 @@ function machineThreads(): number {
 /**
  * How many threads (counting the caller) large products use: what `setNumThreads` asked for, else
  * CHAINRULE_THREADS, else the machine's count up to 8; never more than the machine runs at once
- * (Node's `os.availableParallelism()`, a browser's `navigator.hardwareConcurrency`).
+ * (Node's `os.availableParallelism()`, a browser's `navigator.hardwareConcurrency`). The public
+ * `getNumThreads` (kernels/index.ts) documents it for users.
  *
- * @example
- * ```ts
- * getNumThreads() >= 1; // true
- * ```
+ * @internal
  */
 export function getNumThreads(): number {
   if (requestedThreads !== null) return Math.min(requestedThreads, machineThreads());
@@ -37,23 +35,10 @@ export function getNumThreads(): number {
 }
 
 /**
- * Sets how many threads (counting the caller) the WebAssembly kernels may use for one large product;
- * 1 keeps everything on the calling thread. Overrides the CHAINRULE_THREADS environment variable.
+ * Sets the thread count for large products; a count above the machine's is clamped when read,
+ * one outside 1 to 64 refused. The public `setNumThreads` (kernels/index.ts) documents it for users.
  *
- * A count above what the machine runs at once (Node's `os.availableParallelism()`, a browser's
- * `navigator.hardwareConcurrency`) is clamped to it: more threads than cores only take turns on
- * them, and each idle worker still holds its memory (about 13 MB in Node). `getNumThreads()` then
- * reports the count in use. Counts that are not integers from 1 to 64 are refused. Where threads are
- * unavailable (a browser's main thread, a page without cross-origin isolation) the kernels use one
- * thread whatever this says. No result depends on the count.
- *
- * @example
- * ```ts
- * setNumThreads(1); // everything on the calling thread
- * getNumThreads(); // 1
- * setNumThreads(64); // on a 2-core machine: the caller and one worker
- * getNumThreads() <= 64; // true
- * ```
+ * @internal
  */
 export function setNumThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
