@@ -41,6 +41,7 @@ export function sumEachRow(x: usize, out: usize, rows: i32, width: i32): void {
 
 /** The running maximum m after v: v when v > m or v is NaN, else m (the TypeScript loop's rule). */
 function maxStep(m: f64, v: f64): f64 {
+  // biome-ignore lint/suspicious/noGlobalIsNan: AssemblyScript's isNaN<f64> builtin, one comparison, no coercion
   return v > m || isNaN(v) ? v : m;
 }
 
