@@ -22,14 +22,14 @@ export function tensor(data: NestedArray | NumericArray | Tensor, options: Tenso
   let values: Float64Array;
   let shape: number[];
   if (data instanceof Tensor) {
-    values = data.data.slice();
+    values = data._data.slice();
     shape = data.shape.slice();
   } else if (ArrayBuffer.isView(data)) {
     values = fromTypedArray(data, 'tensor');
     shape = [values.length];
   } else if (typeof data === 'number' || Array.isArray(data)) {
     const parsed = fromNested(data as NestedArray, 'tensor');
-    values = parsed.data;
+    values = parsed._data;
     shape = parsed.shape.slice();
   } else {
     throw new TypeError(

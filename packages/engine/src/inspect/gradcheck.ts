@@ -72,17 +72,17 @@ function probeFor(x: unknown, position: number): Probe {
     };
   }
   if (x instanceof Tensor) {
-    const base = x.data.slice();
+    const base = x._data.slice();
     return {
-      leaf: new Tensor(base, x.shape, { requiresGrad: true }),
+      leaf: Tensor._of(base, x.shape, { requiresGrad: true }),
       size: base.length,
       read: (i) => base[i]!,
       at: (i, w) => {
         const data = base.slice();
         data[i] = w;
-        return new Tensor(data, x.shape);
+        return Tensor._of(data, x.shape);
       },
-      analytic: (g, i) => (g === null ? 0 : (g as Tensor).data[i]!),
+      analytic: (g, i) => (g === null ? 0 : (g as Tensor)._data[i]!),
     };
   }
   throw new TypeError(
@@ -92,7 +92,7 @@ function probeFor(x: unknown, position: number): Probe {
 
 function scalarOf(out: unknown): number {
   if (out instanceof Value) return out.data;
-  if (out instanceof Tensor && out.size === 1) return out.data[0]!;
+  if (out instanceof Tensor && out.size === 1) return out._data[0]!;
   throw new TypeError(
     `gradcheck: the function must return a Value or a single-element Tensor, got ${out instanceof Tensor ? `shape [${out.shape.join(',')}]` : describe(out)}`,
   );

@@ -19,8 +19,12 @@ export type BinaryKernelOp = BinaryOpName;
 
 /**
  * The operations a kernel backend provides. Every kernel writes into an output array the caller
- * allocated, never keeps a reference to its arguments, and never allocates per element, so a
- * backend can be swapped (TypeScript loops, WebAssembly SIMD) without touching an op.
+ * allocated and never allocates per element, so a backend can be swapped (TypeScript loops,
+ * WebAssembly SIMD) without touching an op. A kernel may keep a copy of an argument's contents for a
+ * later call (the WebAssembly backend's ring of a dense layer's operands) only while the array has
+ * not escaped (escape.ts): an array the public API handed out or adopted may be written by code
+ * outside the engine at any time, so its copy is never read. No result depends on the backend, the
+ * thread count or a size threshold beyond floating-point rounding.
  *
  * @internal
  */

@@ -6,6 +6,7 @@
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { GraphNode } from '../graph/node.js';
 import { isRecording } from '../graph/recording.js';
+import { markEscaped } from '../kernels/escape.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
 import { checkLeafOptions } from '../tensor-options.js';
@@ -32,6 +33,9 @@ import { valueMethods } from './values.js';
 /** What the elementwise ops accept as their other operand: a Tensor or a number. */
 export type TensorLike = Tensor | number;
 
+/** False only while `Tensor._of` constructs: every other construction adopts a caller's array. */
+let adopting = true;
+
 /**
  * An n-dimensional array of float64 that records how it was computed. Storage is a contiguous
  * row-major `Float64Array` the garbage collector frees. Operations broadcast like NumPy; tensors
@@ -49,8 +53,8 @@ export type TensorLike = Tensor | number;
 export class Tensor extends GraphNode<Tensor> {
   /** The size of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
-  /** The elements in row-major order. Optimizers update it in place. */
-  readonly data: Float64Array;
+  /** @internal The elements; the engine reads them here, where reading hands nothing out. */
+  readonly _data: Float64Array;
   /** A name for `toDot`; empty by default. */
   label: string;
   /** @internal */
@@ -60,7 +64,8 @@ export class Tensor extends GraphNode<Tensor> {
 
   /**
    * A leaf tensor over `data` read with `shape` (the array is used as it is, not copied). Most code
-   * uses `tensor()` instead, which copies and accepts nested arrays.
+   * uses `tensor()` instead, which copies and accepts nested arrays. The caller keeps the array and
+   * may write into it at any time: the engine then reads what it holds at each use (see `data`).
    *
    * @example
    * ```ts
@@ -77,16 +82,34 @@ export class Tensor extends GraphNode<Tensor> {
     const leaf = checkLeafOptions(options, 'Tensor');
     super('', []);
     this.shape = checked;
-    this.data = data;
+    this._data = data;
+    if (adopting) markEscaped(data);
     this.label = leaf.label;
     this._requiresGrad = leaf.requiresGrad;
     this._attrs = null;
   }
 
+  /**
+   * @internal A tensor over an array the engine made and has handed to no one: unlike the constructor,
+   * it does not mark the array as held outside the engine, so a kernel may keep a copy of it.
+   */
+  static _of(
+    data: Float64Array,
+    shape: readonly number[],
+    options: Omit<TensorOptions, 'shape'> = {},
+  ): Tensor {
+    adopting = false;
+    try {
+      return new Tensor(data, shape, options);
+    } finally {
+      adopting = true;
+    }
+  }
+
   /** @internal The output of `op`; recorded when recording is on and an input requires grad. */
   static _apply<K extends TensorOpName>(op: K, inputs: Tensor[], attrs: TensorOpAttrs[K]): Tensor {
     const raw: Raw = tensorOps[op].forward(inputs, attrs);
-    const out = new Tensor(raw.data, raw.shape);
+    const out = Tensor._of(raw.data, raw.shape);
     if (isRecording() && inputs.some((t) => t._requiresGrad)) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
       writable.op = op;
@@ -99,7 +122,7 @@ export class Tensor extends GraphNode<Tensor> {
 
   /** @internal A constant leaf (a gradient mask, a detached maximum). */
   _constant(data: Float64Array, shape: readonly number[]): Tensor {
-    return new Tensor(data, shape);
+    return Tensor._of(data, shape);
   }
 
   // ---- fields -------------------------------------------------------------------------------
@@ -153,9 +176,27 @@ export class Tensor extends GraphNode<Tensor> {
     this._grad = g;
   }
 
+  /**
+   * The elements in row-major order, the tensor's own storage: writing into it changes the tensor, as
+   * optimizers do. Code may write into it at any time, also between a forward pass and `backward()`:
+   * the backward pass then uses the values as they are when it runs, on every backend. (Handing the
+   * array out tells the kernels so: a backend keeps no copy of an array code outside the engine holds.)
+   *
+   * @example
+   * ```ts
+   * const t = tensor([1, 2, 3]);
+   * t.data[0] = 10;
+   * t.toArray(); // [10, 2, 3]
+   * ```
+   */
+  get data(): Float64Array {
+    markEscaped(this._data);
+    return this._data;
+  }
+
   /** The number of elements. */
   get size(): number {
-    return this.data.length;
+    return this._data.length;
   }
 
   /** The number of axes. */
@@ -190,27 +231,27 @@ export class Tensor extends GraphNode<Tensor> {
 
   /** @internal */
   _seed(op: string): Tensor {
-    if (this.data.length !== 1) {
+    if (this._data.length !== 1) {
       throw new ShapeError(
         `${op}: needs a single-element output, got shape ${formatShape(this.shape)}: reduce it first (sum, mean)${op === 'backward' ? ' or pass a gradient of the same shape' : ''}`,
       );
     }
-    return new Tensor(new Float64Array([1]), this.shape);
+    return Tensor._of(new Float64Array([1]), this.shape);
   }
 
   /** @internal */
   _zerosLike(): Tensor {
-    return new Tensor(new Float64Array(this.data.length), this.shape);
+    return Tensor._of(new Float64Array(this._data.length), this.shape);
   }
 
   /** @internal */
   override _asInput(): Tensor {
-    return this._requiresGrad ? this : new Tensor(this.data, this.shape, { requiresGrad: true });
+    return this._requiresGrad ? this : Tensor._of(this._data, this.shape, { requiresGrad: true });
   }
 
   /** @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. */
   override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
-    return createGraph || this.op !== '' ? g : new Tensor(g.data.slice(), g.shape);
+    return createGraph || this.op !== '' ? g : Tensor._of(g._data.slice(), g.shape);
   }
 
   /** @internal */
@@ -235,7 +276,7 @@ export class Tensor extends GraphNode<Tensor> {
   _summary(): { label: string; data: string; grad: string } {
     const show = (t: Tensor | null): string => {
       if (t === null) return 'none';
-      if (t.size <= 4) return `${formatShape(t.shape)} ${Array.from(t.data, formatNumber).join(' ')}`;
+      if (t.size <= 4) return `${formatShape(t.shape)} ${Array.from(t._data, formatNumber).join(' ')}`;
       return formatShape(t.shape);
     };
     return { label: this.label, data: show(this), grad: show(this._grad) };

@@ -144,13 +144,13 @@ export function arangeTensor(start: number, stop?: number, step = 1): Tensor {
   checkSize([n], 'arange');
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
-  return new Tensor(data, [n]);
+  return Tensor._of(data, [n]);
 }
 
 /** @internal `Tensor.eye`. */
 export function eyeTensor(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
   const t = filled([n, m], 0, options, 'eye');
-  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  for (let i = 0; i < Math.min(n, m); i++) t._data[i * m + i] = 1;
   return t;
 }
 
@@ -159,12 +159,12 @@ export function fromNested(x: NestedArray, op: string): Tensor {
   const shape = nestedShape(x, op);
   const data = new Float64Array(sizeOf(shape));
   flattenInto(x, data);
-  return new Tensor(data, shape);
+  return Tensor._of(data, shape);
 }
 
 /** @internal Lifts a number to a 0-D constant and rejects anything that is not a Tensor, naming the op. */
 export function toTensor(x: unknown, op: string): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return new Tensor(new Float64Array([x]), []);
+  if (typeof x === 'number') return Tensor._of(new Float64Array([x]), []);
   throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
 }

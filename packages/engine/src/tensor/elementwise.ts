@@ -41,18 +41,18 @@ export function elementwiseMethods() {
         if (!Number.isFinite(exponent))
           throw new TypeError(`pow: the exponent must be a finite number, got ${exponent}`);
         if (!Number.isInteger(exponent)) {
-          const i = this.data.findIndex((v) => v < 0);
+          const i = this._data.findIndex((v) => v < 0);
           if (i >= 0)
             throw new RangeError(
-              `pow: a negative base ${this.data[i]} (element ${i}) has no real power ${exponent}`,
+              `pow: a negative base ${this._data[i]} (element ${i}) has no real power ${exponent}`,
             );
         }
         return applyElementwise('pow', [this], { b: exponent });
       }
       const b = toTensor(exponent, 'pow');
       const out = applyElementwise('pow', [this, b], NO_PARAMS);
-      if (!this.data.some(Number.isNaN) && !b.data.some(Number.isNaN)) {
-        const i = out.data.findIndex(Number.isNaN);
+      if (!this._data.some(Number.isNaN) && !b._data.some(Number.isNaN)) {
+        const i = out._data.findIndex(Number.isNaN);
         if (i >= 0) throw new RangeError(`pow: element ${i} raises a negative base to a non-integer power`);
       }
       return out;
@@ -60,8 +60,8 @@ export function elementwiseMethods() {
     sigmoid(): Tensor {
       let nonNegative = true;
       let negative = true;
-      for (let i = 0; i < this.data.length; i++) {
-        const v = this.data[i]!;
+      for (let i = 0; i < this._data.length; i++) {
+        const v = this._data[i]!;
         if (v >= 0) negative = false;
         else if (v < 0) nonNegative = false;
       }
@@ -74,13 +74,13 @@ export function elementwiseMethods() {
       // min(x, 0) and x·(±1) is |x| without a kink (min and abs would split or drop gradients at 0 and
       // make the second derivative wrong there).
       // (With an infinite element, x·0 would be NaN: there min and abs stand in, exact to first order.)
-      if (!this.data.every((v) => Number.isFinite(v) || Number.isNaN(v))) {
+      if (!this._data.every((v) => Number.isFinite(v) || Number.isNaN(v))) {
         return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
       }
-      const negMask = new Float64Array(this.data.length);
-      const sign = new Float64Array(this.data.length);
+      const negMask = new Float64Array(this._data.length);
+      const sign = new Float64Array(this._data.length);
       for (let i = 0; i < sign.length; i++) {
-        const isNeg = this.data[i]! < 0;
+        const isNeg = this._data[i]! < 0;
         negMask[i] = isNeg ? 1 : 0;
         sign[i] = isNeg ? -1 : 1;
       }
@@ -101,10 +101,10 @@ function declaredMethods(): Record<string, (this: Tensor, ...args: unknown[]) =>
         ? function (this: Tensor, ...args: unknown[]): Tensor {
             const p = read === undefined ? NO_PARAMS : read(...args);
             if (d.domain !== undefined) {
-              const i = this.data.findIndex((v) => !d.domain!.ok(v));
+              const i = this._data.findIndex((v) => !d.domain!.ok(v));
               if (i >= 0) {
                 throw new RangeError(
-                  `${name}: element ${i} is ${this.data[i]}, outside the domain of ${name} (${d.domain.text})`,
+                  `${name}: element ${i} is ${this._data[i]}, outside the domain of ${name} (${d.domain.text})`,
                 );
               }
             }

@@ -142,11 +142,11 @@ export function reductionMethods() {
       if (ax === null) {
         // a NaN is the maximum, as in NumPy: the first one wins
         let best = 0;
-        for (let i = 1; i < this.size && !Number.isNaN(this.data[best]!); i++) {
-          const v = this.data[i]!;
-          if (v > this.data[best]! || Number.isNaN(v)) best = i;
+        for (let i = 1; i < this.size && !Number.isNaN(this._data[best]!); i++) {
+          const v = this._data[i]!;
+          if (v > this._data[best]! || Number.isNaN(v)) best = i;
         }
-        return new Tensor(new Float64Array([best]), []);
+        return Tensor._of(new Float64Array([best]), []);
       }
       const len = this.shape[ax]!;
       const outer = sizeOf(this.shape.slice(0, ax));
@@ -155,9 +155,9 @@ export function reductionMethods() {
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           let best = 0;
-          let bestValue = this.data[o * len * inner + i]!;
+          let bestValue = this._data[o * len * inner + i]!;
           for (let j = 1; j < len && !Number.isNaN(bestValue); j++) {
-            const v = this.data[(o * len + j) * inner + i]!;
+            const v = this._data[(o * len + j) * inner + i]!;
             if (v > bestValue || Number.isNaN(v)) {
               best = j;
               bestValue = v;
@@ -168,7 +168,7 @@ export function reductionMethods() {
       }
       const shape = this.shape.slice();
       shape.splice(ax, 1);
-      return new Tensor(out, shape);
+      return Tensor._of(out, shape);
     },
     argmin(axis?: number | null): Tensor {
       if (this.size === 0)
@@ -245,6 +245,6 @@ function detachedMax(t: Tensor, axis: number): Tensor {
     return t._constant(new Float64Array(sizeOf(shape)), shape);
   }
   const m = t.detach().max(axis, true);
-  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
+  for (let i = 0; i < m._data.length; i++) if (!Number.isFinite(m._data[i]!)) m._data[i] = 0;
   return m;
 }

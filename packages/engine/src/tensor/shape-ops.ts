@@ -252,7 +252,7 @@ export function shapeMethods() {
       const len = this.shape[ax]!;
       const picks = new Int32Array(index.size);
       for (let i = 0; i < picks.length; i++) {
-        const k = index.data[i]!;
+        const k = index._data[i]!;
         if (!Number.isInteger(k) || k < 0 || k >= len) {
           throw new RangeError(
             `gather: index ${k} (element ${i}) is out of range for axis ${axis} of size ${len}`,

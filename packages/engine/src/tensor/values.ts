@@ -82,13 +82,13 @@ export function valueMethods() {
           `item: a tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not one`,
         );
       }
-      return this.data[0]!;
+      return this._data[0]!;
     },
     toArray(): NestedArray {
-      return unflatten(this.data, this.shape);
+      return unflatten(this._data, this.shape);
     },
     detach(): Tensor {
-      return new Tensor(this.data, this.shape);
+      return Tensor._of(this._data, this.shape);
     },
     backward(gradient?: Tensor | NestedArray | BackwardOptions, options: BackwardOptions = {}): void {
       // backward({ createGraph: true }) reads as Value's backward(options): a plain object is options
@@ -112,7 +112,7 @@ export function valueMethods() {
         }
         // a gradient the caller owns is copied: every array the pass reads as a gradient is then one
         // it made itself, which a kernel may have kept a copy of (kernels/wasm/resident.ts)
-        if (seed === gradient && !options.createGraph) seed = new Tensor(seed.data.slice(), seed.shape);
+        if (seed === gradient && !options.createGraph) seed = Tensor._of(seed._data.slice(), seed.shape);
       }
       backpropagate(this, seed, options.createGraph ?? false);
     },

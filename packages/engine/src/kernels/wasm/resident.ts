@@ -7,10 +7,14 @@
 // two threads. So the forward pass leaves x and y, and the backward pass leaves its input gradient,
 // in a ring of slots above the scratch memory, each slot recorded against the array it copies.
 //
-// A slot is trusted for an array while nothing has written over the slot and the array is the same
-// object. The arrays are ones the engine made or read in that op, and the engine never writes into
-// them afterwards; code that writes into a tensor's `data` between its forward and backward pass
-// gets the forward pass's values on this backend (docs/tensors.md).
+// A slot is trusted for an array while nothing has written over the slot, the array is the same
+// object, and the array has never escaped (../escape.ts): only then can nothing but the engine have
+// written into it, and the engine writes only into arrays no kernel has seen yet. An array handed to
+// code outside the engine, before the copy or after, is never read from a copy: writing into a
+// tensor's `data` between its forward and backward pass gives the gradient of the data as it is when
+// the backward pass runs, as on the 'ts' backend.
+
+import { hasEscaped } from '../escape.js';
 
 /** Where a slot lies, and whether it still holds the copy it was made for. */
 interface Slot {
@@ -55,10 +59,14 @@ export class ResidentCopies {
     this.next = 0;
   }
 
-  /** The byte address of a copy of `array` that nothing has overwritten, or -1. */
+  /** The byte address of a copy of `array` that nothing has overwritten, or -1 (also once `array` escaped). */
   find(array: Float64Array): number {
     const slot = this.slots.get(array);
     if (slot === undefined || !slot.live || slot.end - slot.at < array.length * 8) return -1;
+    if (hasEscaped(array)) {
+      this.forget(array);
+      return -1;
+    }
     this.hits++;
     return slot.at;
   }
@@ -73,11 +81,13 @@ export class ResidentCopies {
   /**
    * A slot for a copy of `array`, recorded as its copy (the caller fills it before anything reads
    * it), overwriting the oldest slots in its way but none of the byte ranges in `keep`; -1 when
-   * the ring has no place, the array is too small or too large, or `keep` is in the way.
+   * the ring has no place, the array is too small or too large, has escaped (code outside the engine
+   * may write it unseen), or `keep` is in the way.
    */
   claim(array: Float64Array, keep: readonly (readonly [number, number])[]): number {
     const bytes = Math.ceil((array.length * 8) / ALIGN) * ALIGN;
     if (this.start === 0 || array.length < RESIDENT_MIN_ELEMENTS || bytes > this.capacity / 4) return -1;
+    if (hasEscaped(array)) return -1;
     const offset = this.next + bytes <= this.capacity ? this.next : 0;
     const at = this.start + offset;
     const end = at + bytes;

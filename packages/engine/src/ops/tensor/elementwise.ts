@@ -27,15 +27,15 @@ export function elementwiseForward(op: ElementwiseKernelOp, inputs: readonly Ten
   const d = allElementwiseOps[op];
   const a = inputs[0]!;
   if (d.arity === 1) {
-    const data = new Float64Array(a.data.length);
-    kernels().unary(op as never, a.data, data, params);
+    const data = new Float64Array(a._data.length);
+    kernels().unary(op as never, a._data, data, params);
     return { data, shape: a.shape.slice() };
   }
   const [b, bShape] =
-    inputs.length > 1 ? [inputs[1]!.data, inputs[1]!.shape] : [Float64Array.of(params.b as number), []];
+    inputs.length > 1 ? [inputs[1]!._data, inputs[1]!.shape] : [Float64Array.of(params.b as number), []];
   const shape = broadcastShapes(a.shape, bShape, op);
   const data = new Float64Array(sizeOf(shape));
-  kernels().binary(op as never, a.data, a.shape, b, bShape, data, shape, params);
+  kernels().binary(op as never, a._data, a.shape, b, bShape, data, shape, params);
   return { data, shape };
 }
 

@@ -48,7 +48,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const [m, k] = x!.shape as [number, number];
       const n = w!.shape[0]!;
       const data = new Float64Array(m * n);
-      kernels().linear(x!.data, w!.data, b?.data ?? null, data, m, k, n, relu);
+      kernels().linear(x!._data, w!._data, b?._data ?? null, data, m, k, n, relu);
       return { data, shape: [m, n] };
     },
     // with y = relu(z), z = x·wᵀ + b: dz = [y > 0]·g (y > 0 exactly where z > 0, and NaN where z is),
@@ -66,8 +66,8 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const dx = needs[0] ? new Float64Array(m * k) : null;
       const dw = needs[1] ? new Float64Array(n * k) : null;
       const db = b && needs[2] ? new Float64Array(n) : null;
-      const y = out._attrs.relu ? out.data : null;
-      kernels().linearBackward(g.data, y, x!.data, w!.data, dx, dw, db, m, k, n);
+      const y = out._attrs.relu ? out._data : null;
+      kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n);
       const grads = [dx && x!._constant(dx, x!.shape), dw && w!._constant(dw, w!.shape)];
       return b ? [...grads, db && b._constant(db, b.shape)] : grads;
     },
@@ -85,7 +85,7 @@ function product(x: Tensor, transX: boolean, y: Tensor, transY: boolean): Matmul
   const m = transX ? xCols : xRows;
   const k = transX ? xRows : xCols;
   const n = transY ? yRows : yCols;
-  return { a: x.data, b: y.data, out: new Float64Array(m * n), m, k, n, transA: transX, transB: transY };
+  return { a: x._data, b: y._data, out: new Float64Array(m * n), m, k, n, transA: transX, transB: transY };
 }
 
 /** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
@@ -107,7 +107,7 @@ function batchedMatmul(
   if ((aBatch === count || aBatch === 1) && (bBatch === count || bBatch === 1)) {
     const aStride = aBatch === 1 ? 0 : m * k;
     const bStride = bBatch === 1 ? 0 : k * n;
-    k_.matmul(a.data, b.data, out, m, k, n, transA, transB, count, aStride, bStride);
+    k_.matmul(a._data, b._data, out, m, k, n, transA, transB, count, aStride, bStride);
     return;
   }
   // Batch axes broadcast against each other ([2,1,…] with [1,3,…]): one call per output matrix.
@@ -122,8 +122,8 @@ function batchedMatmul(
       bi += index[d]! * bStrides[d]!;
     }
     k_.matmul(
-      a.data.subarray(ai, ai + m * k),
-      b.data.subarray(bi, bi + k * n),
+      a._data.subarray(ai, ai + m * k),
+      b._data.subarray(bi, bi + k * n),
       out.subarray(t * m * n, (t + 1) * m * n),
       m,
       k,

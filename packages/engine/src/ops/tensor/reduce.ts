@@ -12,8 +12,8 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
     forward: ([a], { axis, keepDims }) => {
       const shape = reducedShape(a!.shape, axis, keepDims);
       const data = new Float64Array(sizeOf(shape));
-      if (axis === null) kernels().sumAxis(a!.data, 1, a!.data.length, 1, data);
-      else kernels().sumAxis(a!.data, ...around(a!.shape, axis), data);
+      if (axis === null) kernels().sumAxis(a!._data, 1, a!._data.length, 1, data);
+      else kernels().sumAxis(a!._data, ...around(a!.shape, axis), data);
       return { data, shape };
     },
     // each input element contributes once to its sum: the gradient is g spread back over the axis
@@ -27,8 +27,8 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
     forward: ([a], { axis, keepDims }) => {
       const shape = reducedShape(a!.shape, axis, keepDims);
       const data = new Float64Array(sizeOf(shape));
-      if (axis === null) kernels().maxAxis(a!.data, 1, a!.data.length, 1, data);
-      else kernels().maxAxis(a!.data, ...around(a!.shape, axis), data);
+      if (axis === null) kernels().maxAxis(a!._data, 1, a!._data.length, 1, data);
+      else kernels().maxAxis(a!._data, ...around(a!.shape, axis), data);
       return { data, shape };
     },
     // the maximum's gradient goes to the elements equal to it, shared evenly at ties (PyTorch's amax)
@@ -40,7 +40,7 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
         g
           .reshape(keep)
           .broadcastTo(a.shape)
-          .mul(maxMask(a, out.data, keep, axis)),
+          .mul(maxMask(a, out._data, keep, axis)),
       ];
     },
   },
@@ -48,13 +48,13 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
     forward: ([a], { axis, keepDims }) => {
       const shape = reducedShape(a!.shape, axis, keepDims);
       const data = new Float64Array(sizeOf(shape));
-      const [outer, len, inner] = axis === null ? [1, a!.data.length, 1] : around(a!.shape, axis);
+      const [outer, len, inner] = axis === null ? [1, a!._data.length, 1] : around(a!.shape, axis);
       // in order along the axis, as PyTorch's CPU loop multiplies; the empty product is 1
       data.fill(1);
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < len; j++) {
           const xb = (o * len + j) * inner;
-          for (let i = 0; i < inner; i++) data[o * inner + i]! *= a!.data[xb + i]!;
+          for (let i = 0; i < inner; i++) data[o * inner + i]! *= a!._data[xb + i]!;
         }
       }
       return { data, shape };
@@ -64,7 +64,7 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
     backward: (g, out) => {
       const a = out.parents[0]!;
       const { axis } = out._attrs;
-      const view = axis === null ? [1, a.data.length, 1] : around(a.shape, axis);
+      const view = axis === null ? [1, a._data.length, 1] : around(a.shape, axis);
       const others = productOfOthers(a.reshape(view)).reshape(a.shape);
       return [
         g
@@ -76,8 +76,8 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
   },
   cumsum: {
     forward: ([a], { axis, reverse }) => {
-      const data = new Float64Array(a!.data.length);
-      kernels().cumsum(a!.data, ...around(a!.shape, axis), reverse, data);
+      const data = new Float64Array(a!._data.length);
+      kernels().cumsum(a!._data, ...around(a!.shape, axis), reverse, data);
       return { data, shape: a!.shape.slice() };
     },
     // out_j = Σ_{k≤j} a_k, so ∂L/∂a_k = Σ_{j≥k} g_j: the running sum of g taken from the other end
@@ -99,9 +99,9 @@ function reducedShape(shape: Shape, axis: number | null, keepDims: boolean): num
 
 /** 1/count where an element equals its slice's maximum, else 0: how max shares its gradient. */
 function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number | null): Tensor {
-  const m = new Float64Array(a.data.length);
+  const m = new Float64Array(a._data.length);
   kernels().broadcastTo(maxima, keep, m, a.shape);
-  for (let i = 0; i < m.length; i++) m[i] = a.data[i] === m[i] ? 1 : 0;
+  for (let i = 0; i < m.length; i++) m[i] = a._data[i] === m[i] ? 1 : 0;
   const counts = new Float64Array(sizeOf(keep));
   if (axis === null) kernels().sumAxis(m, 1, m.length, 1, counts);
   else kernels().sumAxis(m, ...around(a.shape, axis), counts);

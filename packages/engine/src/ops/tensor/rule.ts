@@ -71,14 +71,14 @@ export function around(shape: Shape, axis: number): [number, number, number] {
 
 /** A gradient mask from a unary kernel: a constant, never part of the graph. */
 export function constUnary(op: UnaryKernelOp, a: Tensor): Tensor {
-  const data = new Float64Array(a.data.length);
-  kernels().unary(op, a.data, data);
+  const data = new Float64Array(a._data.length);
+  kernels().unary(op, a._data, data);
   return a._constant(data, a.shape);
 }
 
 /** A gradient mask from a binary kernel, broadcast to the gradient's shape. */
 export function constBinary(op: BinaryKernelOp, a: Tensor, b: Tensor, g: Tensor): Tensor {
-  const data = new Float64Array(g.data.length);
-  kernels().binary(op, a.data, a.shape, b.data, b.shape, data, g.shape);
+  const data = new Float64Array(g._data.length);
+  kernels().binary(op, a._data, a.shape, b._data, b.shape, data, g.shape);
   return a._constant(data, g.shape);
 }

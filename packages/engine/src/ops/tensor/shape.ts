@@ -11,11 +11,11 @@ export const shapeRules: TensorRules<
 > = {
   reshape: {
     // a contiguous array needs no copy: the output shares the input's storage
-    forward: ([a], { shape }) => ({ data: a!.data, shape: shape.slice() }),
+    forward: ([a], { shape }) => ({ data: a!._data, shape: shape.slice() }),
     backward: (g, out) => [g.reshape(out.parents[0]!.shape)],
   },
   permute: {
-    forward: ([a], { dims }) => permuteRaw(a!.data, a!.shape, dims),
+    forward: ([a], { dims }) => permuteRaw(a!._data, a!.shape, dims),
     // the inverse permutation puts every axis back
     backward: (g, out) => {
       const { dims } = out._attrs;
@@ -29,7 +29,7 @@ export const shapeRules: TensorRules<
   broadcastTo: {
     forward: ([a], { shape }) => {
       const data = new Float64Array(sizeOf(shape));
-      kernels().broadcastTo(a!.data, a!.shape, data, shape);
+      kernels().broadcastTo(a!._data, a!.shape, data, shape);
       return { data, shape: shape.slice() };
     },
     // every copy of an element sends its gradient back to it
@@ -38,24 +38,24 @@ export const shapeRules: TensorRules<
   sumTo: {
     forward: ([a], { shape }) => {
       const data = new Float64Array(sizeOf(shape));
-      kernels().sumTo(a!.data, a!.shape, data, shape);
+      kernels().sumTo(a!._data, a!.shape, data, shape);
       return { data, shape: shape.slice() };
     },
     backward: (g, out) => [g.broadcastTo(out.parents[0]!.shape)],
   },
   slice: {
-    forward: ([a], { spec }) => gatherSlice(a!.data, spec),
+    forward: ([a], { spec }) => gatherSlice(a!._data, spec),
     // the slice's gradient lands where the slice came from; everything else gets zero
     backward: (g, out) => [g._unslice(out._attrs.spec)],
   },
   unslice: {
-    forward: ([a], { spec }) => scatterSlice(a!.data, spec),
+    forward: ([a], { spec }) => scatterSlice(a!._data, spec),
     backward: (g, out) => [g._slice(out._attrs.spec)],
   },
   gather: {
     forward: ([a], { axis, index, indexShape }) => {
       const data = new Float64Array(index.length);
-      copyAlong(a!.data, a!.shape, data, indexShape, axis, index, true);
+      copyAlong(a!._data, a!.shape, data, indexShape, axis, index, true);
       return { data, shape: indexShape.slice() };
     },
     // each picked element's gradient goes back to where it was picked from, summed where picked twice
@@ -67,7 +67,7 @@ export const shapeRules: TensorRules<
   scatterAdd: {
     forward: ([a], { axis, index, inShape }) => {
       const data = new Float64Array(sizeOf(inShape));
-      copyAlong(data, inShape, a!.data, a!.shape, axis, index, false);
+      copyAlong(data, inShape, a!._data, a!.shape, axis, index, false);
       return { data, shape: inShape.slice() };
     },
     backward: (g, out) => {
@@ -87,7 +87,7 @@ export const shapeRules: TensorRules<
       for (const t of inputs) {
         const row = t.shape[axis]! * inner;
         for (let o = 0; o < outer; o++)
-          data.set(t.data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+          data.set(t._data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
         offset += row;
       }
       return { data, shape };
