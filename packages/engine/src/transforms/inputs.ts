@@ -30,6 +30,11 @@ export function argnumList(name: string, argnums: unknown): readonly number[] {
   return list as number[];
 }
 
+/** An exact copy of `node` recorded on top of it (`reshape` to its own shape would return it). */
+function copyOf(node: Leaf): Leaf {
+  return node instanceof Value ? node.mul(1) : Tensor._apply('reshape', [node], { shape: node.shape });
+}
+
 /** The differentiated arguments of one call, as inputs of a fresh graph. */
 export interface Inputs {
   /** The call's arguments, with each differentiated leaf replaced by its graph input. */
@@ -48,9 +53,12 @@ export interface Inputs {
 }
 
 /**
- * Replaces the leaves of the arguments at `argnums` by graph inputs: a number becomes a new Value, a
- * Value or a tracked Tensor stays itself (so an outer transformation can differentiate through), an
- * untracked Tensor becomes a tracked leaf sharing its data. Call it with recording on.
+ * Replaces the leaves of the arguments at `argnums` by graph inputs: a number becomes a new Value, an
+ * untracked Tensor a tracked leaf sharing its data, and a Value or a tracked Tensor an exact copy
+ * recorded on top of it. The copy is what the function sees and what is differentiated, so uses of
+ * the same node that the function closes over stay constants, as in JAX (`grad(y => x.add(y))(x)` is
+ * 1, not 2, which nested transformations rely on), while an outer transformation still
+ * differentiates through the copy to the node. Call it with recording on.
  */
 export function prepareInputs(
   name: string,
@@ -76,18 +84,13 @@ export function prepareInputs(
       if (typeof leaf === 'number') nodes.push(new Value(leaf));
       else {
         if (recording && leaf._tracked) nested = true;
-        nodes.push(leaf._asInput());
+        const input = leaf._asInput();
+        // a fresh leaf is the function's alone; a node the caller holds gets a copy at each position
+        nodes.push(input !== leaf ? input : copyOf(input));
       }
     }
     parts.push({ flat, from, to: nodes.length });
   }
-  // A node at two positions gets an exact copy recorded on top of it at each, so each position is an
-  // input of its own (and the copies still lead back to it for an outer transformation).
-  const count = new Map<Leaf, number>();
-  for (const node of nodes) count.set(node, (count.get(node) ?? 0) + 1);
-  nodes.forEach((node, k) => {
-    if (count.get(node)! > 1) nodes[k] = node instanceof Value ? node.mul(1) : node.reshape(node.shape);
-  });
   parts.forEach(({ flat, from, to }, j) => {
     callArgs[argnums[j]!] = flat.build(nodes.slice(from, to));
   });
