@@ -1,7 +1,7 @@
 // An outsider's attempts to break the transformations: closures, repeated arguments, empty tensors,
 // forward mode through every op, and nesting. Each test here failed once on the code it names.
 
-import { grad, jacobian, jvp, type Tensor, tensor, type Value, value } from '@chainrule/engine';
+import { grad, hessian, jacobian, jvp, Tensor, tensor, type Value, value, vjp } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 const arr = (t: Tensor): unknown => t.toArray();
@@ -35,5 +35,43 @@ describe('the function sees its own inputs, not the nodes the caller holds', () 
     ]);
     const [, dy] = jvp((x: Tensor, y: Tensor) => x.mul(y), [a, a], [tensor([1, 0]), tensor([0, 1])]);
     expect(arr(dy)).toEqual([1, 2]);
+  });
+});
+
+describe('empty tensors', () => {
+  test('jacobian of an empty output or input is an empty block of the joint shape, in both modes', () => {
+    const x = tensor([1, 2]);
+    for (const mode of ['reverse', 'forward'] as const) {
+      expect((jacobian((t: Tensor) => t.slice([0, 0]), { mode })(x) as Tensor).shape).toEqual([0, 2]);
+      expect((jacobian((t: Tensor) => t.sum(), { mode })(Tensor.zeros([0])) as Tensor).shape).toEqual([0]);
+      expect((jacobian((t: Tensor) => t.mul(2), { mode })(Tensor.zeros([0])) as Tensor).shape).toEqual([
+        0, 0,
+      ]);
+    }
+  });
+
+  test('the Hessian with respect to an empty tensor is an empty square block', () => {
+    expect(hessian((t: Tensor) => t.sum())(Tensor.zeros([0, 3])).shape).toEqual([0, 3, 0, 3]);
+  });
+});
+
+describe('tangents and cotangents are matched to the tree by place, not by order', () => {
+  test('an object tangent whose keys come in another order still goes with the right primals', () => {
+    const f = (p: { a: Value; b: Value }): Value => p.a.mul(p.b);
+    // d(ab) along (da, db) = (0, 1) at (1, 2) is a·1 = 1
+    const [, dy] = jvp(f, [{ a: 1, b: 2 }], [{ b: 1, a: 0 }]);
+    expect(dy).toBe(1);
+  });
+
+  test('a cotangent whose keys come in another order still goes with the right outputs', () => {
+    const [, pullback] = vjp((x: Value) => ({ twice: x.mul(2), thrice: x.mul(3) }), 1);
+    expect(pullback({ thrice: 1, twice: 0 })).toEqual([3]);
+  });
+
+  test('a tangent of another structure is refused with the place that does not match', () => {
+    const f = (p: { a: Value; b: Value }): Value => p.a.mul(p.b);
+    expect(() => jvp(f, [{ a: 1, b: 2 }], [[1, 0] as never])).toThrow(
+      /^jvp: the tangents does not have the structure it should: nothing at \[0\]\.a/,
+    );
   });
 });

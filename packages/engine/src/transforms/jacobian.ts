@@ -47,8 +47,10 @@ function shapeOfLeaf(node: Leaf): readonly number[] {
  */
 function assemble(pieces: readonly Leaf[], out: Leaf, input: Leaf, rows: boolean): Leaf {
   if (out instanceof Value && input instanceof Value) return pieces[0]!;
-  const tensors = pieces.map((p) => (p instanceof Value ? toTensor(p) : p));
   const shape = [...shapeOfLeaf(out), ...shapeOfLeaf(input)];
+  // an empty output has no rows, an empty input no columns: the block is empty, with nothing to stack
+  if (pieces.length === 0) return new Tensor(new Float64Array(0), shape);
+  const tensors = pieces.map((p) => (p instanceof Value ? toTensor(p) : p));
   const stacked = Tensor.stack(tensors, rows ? 0 : tensors[0]!.ndim);
   return stacked.reshape(shape);
 }

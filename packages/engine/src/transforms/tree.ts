@@ -45,6 +45,8 @@ const MAX_DEPTH = 100;
 /** A tree taken apart: its leaves in order, and a function that puts other leaves in their places. */
 export interface Flat<L> {
   readonly leaves: L[];
+  /** Where each leaf sits in the tree, as `[0].w` (array positions and object keys from the root). */
+  readonly paths: string[];
   /** The same structure with `leaves[i]` replaced by `replacements[i]`. */
   build(replacements: readonly unknown[]): unknown;
 }
@@ -61,10 +63,12 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  */
 export function flatten(tree: unknown, name: string, what: string): Flat<number | Leaf> {
   const leaves: (number | Leaf)[] = [];
+  const paths: string[] = [];
   type Builder = (next: () => unknown) => unknown;
   const walk = (x: unknown, path: string, depth: number): Builder => {
     if (typeof x === 'number' || x instanceof Value || x instanceof Tensor) {
       leaves.push(x);
+      paths.push(path);
       return (next) => next();
     }
     if (depth >= MAX_DEPTH) {
@@ -87,6 +91,7 @@ export function flatten(tree: unknown, name: string, what: string): Flat<number 
   const builder = walk(tree, '', 0);
   return {
     leaves,
+    paths,
     build: (replacements) => {
       let i = 0;
       return builder(() => replacements[i++]);

@@ -42,32 +42,50 @@ export function outputsAsGiven(t: Traced): unknown {
 }
 
 /**
- * Checks a vector given for each leaf of `like` (tangents for the inputs, cotangents for the outputs)
- * and turns numbers into Values: a Value leaf takes a number or a Value, a Tensor leaf a Tensor of
- * its shape.
+ * Checks a vector given for each leaf of `like` (tangents for the inputs, cotangents for the outputs),
+ * matched by its place in the tree (`likePaths`, so objects whose keys come in another order still
+ * match, as in JAX), and turns numbers into Values: a Value leaf takes a number or a Value, a Tensor
+ * leaf a Tensor of its shape.
  */
-export function vectorsFor(name: string, what: string, like: readonly Leaf[], given: unknown): Leaf[] {
+export function vectorsFor(
+  name: string,
+  what: string,
+  like: readonly Leaf[],
+  likePaths: readonly string[],
+  given: unknown,
+): Leaf[] {
   const flat = flatten(given, name, what);
   if (flat.leaves.length !== like.length) {
     throw new ShapeError(`${name}: ${what} has ${flat.leaves.length} leaves where ${like.length} are needed`);
   }
-  return flat.leaves.map((v, i) => {
+  // a tangent goes with a primal, a cotangent with an output
+  const partner = name === 'vjp' ? 'output' : 'primal';
+  const at = new Map(flat.paths.map((path, i) => [path, flat.leaves[i]!]));
+  const missing = likePaths.find((path) => !at.has(path));
+  if (missing !== undefined) {
+    const extra = flat.paths.find((path) => !likePaths.includes(path));
+    throw new TypeError(
+      `${name}: ${what} does not have the structure it should: nothing at ${missing}${extra === undefined ? '' : `, and a leaf at ${extra} that has no counterpart`}`,
+    );
+  }
+  return likePaths.map((path, i) => {
+    const v = at.get(path)!;
     const node = like[i]!;
     if (node instanceof Value) {
       if (typeof v === 'number') return new Value(v);
       if (v instanceof Value) return v;
       throw new TypeError(
-        `${name}: ${what} ${i} must be a number or a Value (its primal is a Value), got ${describe(v)}`,
+        `${name}: ${what} ${i} must be a number or a Value (its ${partner} is a Value), got ${describe(v)}`,
       );
     }
     if (!(v instanceof Tensor)) {
       throw new TypeError(
-        `${name}: ${what} ${i} must be a Tensor (its primal is a Tensor), got ${describe(v)}`,
+        `${name}: ${what} ${i} must be a Tensor (its ${partner} is a Tensor), got ${describe(v)}`,
       );
     }
     if (!sameShape(v.shape, node.shape)) {
       throw new ShapeError(
-        `${name}: ${what} ${i} has shape ${formatShape(v.shape)} but its primal has shape ${formatShape(node.shape)}`,
+        `${name}: ${what} ${i} has shape ${formatShape(v.shape)} but its ${partner} has shape ${formatShape(node.shape)}`,
       );
     }
     return v;
@@ -160,7 +178,8 @@ export function jvp(
   const t = trace('jvp', f, primals);
   if (!Array.isArray(tangents))
     throw new TypeError(`jvp: tangents must be an array like primals, got ${describe(tangents)}`);
-  const given = vectorsFor('jvp', 'the tangents', t.inputs.nodes, tangents);
+  const paths = t.inputs.parts.flatMap(({ flat }, j) => flat.paths.map((path) => `[${j}]${path}`));
+  const given = vectorsFor('jvp', 'the tangents', t.inputs.nodes, paths, tangents);
   const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
@@ -190,7 +209,7 @@ export function vjp(
 ): [unknown, (cotangent: unknown) => unknown[]] {
   const t = trace('vjp', f, primals);
   const pullback = (cotangent: unknown): unknown[] => {
-    const cts = vectorsFor('vjp', 'the cotangent', t.outputs, cotangent);
+    const cts = vectorsFor('vjp', 'the cotangent', t.outputs, t.outFlat.paths, cotangent);
     const nested = t.inputs.nested || (isRecording() && anyTracked(cotangent));
     const grads = withRecording(nested, () => pullBack(t, cts, nested));
     return rebuild(t.inputs, grads, false) as unknown[];
