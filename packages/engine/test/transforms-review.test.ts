@@ -1,7 +1,7 @@
 // An outsider's attempts to break the transformations: closures, repeated arguments, empty tensors,
 // forward mode through every op, and nesting. Each test here failed once on the code it names.
 
-import { grad, hessian, jacobian, jvp, Tensor, tensor, type Value, value, vjp } from '@chainrule/engine';
+import { grad, hessian, hvp, jacobian, jvp, Tensor, tensor, type Value, value, vjp } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 const arr = (t: Tensor): unknown => t.toArray();
@@ -72,6 +72,26 @@ describe('tangents and cotangents are matched to the tree by place, not by order
     const f = (p: { a: Value; b: Value }): Value => p.a.mul(p.b);
     expect(() => jvp(f, [{ a: 1, b: 2 }], [[1, 0] as never])).toThrow(
       /^jvp: the tangents does not have the structure it should: nothing at \[0\]\.a/,
+    );
+  });
+});
+
+describe('errors name the transformation the user called', () => {
+  test('hessian of a non-scalar function or with an argnum out of range says hessian', () => {
+    expect(() => hessian((x: Tensor) => x.mul(x))(tensor([1, 2]))).toThrow(
+      /^hessian: needs a single-element output, got shape \[2\]/,
+    );
+    expect(() => hessian((x: Tensor) => x.sum(), { argnums: 3 })(tensor([1, 2]))).toThrow(
+      /^hessian: argnums 3 is out of range/,
+    );
+  });
+
+  test('hvp of a non-scalar function or with a tangent of the wrong shape says hvp', () => {
+    expect(() => hvp((x: Tensor) => x.mul(x), [tensor([1, 2])], [tensor([1, 1])])).toThrow(
+      /^hvp: needs a single-element output, got shape \[2\]/,
+    );
+    expect(() => hvp((x: Tensor) => x.mul(x).sum(), [tensor([1, 2])], [tensor([1])])).toThrow(
+      /^hvp: the tangents 0 has shape \[1\] but its primal has shape \[2\]/,
     );
   });
 });

@@ -196,7 +196,7 @@ describe('errors name the transformation', () => {
     expect(() => grad((x: Tensor) => x.mul(2))(x0)).toThrow(
       /^grad: needs a single-element output, got shape \[3\]/,
     );
-    expect(() => hessian((x: Tensor) => x.mul(2))(x0)).toThrow(/^grad: needs a single-element output/);
+    expect(() => hessian((x: Tensor) => x.mul(2))(x0)).toThrow(/^hessian: needs a single-element output/);
   });
 
   test('a tangent or cotangent of the wrong shape or kind', () => {

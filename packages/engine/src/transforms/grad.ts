@@ -141,10 +141,19 @@ export function grad(
   f: (...args: never[]) => unknown,
   options: GradOptions = {},
 ): (...args: never[]) => unknown {
-  checkFunction('grad', f);
-  argnumList('grad', options.argnums ?? 0);
+  return gradAs('grad', f, options);
+}
+
+/** `grad` for a transformation built on it (hessian), whose errors carry that transformation's name. */
+export function gradAs(
+  name: string,
+  f: (...args: never[]) => unknown,
+  options: GradOptions = {},
+): (...args: never[]) => unknown {
+  checkFunction(name, f);
+  argnumList(name, options.argnums ?? 0);
   return (...args) => {
-    const r = run('grad', f as (...args: unknown[]) => unknown, options, args);
+    const r = run(name, f as (...args: unknown[]) => unknown, options, args);
     return options.hasAux === true ? [r.grads, r.aux] : r.grads;
   };
 }

@@ -5,10 +5,10 @@ import { describe } from '../errors.js';
 import { withRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
-import { type GradOf, grad, type Loose } from './grad.js';
+import { type GradOf, gradAs, type Loose } from './grad.js';
 import { type Argnums, argnumList, checkFunction } from './inputs.js';
 import type { Leaf } from './tree.js';
-import { jvp, pullBack, pushForward, type Traced, trace } from './vjp.js';
+import { jvpAs, pullBack, pushForward, type Traced, trace } from './vjp.js';
 
 /** Options of `jacobian`. */
 export interface JacobianOptions {
@@ -128,15 +128,24 @@ export function jacobian(
   f: (...args: never[]) => unknown,
   options: JacobianOptions = {},
 ): (...args: never[]) => unknown {
-  checkFunction('jacobian', f);
+  return jacobianAs('jacobian', f, options);
+}
+
+/** `jacobian` under the name of a transformation built on it (hessian), for its errors. */
+function jacobianAs(
+  name: string,
+  f: (...args: never[]) => unknown,
+  options: JacobianOptions,
+): (...args: never[]) => unknown {
+  checkFunction(name, f);
   const argnums = options.argnums ?? 0;
-  const list = argnumList('jacobian', argnums);
+  const list = argnumList(name, argnums);
   const mode = options.mode ?? 'reverse';
   if (mode !== 'reverse' && mode !== 'forward') {
-    throw new TypeError(`jacobian: mode must be 'reverse' or 'forward', got ${describe(mode)}`);
+    throw new TypeError(`${name}: mode must be 'reverse' or 'forward', got ${describe(mode)}`);
   }
   return (...args: never[]) => {
-    const t = trace('jacobian', f, args, list);
+    const t = trace(name, f, args, list);
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
     const perOutput = table.map((row) => {
@@ -179,8 +188,8 @@ export function hessian(
   checkFunction('hessian', f);
   const argnums = options.argnums ?? 0;
   argnumList('hessian', argnums);
-  const df = grad(f as (...args: unknown[]) => Leaf, { argnums });
-  return jacobian(df as (...args: never[]) => unknown, { argnums, mode: 'forward' });
+  const df = gradAs('hessian', f, { argnums });
+  return jacobianAs('hessian', df, { argnums, mode: 'forward' });
 }
 
 /**
@@ -206,7 +215,6 @@ export function hvp(f: (...args: never[]) => unknown, primals: unknown, tangents
     throw new TypeError(`hvp: primals must be an array of arguments, got ${describe(primals)}`);
   const argnums = (primals as unknown[]).map((_, i) => i);
   if (argnums.length === 0) throw new RangeError('hvp: primals is empty; give at least one argument');
-  const df = grad(f as (...args: unknown[]) => Leaf, { argnums });
-  const jvpAny = jvp as (f: unknown, primals: unknown, tangents: unknown) => [unknown, unknown];
-  return jvpAny(df, primals, tangents)[1] as unknown[];
+  const df = gradAs('hvp', f, { argnums });
+  return jvpAs('hvp', df, primals, tangents)[1] as unknown[];
 }

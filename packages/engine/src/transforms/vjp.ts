@@ -175,11 +175,16 @@ export function jvp(
   primals: unknown,
   tangents: unknown,
 ): [unknown, unknown] {
-  const t = trace('jvp', f, primals);
+  return jvpAs('jvp', f, primals, tangents);
+}
+
+/** `jvp` for a transformation built on it (hvp), whose errors carry that transformation's name. */
+export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unknown): [unknown, unknown] {
+  const t = trace(name, f, primals);
   if (!Array.isArray(tangents))
-    throw new TypeError(`jvp: tangents must be an array like primals, got ${describe(tangents)}`);
+    throw new TypeError(`${name}: tangents must be an array like primals, got ${describe(tangents)}`);
   const paths = t.inputs.parts.flatMap(({ flat }, j) => flat.paths.map((path) => `[${j}]${path}`));
-  const given = vectorsFor('jvp', 'the tangents', t.inputs.nodes, paths, tangents);
+  const given = vectorsFor(name, 'the tangents', t.inputs.nodes, paths, tangents);
   const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
