@@ -1,7 +1,19 @@
 // An outsider's attempts to break the transformations: closures, repeated arguments, empty tensors,
 // forward mode through every op, and nesting. Each test here failed once on the code it names.
 
-import { grad, hessian, hvp, jacobian, jvp, Tensor, tensor, type Value, value, vjp } from '@chainrule/engine';
+import {
+  defineOp,
+  grad,
+  hessian,
+  hvp,
+  jacobian,
+  jvp,
+  Tensor,
+  tensor,
+  type Value,
+  value,
+  vjp,
+} from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 const arr = (t: Tensor): unknown => t.toArray();
@@ -93,5 +105,34 @@ describe('errors name the transformation the user called', () => {
     expect(() => hvp((x: Tensor) => x.mul(x).sum(), [tensor([1, 2])], [tensor([1])])).toThrow(
       /^hvp: the tangents 0 has shape \[1\] but its primal has shape \[2\]/,
     );
+  });
+});
+
+describe('custom ops in forward mode', () => {
+  test('a custom backward computed from g’s numbers is refused by jvp rather than giving a zero tangent', () => {
+    // reverse mode only needs the numbers; forward mode differentiates the backward in g, which this loses
+    const double = defineOp<Tensor>({
+      name: 'doubleByNumbers',
+      forward: (a) => 2 * a,
+      backward: (g) => tensor(Array.from(g.data, (v) => 2 * v)).reshape(g.shape),
+    });
+    expect(grad((x: Tensor) => double(x).sum())(tensor([1])).toArray()).toEqual([2]);
+    expect(() => jvp((x: Tensor) => double(x), [tensor([1])], [tensor([1])])).toThrow(
+      /^doubleByNumbers: forward mode .* needs the backward written with Tensor ops on g/,
+    );
+  });
+
+  test('a custom backward that gives a zero gradient as a constant is fine in forward mode', () => {
+    const firstOnly = defineOp<Tensor>({
+      name: 'firstOnly',
+      forward: (a, _b) => a,
+      backward: (g, { inputs: [, b] }) => [g, Tensor.zeros([...b!.shape])],
+    });
+    const [, dy] = jvp(
+      (x: Tensor, y: Tensor) => firstOnly(x, y),
+      [tensor([1]), tensor([2])],
+      [tensor([3]), tensor([4])],
+    );
+    expect(dy.toArray()).toEqual([3]);
   });
 });

@@ -107,11 +107,12 @@ export function tensorTangent(out: Tensor, tangents: readonly (Tensor | null)[])
 
 /**
  * J·t for any op, from its backward rule: the rule's output is linear in the output gradient u, so the
- * gradient of ⟨vjp(u), t⟩ with respect to u is J·t, whatever u is (zeros here).
+ * gradient of ⟨vjp(u), t⟩ with respect to u is J·t, whatever u is. Ones, not zeros: a custom backward
+ * that computes from u's numbers instead of with ops on u then shows as a non-zero constant.
  */
 function throughReverse(out: Tensor, tangents: readonly (Tensor | null)[]): Tensor | null {
   const nested = isRecording();
-  const u = new Tensor(new Float64Array(out.data.length), out.shape, { requiresGrad: true });
+  const u = new Tensor(new Float64Array(out.data.length).fill(1), out.shape, { requiresGrad: true });
   const inner = withRecording(true, () => {
     // a built-in op computes only the gradients a tangent needs; a custom op's node has its own rule
     const grads = Object.hasOwn(tensorOps, out.op)
@@ -125,6 +126,12 @@ function throughReverse(out: Tensor, tangents: readonly (Tensor | null)[]): Tens
     tangents.forEach((t, i) => {
       const g = grads[i];
       if (t === null || g === null || g === undefined) return;
+      // a gradient computed from u's numbers rather than with ops on u has lost its derivative in u
+      if (!g.requiresGrad && g.data.some((d) => d !== 0)) {
+        throw new Error(
+          `${out.op}: forward mode (jvp, jacobian with mode 'forward', hessian, hvp) needs the backward written with Tensor ops on g, but its gradient for input ${i} was not computed from g that way`,
+        );
+      }
       total = plus(total, out.parents[i]!._fitGrad(g, out.op).mul(t).sum());
     });
     return total as Tensor | null;
