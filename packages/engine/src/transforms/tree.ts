@@ -14,16 +14,18 @@ export type Leaf = Value | Tensor;
  */
 export type Tree = number | Value | Tensor | readonly Tree[] | { readonly [key: string]: Tree };
 
-/** Whether every leaf of T is a number. */
-export type AllNumbers<T> = T extends number
-  ? true
-  : T extends Value | Tensor
-    ? false
-    : T extends readonly unknown[]
-      ? AllNumbers<T[number]>
-      : T extends object
-        ? AllNumbers<T[keyof T]>
-        : false;
+/** Whether every leaf of T is a number (looking 10 levels deep; `D` counts the levels). */
+export type AllNumbers<T, D extends unknown[] = []> = D['length'] extends 10
+  ? false
+  : T extends number
+    ? true
+    : T extends Value | Tensor
+      ? false
+      : T extends readonly unknown[]
+        ? AllNumbers<T[number], [...D, 0]>
+        : T extends object
+          ? AllNumbers<T[keyof T], [...D, 0]>
+          : false;
 
 /** T with each Value replaced by a number: what a transformation gives back for number inputs. */
 export type AsNumbers<T> = T extends Value
@@ -36,8 +38,11 @@ export type AsNumbers<T> = T extends Value
         ? { -readonly [K in keyof T]: AsNumbers<T[K]> }
         : T;
 
-/** A function's result R as a transformation returns it for the arguments X: numbers if X were. */
-export type ResultFor<R, X> = X extends readonly (number | readonly number[])[] ? AsNumbers<R> : R;
+/**
+ * A function's result R as a transformation returns it for the arguments X: numbers if every leaf of X
+ * is a number (in arrays and plain objects too, as the transformations decide at run time).
+ */
+export type ResultFor<R, X> = [AllNumbers<X>] extends [true] ? AsNumbers<R> : R;
 
 /** Deeper than this is a cycle or a mistake, refused before the stack runs out. */
 const MAX_DEPTH = 100;
