@@ -209,6 +209,12 @@ export function defineOp<T extends Value | Tensor = Value | Tensor>(
   if (Object.hasOwn(tensorOps, rule.name) || declarationOf(rule.name) !== undefined) {
     throw new TypeError(`defineOp: '${rule.name}' is the name of a built-in op; choose another`);
   }
+  // tables keyed by op name (explain's, for one) would find Object's own method under such a name
+  if (rule.name in Object.prototype) {
+    throw new TypeError(
+      `defineOp: '${rule.name}' is the name of a property every object has; choose another`,
+    );
+  }
   if (typeof rule.backward !== 'function')
     throw new TypeError(`defineOp: ${rule.name} needs a backward function`);
   for (const key of ['forward', 'forwardTensor'] as const) {

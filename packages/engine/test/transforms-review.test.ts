@@ -148,3 +148,14 @@ describe('types say what comes back', () => {
     expect(six).toBe(6);
   });
 });
+
+describe('defineOp names', () => {
+  test('a name every object already has is refused, so no table keyed by op name mistakes it', () => {
+    // explain looked 'valueOf' up among its expressions, found Object's method and crashed
+    for (const name of ['valueOf', 'hasOwnProperty', '__proto__', 'constructor', 'toString']) {
+      expect(() =>
+        defineOp<Value>({ name, forward: (a) => a * a, backward: (g, { inputs: [a] }) => g.mul(a!).mul(2) }),
+      ).toThrow(`defineOp: '${name}' is the name of a property every object has; choose another`);
+    }
+  });
+});
