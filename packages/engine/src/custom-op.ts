@@ -5,7 +5,7 @@ import { describe, formatShape, ShapeError } from './errors.js';
 import { isRecording, withRecording } from './graph/recording.js';
 import { declarationOf } from './ops/elementwise/index.js';
 import { tensorOps } from './ops/tensor/index.js';
-import { broadcastShapes, sameShape } from './shape.js';
+import { broadcastShapes, checkShape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { Value } from './value.js';
 
@@ -166,6 +166,12 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
   const { data, shape } = result instanceof Float64Array ? { data: result, shape: inputs[0]!.shape } : result;
   if (!(data instanceof Float64Array)) {
     throw new TypeError(`${rule.name}: forwardTensor returned ${describe(data)}, not a Float64Array`);
+  }
+  checkShape(shape, `${rule.name}: forwardTensor`);
+  if (data.length !== shape.reduce((n, d) => n * d, 1)) {
+    throw new ShapeError(
+      `${rule.name}: forwardTensor returned ${data.length} values for the shape ${formatShape(shape)}`,
+    );
   }
   if (inputs.some((t) => t.data === data)) {
     throw new Error(`${rule.name}: forwardTensor returned an input's own array; return a new one`);

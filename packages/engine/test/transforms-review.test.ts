@@ -159,3 +159,24 @@ describe('defineOp names', () => {
     }
   });
 });
+
+describe('defineOp forwardTensor results', () => {
+  test('a forwardTensor whose values do not fill its shape is refused in the op’s name', () => {
+    const op = defineOp<Tensor>({
+      name: 'tooMany',
+      forwardTensor: () => ({ data: new Float64Array(3), shape: [2] }),
+      backward: (g) => g,
+    });
+    expect(() => op(tensor([1, 2]))).toThrow(
+      /^tooMany: forwardTensor returned 3 values for the shape \[2\]$/,
+    );
+    const bad = defineOp<Tensor>({
+      name: 'badShape',
+      forwardTensor: () => ({ data: new Float64Array(2), shape: [-2, -1] }),
+      backward: (g) => g,
+    });
+    expect(() => bad(tensor([1, 2]))).toThrow(
+      /^badShape: forwardTensor: the shape must hold non-negative integers/,
+    );
+  });
+});
