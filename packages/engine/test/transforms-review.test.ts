@@ -12,6 +12,7 @@ import {
   tensor,
   type Value,
   value,
+  valueAndGrad,
   vjp,
 } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
@@ -178,5 +179,26 @@ describe('defineOp forwardTensor results', () => {
     expect(() => bad(tensor([1, 2]))).toThrow(
       /^badShape: forwardTensor: the shape must hold non-negative integers/,
     );
+  });
+});
+
+describe('options', () => {
+  test('a misspelt option is refused instead of silently differentiating the first argument', () => {
+    const f = (x: Value, y: Value): Value => x.mul(y).add(y);
+    expect(() => grad(f, { argnum: 1 } as never)).toThrow(
+      "grad: unknown option 'argnum'; the options are argnums, hasAux",
+    );
+    expect(() => valueAndGrad(f, { hasaux: true } as never)).toThrow(
+      /^valueAndGrad: unknown option 'hasaux'/,
+    );
+    expect(() => jacobian(f, { modes: 'forward' } as never)).toThrow(/^jacobian: unknown option 'modes'/);
+    expect(() => hessian(f, { mode: 'forward' } as never)).toThrow(/^hessian: unknown option 'mode'/);
+  });
+
+  test('options that are not an object are refused', () => {
+    expect(() => grad((x: Value) => x, 1 as never)).toThrow(
+      'grad: options must be an object, got the number 1',
+    );
+    expect(() => jacobian((x: Value) => x, null as never)).toThrow(/^jacobian: options must be an object/);
   });
 });

@@ -5,7 +5,15 @@ import { gradientsOf } from '../graph/backward.js';
 import { isRecording, withRecording } from '../graph/recording.js';
 import type { Tensor } from '../tensor.js';
 import type { Value } from '../value.js';
-import { type Argnums, argnumList, checkFunction, checkOutput, prepareInputs, rebuild } from './inputs.js';
+import {
+  type Argnums,
+  argnumList,
+  checkFunction,
+  checkOptions,
+  checkOutput,
+  prepareInputs,
+  rebuild,
+} from './inputs.js';
 import { type AllNumbers, kindOf, type Leaf } from './tree.js';
 
 /** Options of `grad` and `valueAndGrad`. */
@@ -151,6 +159,7 @@ export function gradAs(
   options: GradOptions = {},
 ): (...args: never[]) => unknown {
   checkFunction(name, f);
+  checkOptions(name, options, ['argnums', 'hasAux']);
   argnumList(name, options.argnums ?? 0);
   return (...args) => {
     const r = run(name, f as (...args: unknown[]) => unknown, options, args);
@@ -189,6 +198,7 @@ export function valueAndGrad(
   options: GradOptions = {},
 ): (...args: never[]) => unknown {
   checkFunction('valueAndGrad', f);
+  checkOptions('valueAndGrad', options, ['argnums', 'hasAux']);
   argnumList('valueAndGrad', options.argnums ?? 0);
   return (...args) => {
     const r = run('valueAndGrad', f as (...args: unknown[]) => unknown, options, args);

@@ -15,6 +15,22 @@ export function checkFunction(name: string, f: unknown): void {
   if (typeof f !== 'function') throw new TypeError(`${name}: expected a function, got ${describe(f)}`);
 }
 
+/**
+ * Refuses options that are not a plain object or that hold a key the transformation does not know
+ * (`argnum` for `argnums` would otherwise differentiate the first argument without a word).
+ */
+export function checkOptions(name: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${name}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${name}: unknown option '${key}'; the options are ${known.join(', ')}`);
+    }
+  }
+}
+
 /** The positions in `argnums` as a list, checked: non-negative integers, none twice. */
 export function argnumList(name: string, argnums: unknown): readonly number[] {
   const list = Array.isArray(argnums) ? (argnums as unknown[]) : [argnums];

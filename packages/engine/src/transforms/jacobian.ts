@@ -6,7 +6,7 @@ import { withRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import { type GradOf, gradAs, type Loose } from './grad.js';
-import { type Argnums, argnumList, checkFunction } from './inputs.js';
+import { type Argnums, argnumList, checkFunction, checkOptions } from './inputs.js';
 import type { Leaf } from './tree.js';
 import { jvpAs, pullBack, pushForward, type Traced, trace } from './vjp.js';
 
@@ -138,6 +138,7 @@ function jacobianAs(
   options: JacobianOptions,
 ): (...args: never[]) => unknown {
   checkFunction(name, f);
+  checkOptions(name, options, ['argnums', 'mode']);
   const argnums = options.argnums ?? 0;
   const list = argnumList(name, argnums);
   const mode = options.mode ?? 'reverse';
@@ -186,6 +187,7 @@ export function hessian(
   options: { argnums?: Argnums } = {},
 ): (...args: never[]) => unknown {
   checkFunction('hessian', f);
+  checkOptions('hessian', options, ['argnums']);
   const argnums = options.argnums ?? 0;
   argnumList('hessian', argnums);
   const df = gradAs('hessian', f, { argnums });
