@@ -366,8 +366,8 @@ export class ThreadPool {
       '\n',
     );
     Atomics.store(c, L.fault, 0);
-    const WasmRuntimeError = (globalThis as { WebAssembly?: { RuntimeError?: ErrorConstructor } }).WebAssembly
-      ?.RuntimeError;
+    const WasmRuntimeError = (globalThis as unknown as { WebAssembly?: { RuntimeError?: ErrorConstructor } })
+      .WebAssembly?.RuntimeError;
     const Kind =
       kind === FAULT_KERNEL && name === 'RuntimeError' && WasmRuntimeError ? WasmRuntimeError : Error;
     throw new Kind(message);
