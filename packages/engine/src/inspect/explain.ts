@@ -71,7 +71,9 @@ export function explain(root: Value): string {
     const expression =
       node.op === ''
         ? name
-        : (EXPRESSIONS[node.op]?.(a, b, node._params.b as number) ?? `${node.op}(${args.join(', ')})`);
+        : Object.hasOwn(EXPRESSIONS, node.op)
+          ? EXPRESSIONS[node.op]!(a, b, node._params.b as number)
+          : `${node.op}(${args.join(', ')})`;
     table.push([
       name,
       node.op === '' ? 'leaf' : node.op,
