@@ -2,11 +2,10 @@
 // `globalThis.chainrule` (and as text in the page) for the test, or a person, to read.
 
 import { createRng, getBackend, linear, setBackend, Tensor, tensor, value } from '@chainrule/engine';
+// internal, for the test only: whether the active kernels run the elementwise loops in WebAssembly
+import { kernels, type WasmKernels } from '@chainrule/engine/internal';
 import { Adam, Linear, mseLoss, Sequential, Tanh } from '@chainrule/nn';
 import { decisionBoundarySvg, graphNodes, graphSvg, lineChartSvg } from '@chainrule/viz';
-// internal, for the test only: whether the active kernels run the elementwise loops in WebAssembly
-import { kernels } from '../../../packages/engine/src/kernels/index.js';
-import type { WasmKernels } from '../../../packages/engine/src/kernels/wasm/index.js';
 
 /** What the page computes; the test compares every field with known numbers. */
 export interface PageResults {

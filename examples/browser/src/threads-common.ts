@@ -3,8 +3,7 @@
 
 import { createRng, getBackend, setBackend, Tensor } from '@chainrule/engine';
 // internal, for the test only: the active kernels, whose `wasm` facts count the chunks workers ran
-import { kernels } from '../../../packages/engine/src/kernels/index.js';
-import type { WasmKernelInfo, WasmKernels } from '../../../packages/engine/src/kernels/wasm/index.js';
+import { kernels, type WasmKernelInfo, type WasmKernels } from '@chainrule/engine/internal';
 
 /**
  * n×n·n×n: 256³ ≈ 16.8M multiply-adds, 64 times THREAD_MIN_FLOPS (2¹⁸), and 256 rows, 16 times

@@ -2,6 +2,7 @@
 // The class and its methods live in tensor/, one topic a file; this module is the whole of it.
 
 // each file below declares its methods on the class: imported here, the declarations travel with it
+import './tensor/constructors.js';
 import './tensor/elementwise.js';
 import './tensor/matmul.js';
 import './tensor/reductions.js';

@@ -1,7 +1,7 @@
-// Tensor's class: its fields, its place in the graph (the hooks the reverse pass calls), and its static
-// constructors. The methods live beside it by topic (elementwise.ts, matmul.ts, reductions.ts,
-// shape-ops.ts, statistics.ts, values.ts), each file declaring its methods on the class and putting
-// them on the prototype when this module loads (the calls at the end of this file).
+// Tensor's class: its fields and its place in the graph (the hooks the reverse pass calls). The static
+// constructors (constructors.ts) and the methods live beside it by topic (elementwise.ts, matmul.ts,
+// reductions.ts, shape-ops.ts, statistics.ts, values.ts), each file declaring them on the class and
+// this module putting them on it when it loads (the calls at the end of this file).
 
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { GraphNode } from '../graph/node.js';
@@ -10,19 +10,8 @@ import { markEscaped } from '../kernels/escape.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
 import { checkLeafOptions } from '../tensor-options.js';
-import {
-  arangeTensor,
-  concatTensor,
-  eyeTensor,
-  fullTensor,
-  onesTensor,
-  type RandomOptions,
-  randnTensor,
-  randTensor,
-  stackTensor,
-  type TensorOptions,
-  zerosTensor,
-} from './creation.js';
+import { staticConstructors } from './constructors.js';
+import type { TensorOptions } from './creation.js';
 import { elementwiseMethods } from './elementwise.js';
 import { matmulMethods } from './matmul.js';
 import { reductionMethods } from './reductions.js';
@@ -299,117 +288,6 @@ export class Tensor extends GraphNode<Tensor> {
     const body = JSON.stringify(this.toArray()).replaceAll(',', ', ');
     return `tensor(${body}, shape=${formatShape(this.shape)}${this._requiresGrad ? ', requiresGrad=true' : ''})`;
   }
-
-  /**
-   * Joins tensors along an existing axis; all other axes must agree.
-   *
-   * @example
-   * ```ts
-   * Tensor.concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).toArray(); // [[1, 2], [3, 4]]
-   * ```
-   */
-  static concat(tensors: readonly Tensor[], axis = 0): Tensor {
-    return concatTensor(tensors, axis);
-  }
-
-  /**
-   * Joins tensors of one shape along a new axis.
-   *
-   * @example
-   * ```ts
-   * Tensor.stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
-   * ```
-   */
-  static stack(tensors: readonly Tensor[], axis = 0): Tensor {
-    return stackTensor(tensors, axis);
-  }
-
-  // ---- constructors -----------------------------------------------------------------------------
-
-  /**
-   * A tensor of zeros.
-   *
-   * @example
-   * ```ts
-   * Tensor.zeros([2, 3]).shape; // [2, 3]
-   * ```
-   */
-  static zeros(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-    return zerosTensor(shape, options);
-  }
-
-  /**
-   * A tensor of ones.
-   *
-   * @example
-   * ```ts
-   * Tensor.ones([2]).toArray(); // [1, 1]
-   * ```
-   */
-  static ones(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-    return onesTensor(shape, options);
-  }
-
-  /**
-   * A tensor filled with one number.
-   *
-   * @example
-   * ```ts
-   * Tensor.full([2], 7).toArray(); // [7, 7]
-   * ```
-   */
-  static full(shape: readonly number[], fill: number, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-    return fullTensor(shape, fill, options);
-  }
-
-  /**
-   * Standard normal draws (Box–Muller from the given generator).
-   *
-   * @example
-   * ```ts
-   * const w = Tensor.randn([3, 2], { rng: createRng(1), requiresGrad: true });
-   * ```
-   */
-  static randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-    return randnTensor(shape, options);
-  }
-
-  /**
-   * Uniform draws from [0, 1).
-   *
-   * @example
-   * ```ts
-   * Tensor.rand([4], { rng: createRng(1) });
-   * ```
-   */
-  static rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-    return randTensor(shape, options);
-  }
-
-  /**
-   * Evenly spaced numbers in [start, stop): `arange(n)` is 0, 1, …, n-1.
-   *
-   * @example
-   * ```ts
-   * Tensor.arange(4).toArray();       // [0, 1, 2, 3]
-   * Tensor.arange(1, 2, 0.5).toArray(); // [1, 1.5]
-   * ```
-   */
-  static arange(start: number, stop?: number, step = 1): Tensor {
-    return arangeTensor(start, stop, step);
-  }
-
-  /**
-   * The n×m identity matrix (m defaults to n).
-   *
-   * @example
-   * ```ts
-   * Tensor.eye(2).toArray(); // [[1, 0], [0, 1]]
-   * ```
-   */
-  static eye(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-    return eyeTensor(n, m, options);
-  }
 }
 
 // The methods declared in the files beside this one, put on the prototype as a class body puts its
@@ -426,4 +304,8 @@ for (const methods of [
   for (const [name, method] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true });
   }
+}
+// and the static constructors on the class itself, as a class body puts its static methods
+for (const [name, method] of Object.entries(staticConstructors())) {
+  Object.defineProperty(Tensor, name, { value: method, writable: true, configurable: true });
 }
