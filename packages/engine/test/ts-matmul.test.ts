@@ -1,4 +1,4 @@
-// The TypeScript matmul kernel against the naive triple loop: identical bits on random shapes, transposes, batches.
+// The TypeScript matmul kernel against the naive loops: identical bits on random shapes, transposes, batches.
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -16,7 +16,7 @@ function both(c: MatmulCase, seed: number): { got: Float64Array; want: Float64Ar
 }
 
 describe('ts matmul', () => {
-  test('gives the same bits as the naive triple loop: every sum runs over k in order from 0', () => {
+  test('gives the same bits as the naive loops: every sum runs over k in order from 0 (within one depth block)', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -39,7 +39,7 @@ describe('ts matmul', () => {
     );
   });
 
-  test('crosses its cache blocks (k past 256, n past 512, m past 64) without changing a bit', () => {
+  test('crosses its cache blocks (k past 256, n past 512, m past 64) and sums the partial sums of the depth blocks in order', () => {
     for (const [m, k, n, transA, transB] of [
       [67, 300, 9, false, false],
       [5, 513, 517, true, false],

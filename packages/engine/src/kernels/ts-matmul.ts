@@ -5,8 +5,17 @@ import type { Kernels, MatmulCall } from './backend.js';
 /** Grow-only scratch for the packed B panel, so a call allocates nothing in steady state. */
 let panel: Float64Array = new Float64Array(0);
 
-/** Depth of a block: a packed 4-column strip of B is KC·4·8 = 8 KiB, well inside L1. */
-const KC = 256;
+/**
+ * Depth of a block: a packed 4-column strip of B is KC·4·8 = 8 KiB, well inside L1. It also fixes the
+ * order of every sum, on every backend and thread count: each element of C is the sum over the depth
+ * blocks, in order, of the block's partial sum, which runs over its p in order from 0 (see
+ * `kernel2x4`). The WebAssembly kernel uses the same depth (checked when it loads), and a thread pool
+ * that splits the depth splits it at whole blocks and adds their partial sums in the same order.
+ *
+ * @internal
+ */
+export const MATMUL_BLOCK_DEPTH = 256;
+const KC = MATMUL_BLOCK_DEPTH;
 /** Width of a packed B panel: KC·NC·8 = 1 MiB at most, read from L2 one strip at a time. */
 const NC = 512;
 /** Rows of A per block: MC·KC·8 = 128 KiB of A stays in L2 while every strip of B passes over it. */
@@ -57,8 +66,9 @@ function packB(
  * C[i, i+1] × [j, j+cols) (+)= op(A)[i, i+1] × [p0, p1) · strip, with eight accumulators held in
  * registers: each step loads two elements of A and four of B for eight multiply-adds (two rows by
  * four columns measured faster in V8 than 4×4 or 3×4, which spill registers). A strip narrower than
- * four columns is zero-padded and only its `cols` columns are stored. Every element's sum runs over
- * p in order from 0, exactly as the naive triple loop adds, so results are identical to it.
+ * four columns is zero-padded and only its `cols` columns are stored. Each accumulator starts at 0 and
+ * runs over the block's p in order; the first block stores it, a later block adds it to C: the order
+ * of `MATMUL_BLOCK_DEPTH`, which the WebAssembly kernel and its threads follow too.
  */
 function kernel2x4(
   a: Float64Array,
@@ -83,22 +93,6 @@ function kernel2x4(
   let s11 = 0;
   let s12 = 0;
   let s13 = 0;
-  if (!first) {
-    s00 = c[cIdx]!;
-    s10 = c[c1]!;
-    if (cols > 1) {
-      s01 = c[cIdx + 1]!;
-      s11 = c[c1 + 1]!;
-    }
-    if (cols > 2) {
-      s02 = c[cIdx + 2]!;
-      s12 = c[c1 + 2]!;
-    }
-    if (cols > 3) {
-      s03 = c[cIdx + 3]!;
-      s13 = c[c1 + 3]!;
-    }
-  }
   let ai = aIdx;
   let bi = bIdx;
   for (let p = 0; p < depth; p++) {
@@ -119,20 +113,25 @@ function kernel2x4(
     ai += acs;
     bi += 4;
   }
-  c[cIdx] = s00;
-  c[c1] = s10;
+  store(c, cIdx, s00, first);
+  store(c, c1, s10, first);
   if (cols > 1) {
-    c[cIdx + 1] = s01;
-    c[c1 + 1] = s11;
+    store(c, cIdx + 1, s01, first);
+    store(c, c1 + 1, s11, first);
   }
   if (cols > 2) {
-    c[cIdx + 2] = s02;
-    c[c1 + 2] = s12;
+    store(c, cIdx + 2, s02, first);
+    store(c, c1 + 2, s12, first);
   }
   if (cols > 3) {
-    c[cIdx + 3] = s03;
-    c[c1 + 3] = s13;
+    store(c, cIdx + 3, s03, first);
+    store(c, c1 + 3, s13, first);
   }
+}
+
+/** Writes a block's partial sum (the first depth block) or adds it to the sum of the blocks before. */
+function store(c: Float64Array, i: number, partial: number, first: boolean): void {
+  c[i] = first ? partial : c[i]! + partial;
 }
 
 /** The last row when m is odd: `kernel2x4` with one row. */
@@ -152,12 +151,6 @@ function kernel1x4(
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  if (!first) {
-    s0 = c[cIdx]!;
-    if (cols > 1) s1 = c[cIdx + 1]!;
-    if (cols > 2) s2 = c[cIdx + 2]!;
-    if (cols > 3) s3 = c[cIdx + 3]!;
-  }
   let ai = aIdx;
   let bi = bIdx;
   for (let p = 0; p < depth; p++) {
@@ -169,10 +162,10 @@ function kernel1x4(
     ai += acs;
     bi += 4;
   }
-  c[cIdx] = s0;
-  if (cols > 1) c[cIdx + 1] = s1;
-  if (cols > 2) c[cIdx + 2] = s2;
-  if (cols > 3) c[cIdx + 3] = s3;
+  store(c, cIdx, s0, first);
+  if (cols > 1) store(c, cIdx + 1, s1, first);
+  if (cols > 2) store(c, cIdx + 2, s2, first);
+  if (cols > 3) store(c, cIdx + 3, s3, first);
 }
 
 /**

@@ -1,9 +1,14 @@
 // A naive matrix product written straight from the definition, the yardstick for the fast kernels.
 
 import type { Kernels } from '../../src/kernels/backend.js';
+import { MATMUL_BLOCK_DEPTH } from '../../src/kernels/ts-matmul.js';
 import { createRng } from '../../src/random.js';
 
-/** C = op(A)·op(B) for each batch item, by three plain loops (same arguments as `Kernels.matmul`). */
+/**
+ * C = op(A)·op(B) for each batch item, by plain loops (same arguments as `Kernels.matmul`), in the
+ * order every kernel sums: each depth block of `MATMUL_BLOCK_DEPTH` summed over its p in order from 0,
+ * and the blocks' partial sums added in order.
+ */
 export const referenceMatmul: Kernels['matmul'] = (
   a,
   b,
@@ -21,10 +26,14 @@ export const referenceMatmul: Kernels['matmul'] = (
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let p = 0; p < k; p++) {
-          const x = transA ? a[t * aStride + p * m + i] : a[t * aStride + i * k + p];
-          const y = transB ? b[t * bStride + j * k + p] : b[t * bStride + p * n + j];
-          s += x! * y!;
+        for (let p0 = 0; p0 < k; p0 += MATMUL_BLOCK_DEPTH) {
+          let partial = 0;
+          for (let p = p0; p < Math.min(k, p0 + MATMUL_BLOCK_DEPTH); p++) {
+            const x = transA ? a[t * aStride + p * m + i] : a[t * aStride + i * k + p];
+            const y = transB ? b[t * bStride + j * k + p] : b[t * bStride + p * n + j];
+            partial += x! * y!;
+          }
+          s = p0 === 0 ? partial : s + partial;
         }
         out[t * m * n + i * n + j] = s;
       }

@@ -4,6 +4,7 @@
 // the instances is wasm-kernels.ts.
 
 import type { Kernels, MatmulCall } from '../backend.js';
+import { MATMUL_BLOCK_DEPTH } from '../ts-matmul.js';
 import type { ResidentCopies } from './resident.js';
 import { getNumThreads } from './thread-count.js';
 import { createThreadPool, type ThreadPool } from './thread-pool.js';
@@ -120,6 +121,9 @@ export class MatmulInstance {
     this.heapBase = roundUp(this.exports.heapBase(), ALIGN);
     this.mc = this.exports.blockRows();
     this.kc = this.exports.blockDepth();
+    // the depth blocks fix the order of every sum: the same on every backend (ts-matmul.ts)
+    if (this.kc !== MATMUL_BLOCK_DEPTH)
+      throw new Error(`internal: wasm matmul blocks ${this.kc} deep, the ts kernel ${MATMUL_BLOCK_DEPTH}`);
     this.nc = this.exports.blockCols();
     this.view = new Float64Array(memory.buffer);
   }
@@ -212,9 +216,12 @@ export class MatmulInstance {
   }
 
   /**
-   * C = Aᵀ·B (A stored k×m, B k×n) on `threads` threads by pieces of depth: each piece's product goes
-   * to its own m×n block, and the blocks are summed in order. Both operands are padded with zero rows
-   * to a whole number of equal pieces. False when the memory cannot hold it.
+   * C = Aᵀ·B (A stored k×m, B k×n) on `threads` threads by pieces of depth: each piece is one whole
+   * depth block (`kc` deep, the last one padded with zero rows), its partial product goes to its own
+   * m×n block, and the blocks are summed in order. That is exactly the order in which one thread adds
+   * the blocks' partial sums (`MATMUL_BLOCK_DEPTH`), so the numbers do not depend on the thread
+   * count. False when the product has fewer than two blocks, when the partial products would take
+   * more memory than the operands, or when the memory cannot hold it.
    */
   private depthSplit(
     a: Float64Array,
@@ -225,14 +232,12 @@ export class MatmulInstance {
     n: number,
     threads: number,
   ): boolean {
-    // one piece per thread: more pieces would balance a late thread, but cost more in sums and
-    // padding than they saved (measured on 50×900·900×50: 10% slower with three pieces a thread)
-    const pieces = threads;
-    const depth = Math.ceil(k / pieces);
+    const depth = this.kc;
+    const pieces = Math.ceil(k / depth);
+    if (pieces < 2 || pieces * m * n > k * (m + n)) return false;
     const padded = depth * pieces;
-    const kc = Math.min(this.kc, depth);
-    const packA = roundUp(roundUp(Math.min(this.mc, m), 4) * kc * 8, ALIGN);
-    const scratchSize = packA + roundUp(roundUp(Math.min(this.nc, n), 4) * kc * 8, ALIGN);
+    const packA = roundUp(roundUp(Math.min(this.mc, m), 4) * depth * 8, ALIGN);
+    const scratchSize = packA + roundUp(roundUp(Math.min(this.nc, n), 4) * depth * 8, ALIGN);
     const aAt = this.heapBase;
     const bAt = roundUp(aAt + padded * m * 8, ALIGN);
     const cAt = roundUp(bAt + padded * n * 8, ALIGN);
@@ -245,6 +250,7 @@ export class MatmulInstance {
     view.fill(0, bAt / 8 + k * n, bAt / 8 + padded * n);
     const args = [scratchAt, scratchAt + packA, aAt, bAt, cAt, m, depth, n, 1, 0, depth * m, depth * n];
     args.push(0, pieces, 0, m, 0, n, 0, 0); // batch items, rows, columns; no epilogue
+    // several pieces a thread where the depth has them, so a thread woken late leaves its share
     const job = { args, split: Split.Batch, total: pieces, chunkSize: 1, participants: threads };
     this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     const size = m * n;
@@ -270,8 +276,9 @@ export class MatmulInstance {
       return;
     }
     // Xᵀ·G, a dense layer's weight gradient, is deep and narrow: a chunk of its rows or columns would
-    // repack most of the other operand, so the threads split the depth and the partial products are
-    // summed. Its k axis is the slow axis of both stored operands, so a piece of depth is contiguous.
+    // repack most of the other operand, so the threads split the depth at whole blocks and the partial
+    // products are summed in order. Its k axis is the slow axis of both stored operands, so a piece of
+    // depth is contiguous.
     const threads = Math.min(getNumThreads(), Math.floor(flops / this.threadMinFlops) || 1);
     if (threads > 1 && batch === 1 && transA && !transB && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
       const ready = this.threads(threads);
