@@ -117,18 +117,37 @@ type ConstructorName = 'concat' | 'stack' | 'zeros' | 'ones' | 'full' | 'randn' 
 /**
  * @internal The static constructors, as core.ts puts them on the class when it loads: each one the
  * namespace declares above, with the declared signature (`satisfies` checks both). Each reads its
- * implementation only when called, since this runs inside the import cycle of core.ts and creation.ts.
+ * implementation only when called, since this runs inside the import cycle of core.ts and creation.ts
+ * (and as methods, not arrow functions: a bundler's naming helper for those is not defined yet then).
  */
 export function staticConstructors() {
   return {
-    concat: (...args: Parameters<typeof concatTensor>) => concatTensor(...args),
-    stack: (...args: Parameters<typeof stackTensor>) => stackTensor(...args),
-    zeros: (...args: Parameters<typeof zerosTensor>) => zerosTensor(...args),
-    ones: (...args: Parameters<typeof onesTensor>) => onesTensor(...args),
-    full: (...args: Parameters<typeof fullTensor>) => fullTensor(...args),
-    randn: (...args: Parameters<typeof randnTensor>) => randnTensor(...args),
-    rand: (...args: Parameters<typeof randTensor>) => randTensor(...args),
-    arange: (...args: Parameters<typeof arangeTensor>) => arangeTensor(...args),
-    eye: (...args: Parameters<typeof eyeTensor>) => eyeTensor(...args),
+    concat(...args: Parameters<typeof concatTensor>): Tensor {
+      return concatTensor(...args);
+    },
+    stack(...args: Parameters<typeof stackTensor>): Tensor {
+      return stackTensor(...args);
+    },
+    zeros(...args: Parameters<typeof zerosTensor>): Tensor {
+      return zerosTensor(...args);
+    },
+    ones(...args: Parameters<typeof onesTensor>): Tensor {
+      return onesTensor(...args);
+    },
+    full(...args: Parameters<typeof fullTensor>): Tensor {
+      return fullTensor(...args);
+    },
+    randn(...args: Parameters<typeof randnTensor>): Tensor {
+      return randnTensor(...args);
+    },
+    rand(...args: Parameters<typeof randTensor>): Tensor {
+      return randTensor(...args);
+    },
+    arange(...args: Parameters<typeof arangeTensor>): Tensor {
+      return arangeTensor(...args);
+    },
+    eye(...args: Parameters<typeof eyeTensor>): Tensor {
+      return eyeTensor(...args);
+    },
   } satisfies Pick<typeof Tensor, ConstructorName>;
 }
