@@ -3,6 +3,7 @@
 
 import { describe, formatShape, ShapeError } from './errors.js';
 import { isRecording, withRecording } from './graph/recording.js';
+import { kernels } from './kernels/index.js';
 import { declarationOf } from './ops/elementwise/index.js';
 import { tensorOps } from './ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape } from './shape.js';
@@ -152,13 +153,12 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
     // elementwise: every input broadcast to one shape (recorded, so gradients sum back), then mapped
     const shape = inputs.reduce<readonly number[]>((s, t) => broadcastShapes(s, t.shape, rule.name), []);
     inputs = inputs.map((t) => (sameShape(t.shape, shape) ? t : t.broadcastTo(shape)));
-    const f = rule.forward;
     const data = new Float64Array(inputs[0]!.size);
-    const args = new Array<number>(inputs.length);
-    for (let i = 0; i < data.length; i++) {
-      for (let k = 0; k < inputs.length; k++) args[k] = inputs[k]!.data[i]!;
-      data[i] = f(...args);
-    }
+    kernels().map(
+      inputs.map((t) => t._data),
+      rule.forward,
+      data,
+    );
     result = data;
   } else {
     throw new TypeError(`${rule.name}: needs forward (on numbers) or forwardTensor (on arrays)`);

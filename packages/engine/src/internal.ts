@@ -2,9 +2,20 @@
 // and examples that measure it. Not a stable API: names and signatures here change without notice.
 // Users import `@chainrule/engine`; nothing here is needed to use the engine.
 
-export type { BinaryKernelOp, Kernels, MatmulCall, UnaryKernelOp } from './kernels/backend.js';
+// A backend for `registerBackend` is built with `defineKernels` (every kernel named, or it does not
+// compile); `examples/browser` reads `kernels()` and its `wasm` facts to check where products ran.
+export {
+  type BinaryKernelOp,
+  defineKernels,
+  type Kernels,
+  type KernelTable,
+  type MatmulCall,
+  type StridedView,
+  type UnaryKernelOp,
+} from './kernels/backend.js';
 export { kernels, registerBackend } from './kernels/index.js';
 export { tsKernels } from './kernels/ts-kernels.js';
+export { MATMUL_BLOCK_DEPTH } from './kernels/ts-matmul.js';
 export {
   createWasmKernels,
   LARGE_BYTES,

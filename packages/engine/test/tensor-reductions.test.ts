@@ -2,7 +2,7 @@
 // (zeros in prod, the 2-norm at zero, ties, the RangeError of var), gradients to the second order.
 // Random shapes, forward mode and the backends: tensor-reductions-properties.test.ts.
 
-import { hessian, type Tensor, tensor } from '@chainrule/engine';
+import { hessian, Tensor, tensor } from '@chainrule/engine';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { expectGradcheck, expectSecondOrder } from './support/reductions.js';
@@ -243,7 +243,14 @@ describe('argmin', () => {
   test('takes no gradient and refuses what argmax refuses, naming argmin', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     expect(x.argmin().requiresGrad).toBe(false);
-    expect(() => tensor([]).argmin()).toThrow('argmin: an empty tensor [0] has no minimum');
+    expect(() => tensor([]).argmin()).toThrow(
+      'argmin: cannot take the minimum over no elements: the tensor of [0] is empty',
+    );
+    // as argmax: only the reduced axis must have elements
+    expect(Tensor.zeros([0, 3]).argmin(1).shape).toEqual([0]);
+    expect(() => Tensor.zeros([0, 3]).argmin(0)).toThrow(
+      'argmin: cannot take the minimum over no elements: axis 0 of [0,3] is empty',
+    );
     expect(() => x.argmin(1)).toThrow(/^argmin: axis 1 is out of range/);
   });
 });

@@ -18,13 +18,26 @@ export type UnaryKernelOp = UnaryOpName;
 export type BinaryKernelOp = BinaryOpName;
 
 /**
- * The operations a kernel backend provides. Every kernel writes into an output array the caller
- * allocated and never allocates per element, so a backend can be swapped (TypeScript loops,
- * WebAssembly SIMD) without touching an op. A kernel may keep a copy of an argument's contents for a
- * later call (the WebAssembly backend's ring of a dense layer's operands) only while the array has
- * not escaped (escape.ts): an array the public API handed out or adopted may be written by code
- * outside the engine at any time, so its copy is never read. No result depends on the backend, the
- * thread count or a size threshold beyond floating-point rounding.
+ * The operations a kernel backend provides: every loop over a tensor's elements that the engine runs
+ * is one of these, so a backend can be swapped (TypeScript loops, WebAssembly SIMD) without touching
+ * an op. Every kernel writes into an output array the caller allocated (or returns a number) and
+ * never allocates per element. A backend is a `KernelTable` (`defineKernels`): an op added here
+ * without an implementation in a backend does not compile (test/kernel-ops.typecheck.ts).
+ *
+ * What a kernel keeps. No kernel keeps a reference to an argument, or to anything reached through
+ * it, after it returns, with one exception: the 'wasm' backend's dense-layer kernels (`linear`,
+ * `linearBackward`) leave copies of some operands in WebAssembly memory (wasm/resident.ts) and
+ * record each against its array in a WeakMap, a weak reference that keeps nothing alive. A later
+ * kernel reads such a copy instead of the array only when all of these hold: the slot has not been
+ * overwritten since, the argument is the same array object, the slot is as long as the array, and
+ * the array has never escaped (escape.ts: the public API handed it out through `data` or adopted it
+ * in `new Tensor`), so only the engine can have written it, and the engine writes only into arrays
+ * it has just allocated, before a kernel keeps a copy of them. Otherwise the array is copied in again.
+ *
+ * No result depends on the backend, the thread count or a size threshold: the 'ts' and 'wasm'
+ * kernels give the same bits (matrix products sum in one order, `MATMUL_BLOCK_DEPTH`), except the
+ * relaxed-SIMD build's fused multiply-add in matrix products, which rounds once where 'ts' rounds
+ * twice (docs/tensors.md).
  *
  * @internal
  */
@@ -129,12 +142,93 @@ export interface Kernels {
     n: number,
   ): void;
   /**
-   * Two independent products of single matrices, as two `matmul` calls give them up to rounding (a
-   * backend may compute each whole on one thread where `matmul` would split it): a layer's input
-   * gradient and weight gradient, which a backend with threads may run side by side. Optional;
-   * without it the ops make the two calls.
+   * Two independent products of single matrices, exactly as two `matmul` calls give them (a backend
+   * may compute each whole on one thread where `matmul` would split it): a layer's input gradient and
+   * weight gradient, which a backend with threads may run side by side.
    */
-  matmulPair?(first: MatmulCall, second: MatmulCall): void;
+  matmulPair(first: MatmulCall, second: MatmulCall): void;
+  /** x viewed as [outer, len, inner]: out[o, i] = Π_j x[o, j, i], multiplied in order of j; 1 when len is 0. */
+  prodAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
+  /**
+   * x viewed as [outer, len, inner]: out[o, i] = the first j where x[o, j, i] is the maximum over j,
+   * a NaN counting as the maximum (the first NaN wins), as NumPy's argmax. len ≥ 1 unless outer·inner = 0.
+   */
+  argmaxAxis(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
+  /** Copies `x` of `shape` with its axes reordered into `out`: axis d of `out` is axis dims[d] of `x`. */
+  permute(x: Float64Array, shape: readonly number[], dims: readonly number[], out: Float64Array): void;
+  /**
+   * x viewed as [outer, xLen, inner], `index` and `out` as [outer, len, inner]: out[o, j, i] =
+   * x[o, index[o, j, i], i]. Every index is in [0, xLen) (the op checks).
+   */
+  gather(
+    x: Float64Array,
+    xLen: number,
+    index: Int32Array,
+    outer: number,
+    len: number,
+    inner: number,
+    out: Float64Array,
+  ): void;
+  /**
+   * gather's reverse: x and `index` viewed as [outer, len, inner], `out` as [outer, outLen, inner]:
+   * out[o, index[o, j, i], i] += x[o, j, i], added in order of (o, j, i) onto what `out` holds.
+   */
+  scatterAdd(
+    x: Float64Array,
+    index: Int32Array,
+    outer: number,
+    len: number,
+    inner: number,
+    out: Float64Array,
+    outLen: number,
+  ): void;
+  /** `out` viewed as [outer, Σ widths]: row o is row o of each part in turn, part p viewed as [outer, widths[p]]. */
+  concat(parts: readonly Float64Array[], widths: readonly number[], outer: number, out: Float64Array): void;
+  /** The elements of `x` (of shape view.inShape) that `view` selects, into `out` in row-major order of the selection. */
+  slice(x: Float64Array, view: StridedView, out: Float64Array): void;
+  /** slice's reverse: `x` written where `view` selects in `out` (of shape view.inShape); the rest of `out` is left as it is. */
+  unslice(x: Float64Array, view: StridedView, out: Float64Array): void;
+  /** out[i] = value. */
+  fill(out: Float64Array, value: number): void;
+  /** out[i] = start + i·step, each element computed from i. */
+  arange(out: Float64Array, start: number, step: number): void;
+  /** `out` viewed as rows×cols: out[i·cols + i] = value for i < min(rows, cols); the rest is left as it is. */
+  fillDiagonal(out: Float64Array, rows: number, cols: number, value: number): void;
+  /** out[i] = next(), called once per element in order of i (draws from a generator). */
+  generate(out: Float64Array, next: () => number): void;
+  /** out[i] = f(inputs[0][i], inputs[1][i], …), called once per element in order of i (a custom op). */
+  map(inputs: readonly Float64Array[], f: (...args: number[]) => number, out: Float64Array): void;
+  /** The first i where test(x[i]) holds, or -1: the ops' checks of their inputs. */
+  findIndex(x: Float64Array, test: (v: number) => boolean): number;
+  /**
+   * The elements of x as indices into `out` (of x's length): -1 when every one is an integer in
+   * [0, bound), else the position of the first that is not.
+   */
+  toIndices(x: Float64Array, bound: number, out: Int32Array): number;
+}
+
+/** Every operation of `Kernels`, each one required: what a backend must implement. */
+export type KernelTable = { readonly [K in keyof Kernels]-?: Kernels[K] };
+
+/**
+ * A backend from its table of kernels. The table names every operation: an operation added to
+ * `Kernels` without an implementation here is a type error, in every backend.
+ *
+ * @internal
+ */
+export function defineKernels<T extends KernelTable>(table: T): T {
+  return table;
+}
+
+/**
+ * A strided selection of an array of shape `inShape`: per axis, the first index, the step between
+ * indices and how many are taken (a normalised slice).
+ */
+export interface StridedView {
+  readonly inShape: readonly number[];
+  readonly starts: readonly number[];
+  readonly steps: readonly number[];
+  readonly counts: readonly number[];
 }
 
 /** One product C = op(A)·op(B) of single matrices, as `Kernels.matmul` takes it with batch 1. */

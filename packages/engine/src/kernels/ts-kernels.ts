@@ -1,12 +1,14 @@
 // The TypeScript kernel backend: plain loops, the reference every other backend is tested against.
 
-import type { Kernels } from './backend.js';
+import { defineKernels } from './backend.js';
 import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
-import { linear, linearBackwardWith, matmul } from './ts-matmul.js';
-import { cumsum, maxAxis, sumAxis } from './ts-reduce.js';
+import { arange, fill, fillDiagonal, findIndex, generate, map, toIndices } from './ts-fill.js';
+import { linear, linearBackwardWith, matmul, matmulPair } from './ts-matmul.js';
+import { argmaxAxis, cumsum, maxAxis, prodAxis, sumAxis } from './ts-reduce.js';
+import { concat, gather, permute, scatterAdd, slice, unslice } from './ts-shape.js';
 
 /** @internal */
-export const tsKernels: Kernels = {
+export const tsKernels = defineKernels({
   name: 'ts',
   linearBackward: (...args) => linearBackwardWith(tsKernels, ...args),
   unary,
@@ -18,4 +20,20 @@ export const tsKernels: Kernels = {
   cumsum,
   matmul,
   linear,
-};
+  matmulPair,
+  prodAxis,
+  argmaxAxis,
+  permute,
+  gather,
+  scatterAdd,
+  concat,
+  slice,
+  unslice,
+  fill,
+  arange,
+  fillDiagonal,
+  generate,
+  map,
+  findIndex,
+  toIndices,
+});

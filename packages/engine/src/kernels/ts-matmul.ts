@@ -254,6 +254,11 @@ export function matmul(
   }
 }
 
+/** Two products, one after the other: see `Kernels.matmulPair`. */
+export function matmulPair(first: MatmulCall, second: MatmulCall): void {
+  for (const p of [first, second]) matmul(p.a, p.b, p.out, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);
+}
+
 /**
  * A dense layer's forward: x·wᵀ, then each row plus `bias` and max(·, 0) when `relu`; see
  * `Kernels.linear`. The same additions and maxima as the binary add and unary relu kernels.
@@ -271,7 +276,7 @@ export const linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
 };
 
 /**
- * A dense layer's backward (see `Kernels.linearBackward`) composed from the kernels `k` offers: the
+ * A dense layer's backward (see `Kernels.linearBackward`) composed from the kernels of `k`: the
  * reluGrad mask, the two products (side by side where `k` can), the bias's row sums. The TypeScript
  * backend's definition, and what another backend falls back to where it has no fused path.
  */
@@ -304,7 +309,7 @@ export function linearBackwardWith(
     transA: true,
     transB: false,
   };
-  if (toX && toW && k.matmulPair) k.matmulPair(toX, toW);
+  if (toX && toW) k.matmulPair(toX, toW);
   else {
     for (const p of [toX, toW]) {
       if (p) k.matmul(p.a, p.b, p.out, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);

@@ -60,3 +60,47 @@ export function cumsum(
     }
   }
 }
+
+/** out[o, i] = Π_j x[o, j, i], multiplied in order of j from 1 (as PyTorch's CPU loop multiplies); the empty product is 1. */
+export function prodAxis(
+  x: Float64Array,
+  outer: number,
+  len: number,
+  inner: number,
+  out: Float64Array,
+): void {
+  out.fill(1);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < len; j++) {
+      const xb = (o * len + j) * inner;
+      for (let i = 0; i < inner; i++) out[o * inner + i]! *= x[xb + i]!;
+    }
+  }
+}
+
+/**
+ * out[o, i] = the first j where x[o, j, i] is the maximum over j; a NaN is the maximum, as in NumPy
+ * (the first NaN wins). len must be at least 1 unless outer·inner is 0.
+ */
+export function argmaxAxis(
+  x: Float64Array,
+  outer: number,
+  len: number,
+  inner: number,
+  out: Float64Array,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let best = 0;
+      let bestValue = x[o * len * inner + i]!;
+      for (let j = 1; j < len && !Number.isNaN(bestValue); j++) {
+        const v = x[(o * len + j) * inner + i]!;
+        if (v > bestValue || Number.isNaN(v)) {
+          best = j;
+          bestValue = v;
+        }
+      }
+      out[o * inner + i] = best;
+    }
+  }
+}

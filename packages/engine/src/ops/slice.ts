@@ -1,8 +1,10 @@
 // Basic slicing: Python-style index specs normalised once, then gathered from and scattered back into arrays.
 
 import { describeNumber, formatShape } from '../errors.js';
+import type { StridedView } from '../kernels/backend.js';
+import { kernels } from '../kernels/index.js';
 import type { Shape } from '../shape.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { sizeOf } from '../shape.js';
 
 /**
  * How to slice one axis: a number picks one index and drops the axis (negative counts from the end);
@@ -11,12 +13,11 @@ import { sizeOf, stridesOf } from '../shape.js';
  */
 export type SliceIndex = number | null | readonly [start?: number | null, end?: number | null, step?: number];
 
-/** @internal A slice normalised against a shape: start, step and count per axis, and which axes remain. */
-export interface SliceSpec {
-  readonly inShape: readonly number[];
-  readonly starts: readonly number[];
-  readonly steps: readonly number[];
-  readonly counts: readonly number[];
+/**
+ * @internal A slice normalised against a shape: start, step and count per axis (the strided view
+ * the slice kernels copy), and which axes remain.
+ */
+export interface SliceSpec extends StridedView {
   readonly keep: readonly boolean[];
 }
 
@@ -77,42 +78,16 @@ export function normalizeSlice(shape: Shape, indices: readonly SliceIndex[], op:
   return { inShape: shape.slice(), starts, steps, counts, keep };
 }
 
-/**
- * Copies between a whole array and its slice, in row-major order of the slice: gathering reads
- * whole[offset] into part[i], scattering writes part[i] to whole[offset].
- */
-function copySlice(spec: SliceSpec, whole: Float64Array, part: Float64Array, gather: boolean): void {
-  const { inShape, starts, steps, counts } = spec;
-  const total = part.length;
-  if (total === 0) return;
-  const strides = stridesOf(inShape);
-  const rank = inShape.length;
-  let src = 0;
-  for (let d = 0; d < rank; d++) src += starts[d]! * strides[d]!;
-  const index = new Array<number>(rank).fill(0);
-  for (let i = 0; i < total; i++) {
-    if (gather) part[i] = whole[src]!;
-    else whole[src] = part[i]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      src += steps[d]! * strides[d]!;
-      if (index[d]! < counts[d]!) break;
-      src -= steps[d]! * strides[d]! * counts[d]!;
-      index[d] = 0;
-    }
-  }
-}
-
 /** @internal The elements a slice selects, with the dropped axes removed from the shape. */
 export function gatherSlice(data: Float64Array, spec: SliceSpec): { data: Float64Array; shape: number[] } {
   const out = new Float64Array(sizeOf(spec.counts));
-  copySlice(spec, data, out, true);
+  kernels().slice(data, spec, out);
   return { data: out, shape: spec.counts.filter((_, d) => spec.keep[d]) };
 }
 
 /** @internal Zeros of the sliced tensor's shape with `values` written back where the slice came from. */
 export function scatterSlice(values: Float64Array, spec: SliceSpec): { data: Float64Array; shape: number[] } {
   const out = new Float64Array(sizeOf(spec.inShape));
-  copySlice(spec, out, values, false);
+  kernels().unslice(values, spec, out);
   return { data: out, shape: spec.inShape.slice() };
 }

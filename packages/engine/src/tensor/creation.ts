@@ -2,6 +2,7 @@
 // (zeros, ones, full, randn, rand, arange, eye, concat, stack), and leaves from numbers and nested arrays.
 
 import { describe, describeNumber, formatShape, ShapeError } from '../errors.js';
+import { kernels } from '../kernels/index.js';
 import { createRng, type Rng } from '../random.js';
 import { checkShape, checkSize, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { flattenInto, type NestedArray, nestedShape } from '../tensor-create.js';
@@ -104,7 +105,7 @@ function filled(shape: readonly number[], fill: number, options: unknown, op: st
     throw new TypeError(`${op}: the fill value must be a number, got ${describe(fill)}`);
   const leaf = checkLeafOptions(options, op);
   const data = new Float64Array(sizeOf(s));
-  if (!Object.is(fill, 0)) data.fill(fill); // -0 too: 1/-0 is -Infinity
+  if (!Object.is(fill, 0)) kernels().fill(data, fill); // -0 too: 1/-0 is -Infinity
   return new Tensor(data, s, leaf);
 }
 
@@ -124,7 +125,7 @@ function drawn(shape: readonly number[], options: unknown, op: string, draw: (rn
   const { requiresGrad } = checkLeafOptions(options, op);
   const rng = rngOf(options as RandomOptions, op);
   const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = draw(rng);
+  kernels().generate(data, () => draw(rng));
   return new Tensor(data, s, { requiresGrad });
 }
 
@@ -143,14 +144,14 @@ export function arangeTensor(start: number, stop?: number, step = 1): Tensor {
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   checkSize([n], 'arange');
   const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  kernels().arange(data, lo, step);
   return Tensor._of(data, [n]);
 }
 
 /** @internal `Tensor.eye`. */
 export function eyeTensor(n: number, m = n, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
   const t = filled([n, m], 0, options, 'eye');
-  for (let i = 0; i < Math.min(n, m); i++) t._data[i * m + i] = 1;
+  kernels().fillDiagonal(t._data, n, m, 1);
   return t;
 }
 

@@ -2,6 +2,7 @@
 
 const NO_PARAMS: Params = Object.freeze({});
 
+import { kernels } from '../kernels/index.js';
 import type { AnyDeclaration, Params } from '../ops/elementwise/declaration.js';
 import { type ElementwiseMethods, type ElementwiseOpName, elementwiseOps } from '../ops/elementwise/index.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
@@ -41,7 +42,7 @@ export function elementwiseMethods() {
         if (!Number.isFinite(exponent))
           throw new TypeError(`pow: the exponent must be a finite number, got ${exponent}`);
         if (!Number.isInteger(exponent)) {
-          const i = this._data.findIndex((v) => v < 0);
+          const i = kernels().findIndex(this._data, (v) => v < 0);
           if (i >= 0)
             throw new RangeError(
               `pow: a negative base ${this._data[i]} (element ${i}) has no real power ${exponent}`,
@@ -51,20 +52,18 @@ export function elementwiseMethods() {
       }
       const b = toTensor(exponent, 'pow');
       const out = applyElementwise('pow', [this, b], NO_PARAMS);
-      if (!this._data.some(Number.isNaN) && !b._data.some(Number.isNaN)) {
-        const i = out._data.findIndex(Number.isNaN);
+      const k = kernels();
+      if (k.findIndex(this._data, Number.isNaN) < 0 && k.findIndex(b._data, Number.isNaN) < 0) {
+        const i = k.findIndex(out._data, Number.isNaN);
         if (i >= 0) throw new RangeError(`pow: element ${i} raises a negative base to a non-integer power`);
       }
       return out;
     },
     sigmoid(): Tensor {
-      let nonNegative = true;
-      let negative = true;
-      for (let i = 0; i < this._data.length; i++) {
-        const v = this._data[i]!;
-        if (v >= 0) negative = false;
-        else if (v < 0) nonNegative = false;
-      }
+      const k = kernels();
+      // (a NaN is neither: it leaves both forms open)
+      const nonNegative = k.findIndex(this._data, (v) => v < 0) < 0;
+      const negative = k.findIndex(this._data, (v) => v >= 0) < 0;
       if (nonNegative) return this.neg().exp().add(1).reciprocal();
       if (negative) {
         const b = this.exp();
@@ -74,16 +73,15 @@ export function elementwiseMethods() {
       // min(x, 0) and x·(±1) is |x| without a kink (min and abs would split or drop gradients at 0 and
       // make the second derivative wrong there).
       // (With an infinite element, x·0 would be NaN: there min and abs stand in, exact to first order.)
-      if (!this._data.every((v) => Number.isFinite(v) || Number.isNaN(v))) {
+      if (
+        k.findIndex(this._data, (v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) >= 0
+      ) {
         return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
       }
       const negMask = new Float64Array(this._data.length);
       const sign = new Float64Array(this._data.length);
-      for (let i = 0; i < sign.length; i++) {
-        const isNeg = this._data[i]! < 0;
-        negMask[i] = isNeg ? 1 : 0;
-        sign[i] = isNeg ? -1 : 1;
-      }
+      k.unary('isNegative', this._data, negMask);
+      k.unary('negativeSign', this._data, sign);
       const shifted = this.mul(this._constant(negMask, this.shape)).exp(); // e^min(x, 0)
       const tail = this.mul(this._constant(sign, this.shape)).neg().exp(); // e^-|x|
       return shifted.mul(tail.add(1).reciprocal());
@@ -101,7 +99,7 @@ function declaredMethods(): Record<string, (this: Tensor, ...args: unknown[]) =>
         ? function (this: Tensor, ...args: unknown[]): Tensor {
             const p = read === undefined ? NO_PARAMS : read(...args);
             if (d.domain !== undefined) {
-              const i = this._data.findIndex((v) => !d.domain!.ok(v));
+              const i = kernels().findIndex(this._data, (v) => !d.domain!.ok(v));
               if (i >= 0) {
                 throw new RangeError(
                   `${name}: element ${i} is ${this._data[i]}, outside the domain of ${name} (${d.domain.text})`,

@@ -1,6 +1,7 @@
 // Tensor's reductions: sum, mean, max, min, argmax, argmin, and the stable softmax family.
 
 import { describe, formatShape } from '../errors.js';
+import { kernels } from '../kernels/index.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
 
@@ -139,44 +140,28 @@ export function reductionMethods() {
       const ax = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, 'argmax');
       // only the reduced axis must have elements: [0,3] along axis 1 is an empty result of shape [0]
       checkNotEmpty(this, ax, 'argmax', 'maximum');
+      // a NaN is the maximum, as in NumPy: the first one wins
       if (ax === null) {
-        // a NaN is the maximum, as in NumPy: the first one wins
-        let best = 0;
-        for (let i = 1; i < this.size && !Number.isNaN(this._data[best]!); i++) {
-          const v = this._data[i]!;
-          if (v > this._data[best]! || Number.isNaN(v)) best = i;
-        }
-        return Tensor._of(new Float64Array([best]), []);
+        const best = new Float64Array(1);
+        kernels().argmaxAxis(this._data, 1, this.size, 1, best);
+        return Tensor._of(best, []);
       }
       const len = this.shape[ax]!;
       const outer = sizeOf(this.shape.slice(0, ax));
       const inner = sizeOf(this.shape.slice(ax + 1));
       const out = new Float64Array(outer * inner);
-      for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          let best = 0;
-          let bestValue = this._data[o * len * inner + i]!;
-          for (let j = 1; j < len && !Number.isNaN(bestValue); j++) {
-            const v = this._data[(o * len + j) * inner + i]!;
-            if (v > bestValue || Number.isNaN(v)) {
-              best = j;
-              bestValue = v;
-            }
-          }
-          out[o * inner + i] = best;
-        }
-      }
+      kernels().argmaxAxis(this._data, outer, len, inner, out);
       const shape = this.shape.slice();
       shape.splice(ax, 1);
       return Tensor._of(out, shape);
     },
     argmin(axis?: number | null): Tensor {
-      if (this.size === 0)
-        throw new RangeError(`argmin: an empty tensor ${formatShape(this.shape)} has no minimum`);
-      if (axis !== undefined && axis !== null) normalizeAxis(axis, this.ndim, 'argmin');
+      const ax = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, 'argmin');
+      // only the reduced axis must have elements: [0,3] along axis 1 is an empty result of shape [0]
+      checkNotEmpty(this, ax, 'argmin', 'minimum');
       // argmax of -x: negation keeps every NaN a NaN (still the winner) and every tie a tie (the first
       // index still wins), so the two share one loop and its conventions
-      return this.detach().neg().argmax(axis);
+      return this.detach().neg().argmax(ax);
     },
     logSumExp(axis: number, keepDims = false): Tensor {
       if (typeof keepDims !== 'boolean') {
@@ -245,6 +230,6 @@ function detachedMax(t: Tensor, axis: number): Tensor {
     return t._constant(new Float64Array(sizeOf(shape)), shape);
   }
   const m = t.detach().max(axis, true);
-  for (let i = 0; i < m._data.length; i++) if (!Number.isFinite(m._data[i]!)) m._data[i] = 0;
+  kernels().unary('finiteOrZero', m._data, m._data);
   return m;
 }

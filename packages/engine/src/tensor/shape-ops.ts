@@ -1,6 +1,7 @@
 // Tensor's shape methods: reshape and its kin, permute and transpose, broadcasting, slicing, gather.
 
 import { describe, formatShape, ShapeError } from '../errors.js';
+import { kernels } from '../kernels/index.js';
 import { normalizeSlice, type SliceIndex, type SliceSpec } from '../ops/slice.js';
 import { broadcastShapes, checkShape, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
@@ -251,14 +252,11 @@ export function shapeMethods() {
       }
       const len = this.shape[ax]!;
       const picks = new Int32Array(index.size);
-      for (let i = 0; i < picks.length; i++) {
-        const k = index._data[i]!;
-        if (!Number.isInteger(k) || k < 0 || k >= len) {
-          throw new RangeError(
-            `gather: index ${k} (element ${i}) is out of range for axis ${axis} of size ${len}`,
-          );
-        }
-        picks[i] = k;
+      const i = kernels().toIndices(index._data, len, picks);
+      if (i >= 0) {
+        throw new RangeError(
+          `gather: index ${index._data[i]} (element ${i}) is out of range for axis ${axis} of size ${len}`,
+        );
       }
       return this._gather(ax, picks, index.shape);
     },

@@ -2,6 +2,7 @@
 // logcumsumexp.
 
 import { describe, formatShape } from '../errors.js';
+import { kernels } from '../kernels/index.js';
 import { around, constBinary } from '../ops/tensor/rule.js';
 import { scan } from '../ops/tensor/scan.js';
 import { Tensor } from './core.js';
@@ -192,10 +193,8 @@ function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
   const squares = t.mul(t).sum(axis, keepDims);
   const atZero = new Float64Array(squares.size);
   const away = new Float64Array(squares.size);
-  for (let i = 0; i < atZero.length; i++) {
-    atZero[i] = squares.data[i] === 0 ? 1 : 0;
-    away[i] = 1 - atZero[i]!;
-  }
+  kernels().unary('isExactZero', squares._data, atZero);
+  kernels().unary('isNonZero', squares._data, away);
   const shape = squares.shape;
   return squares.add(t._constant(atZero, shape)).pow(0.5).mul(t._constant(away, shape));
 }
@@ -207,6 +206,6 @@ function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
  */
 function logAddExp(a: Tensor, b: Tensor): Tensor {
   const m = constBinary('maximum', a, b, a);
-  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
+  kernels().unary('finiteOrZero', m._data, m._data);
   return a.sub(m).exp().add(b.sub(m).exp()).log().add(m);
 }

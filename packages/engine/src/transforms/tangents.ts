@@ -112,7 +112,9 @@ export function tensorTangent(out: Tensor, tangents: readonly (Tensor | null)[])
  */
 function throughReverse(out: Tensor, tangents: readonly (Tensor | null)[]): Tensor | null {
   const nested = isRecording();
-  const u = new Tensor(new Float64Array(out.data.length).fill(1), out.shape, { requiresGrad: true });
+  const ones = new Float64Array(out.size);
+  kernels().fill(ones, 1);
+  const u = Tensor._of(ones, out.shape, { requiresGrad: true });
   const inner = withRecording(true, () => {
     // a built-in op computes only the gradients a tangent needs; a custom op's node has its own rule
     const grads = Object.hasOwn(tensorOps, out.op)
@@ -127,7 +129,7 @@ function throughReverse(out: Tensor, tangents: readonly (Tensor | null)[]): Tens
       const g = grads[i];
       if (t === null || g === null || g === undefined) return;
       // a gradient computed from u's numbers rather than with ops on u has lost its derivative in u
-      if (!g.requiresGrad && g.data.some((d) => d !== 0)) {
+      if (!g.requiresGrad && kernels().findIndex(g._data, (d) => d !== 0) >= 0) {
         throw new Error(
           `${out.op}: forward mode (jvp, jacobian with mode 'forward', hessian, hvp) needs the backward written with Tensor ops on g, but its gradient for input ${i} was not computed from g that way`,
         );

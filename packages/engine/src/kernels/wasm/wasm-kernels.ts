@@ -8,7 +8,7 @@
 // the call returns. The temporary instance runs the same code with the same thresholds and thread
 // count, so where an operation's memory lives never changes its numbers.
 
-import type { Kernels } from '../backend.js';
+import { defineKernels, type Kernels } from '../backend.js';
 import { linearBackwardWith } from '../ts-matmul.js';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { matmulWasm } from './generated/matmul-wasm.js';
@@ -135,15 +135,7 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
     }
   };
   const elementwise = createWasmElementwise(api, base, options.minElements, settings.largeBytes);
-  const kernels: WasmKernels = {
-    ...base,
-    ...(elementwise && {
-      unary: elementwise.unary,
-      binary: elementwise.binary,
-      sumTo: elementwise.sumTo,
-      sumAxis: elementwise.sumAxis,
-      maxAxis: elementwise.maxAxis,
-    }),
+  const kernels: WasmKernels = defineKernels({
     name: 'wasm',
     wasm: {
       fused,
@@ -171,7 +163,32 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
       if (!sized((s) => fusedLinearBackward(s, ...args))) linearBackwardWith(kernels, ...args);
     },
     matmulPair: (first, second) => sized((s) => matmulPair(s, first, second)),
-  };
+    // in WebAssembly where the module has them, else the base backend's
+    unary: elementwise?.unary ?? base.unary,
+    binary: elementwise?.binary ?? base.binary,
+    sumTo: elementwise?.sumTo ?? base.sumTo,
+    sumAxis: elementwise?.sumAxis ?? base.sumAxis,
+    maxAxis: elementwise?.maxAxis ?? base.maxAxis,
+    // no WebAssembly code: the base backend's kernels, named one by one so that a kernel added to
+    // the interface must be placed here too
+    broadcastTo: base.broadcastTo,
+    cumsum: base.cumsum,
+    prodAxis: base.prodAxis,
+    argmaxAxis: base.argmaxAxis,
+    permute: base.permute,
+    gather: base.gather,
+    scatterAdd: base.scatterAdd,
+    concat: base.concat,
+    slice: base.slice,
+    unslice: base.unslice,
+    fill: base.fill,
+    arange: base.arange,
+    fillDiagonal: base.fillDiagonal,
+    generate: base.generate,
+    map: base.map,
+    findIndex: base.findIndex,
+    toIndices: base.toIndices,
+  });
   return kernels;
 }
 

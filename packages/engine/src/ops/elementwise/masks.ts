@@ -21,6 +21,54 @@ export const masks = {
     doc: { family: 'internal', formula: '[x = 0]', derivative: 'none (a constant)' },
     simd: 'pick(ONE, pick(ZERO, NAN, f64x2.eq(x, x)), f64x2.eq(x, ZERO))',
   }),
+  // masks the tensor methods pick a form with (sigmoid, norm, logSumExp's shift, max's gradient):
+  // a NaN input gives 0 or 1 here, as the comparisons they replace did
+  isNegative: unary({
+    arity: 1,
+    internal: true,
+    f: (x) => (x < 0 ? 1 : 0),
+    derivative: null,
+    doc: { family: 'internal', formula: '[x < 0] (0 for NaN)', derivative: 'none (a constant)' },
+  }),
+  negativeSign: unary({
+    arity: 1,
+    internal: true,
+    f: (x) => (x < 0 ? -1 : 1),
+    derivative: null,
+    doc: {
+      family: 'internal',
+      formula: '-1 if x < 0, else 1 (NaN included)',
+      derivative: 'none (a constant)',
+    },
+  }),
+  isExactZero: unary({
+    arity: 1,
+    internal: true,
+    f: (x) => (x === 0 ? 1 : 0),
+    derivative: null,
+    doc: { family: 'internal', formula: '[x = 0] (0 for NaN)', derivative: 'none (a constant)' },
+  }),
+  isNonZero: unary({
+    arity: 1,
+    internal: true,
+    f: (x) => (x === 0 ? 0 : 1),
+    derivative: null,
+    doc: { family: 'internal', formula: '[x ≠ 0] (1 for NaN)', derivative: 'none (a constant)' },
+  }),
+  finiteOrZero: unary({
+    arity: 1,
+    internal: true,
+    f: (x) => (Number.isFinite(x) ? x : 0),
+    derivative: null,
+    doc: { family: 'internal', formula: 'x if finite, else 0', derivative: 'none (a constant)' },
+  }),
+  isEqual: binary({
+    arity: 2,
+    internal: true,
+    f: (a, b) => (a === b ? 1 : 0),
+    derivative: null,
+    doc: { family: 'internal', formula: '[a = b] (0 for NaN)', derivative: 'none (a constant)' },
+  }),
   gtHalf: binary({
     arity: 2,
     internal: true,

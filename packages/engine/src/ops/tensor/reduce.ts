@@ -50,13 +50,7 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
       const data = new Float64Array(sizeOf(shape));
       const [outer, len, inner] = axis === null ? [1, a!._data.length, 1] : around(a!.shape, axis);
       // in order along the axis, as PyTorch's CPU loop multiplies; the empty product is 1
-      data.fill(1);
-      for (let o = 0; o < outer; o++) {
-        for (let j = 0; j < len; j++) {
-          const xb = (o * len + j) * inner;
-          for (let i = 0; i < inner; i++) data[o * inner + i]! *= a!._data[xb + i]!;
-        }
-      }
+      kernels().prodAxis(a!._data, outer, len, inner, data);
       return { data, shape };
     },
     // ∂/∂a_j Π_k a_k = Π_{k≠j} a_k, the product of the others, computed as such (never out / a_j): exact
@@ -100,14 +94,11 @@ function reducedShape(shape: Shape, axis: number | null, keepDims: boolean): num
 /** 1/count where an element equals its slice's maximum, else 0: how max shares its gradient. */
 function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number | null): Tensor {
   const m = new Float64Array(a._data.length);
-  kernels().broadcastTo(maxima, keep, m, a.shape);
-  for (let i = 0; i < m.length; i++) m[i] = a._data[i] === m[i] ? 1 : 0;
+  kernels().binary('isEqual', a._data, a.shape, maxima, keep, m, a.shape);
   const counts = new Float64Array(sizeOf(keep));
   if (axis === null) kernels().sumAxis(m, 1, m.length, 1, counts);
   else kernels().sumAxis(m, ...around(a.shape, axis), counts);
-  const spread = new Float64Array(m.length);
-  kernels().broadcastTo(counts, keep, spread, a.shape);
-  for (let i = 0; i < m.length; i++) m[i] = m[i]! / spread[i]!;
+  kernels().binary('div', m, a.shape, counts, keep, m, a.shape);
   return a._constant(m, a.shape);
 }
 

@@ -1,6 +1,7 @@
 // Inclusive scans written with engine ops (slices, concats and an associative combine), so whatever
 // records them differentiates to any order: prod's backward and logcumsumexp are built on them.
 
+import { kernels } from '../../kernels/index.js';
 import { Tensor } from '../../tensor.js';
 
 /**
@@ -10,7 +11,9 @@ import { Tensor } from '../../tensor.js';
 export function shifted(x: Tensor, d: number, fill: number, reverse: boolean): Tensor {
   const [outer, len, inner] = x.shape as [number, number, number];
   const k = Math.min(d, len);
-  const pad = x._constant(new Float64Array(outer * k * inner).fill(fill), [outer, k, inner]);
+  const data = new Float64Array(outer * k * inner);
+  kernels().fill(data, fill);
+  const pad = x._constant(data, [outer, k, inner]);
   return reverse
     ? Tensor.concat([x.slice(null, [k, len]), pad], 1)
     : Tensor.concat([pad, x.slice(null, [0, len - k])], 1);

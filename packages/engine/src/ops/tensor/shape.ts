@@ -1,9 +1,9 @@
 // The shape ops' rules: reshape, permute, broadcasting and its reverse, slices, gather and concat.
 
 import { kernels } from '../../kernels/index.js';
-import { type Shape, sizeOf, stridesOf } from '../../shape.js';
+import { sizeOf } from '../../shape.js';
 import { gatherSlice, scatterSlice } from '../slice.js';
-import { around, type Raw, type TensorRules } from './rule.js';
+import { around, type TensorRules } from './rule.js';
 
 /** The shape ops' rules. */
 export const shapeRules: TensorRules<
@@ -15,7 +15,11 @@ export const shapeRules: TensorRules<
     backward: (g, out) => [g.reshape(out.parents[0]!.shape)],
   },
   permute: {
-    forward: ([a], { dims }) => permuteRaw(a!._data, a!.shape, dims),
+    forward: ([a], { dims }) => {
+      const data = new Float64Array(a!._data.length);
+      kernels().permute(a!._data, a!.shape, dims, data);
+      return { data, shape: dims.map((d) => a!.shape[d]!) };
+    },
     // the inverse permutation puts every axis back
     backward: (g, out) => {
       const { dims } = out._attrs;
@@ -55,7 +59,8 @@ export const shapeRules: TensorRules<
   gather: {
     forward: ([a], { axis, index, indexShape }) => {
       const data = new Float64Array(index.length);
-      copyAlong(a!._data, a!.shape, data, indexShape, axis, index, true);
+      const [outer, len, inner] = around(indexShape, axis);
+      kernels().gather(a!._data, a!.shape[axis]!, index, outer, len, inner, data);
       return { data, shape: indexShape.slice() };
     },
     // each picked element's gradient goes back to where it was picked from, summed where picked twice
@@ -67,7 +72,8 @@ export const shapeRules: TensorRules<
   scatterAdd: {
     forward: ([a], { axis, index, inShape }) => {
       const data = new Float64Array(sizeOf(inShape));
-      copyAlong(data, inShape, a!._data, a!.shape, axis, index, false);
+      const [outer, len, inner] = around(a!.shape, axis);
+      kernels().scatterAdd(a!._data, index, outer, len, inner, data, inShape[axis]!);
       return { data, shape: inShape.slice() };
     },
     backward: (g, out) => {
@@ -82,14 +88,13 @@ export const shapeRules: TensorRules<
       shape[axis] = inputs.reduce((s, t) => s + t.shape[axis]!, 0);
       const data = new Float64Array(sizeOf(shape));
       const [outer, , inner] = around(shape, axis);
-      const rowOut = shape[axis]! * inner;
-      let offset = 0;
-      for (const t of inputs) {
-        const row = t.shape[axis]! * inner;
-        for (let o = 0; o < outer; o++)
-          data.set(t._data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
-        offset += row;
-      }
+      const widths = inputs.map((t) => t.shape[axis]! * inner);
+      kernels().concat(
+        inputs.map((t) => t._data),
+        widths,
+        outer,
+        data,
+      );
       return { data, shape };
     },
     // each input gets back the piece of the gradient it filled
@@ -106,59 +111,3 @@ export const shapeRules: TensorRules<
     },
   },
 };
-
-/**
- * Moves elements between a whole array (`whole`, shape `wholeShape`) and a part picked along `axis`
- * (`part`, shape `partShape`, equal to wholeShape except along axis): part[o, j, i] is
- * whole[o, index[o, j, i], i]. Gathering copies whole into part; scattering adds part into whole.
- */
-function copyAlong(
-  whole: Float64Array,
-  wholeShape: Shape,
-  part: Float64Array,
-  partShape: Shape,
-  axis: number,
-  index: Int32Array,
-  gather: boolean,
-): void {
-  const [outer, len, inner] = around(partShape, axis);
-  const wholeLen = wholeShape[axis]!;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < len; j++) {
-      const p = (o * len + j) * inner;
-      for (let i = 0; i < inner; i++) {
-        const w = (o * wholeLen + index[p + i]!) * inner + i;
-        if (gather) part[p + i] = whole[w]!;
-        else whole[w]! += part[p + i]!;
-      }
-    }
-  }
-}
-
-/** Copies `data` of `shape` with its axes reordered by `dims`, walking the output in order. */
-function permuteRaw(data: Float64Array, shape: Shape, dims: readonly number[]): Raw {
-  const outShape = dims.map((d) => shape[d]!);
-  const inStrides = stridesOf(shape);
-  const readStrides = dims.map((d) => inStrides[d]!);
-  const out = new Float64Array(data.length);
-  const rank = outShape.length;
-  if (rank === 0 || out.length === 0) {
-    out.set(data);
-    return { data: out, shape: outShape };
-  }
-  const n = outShape[rank - 1]!;
-  const s = readStrides[rank - 1]!;
-  const index = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let o = 0; o < out.length; o += n) {
-    for (let j = 0; j < n; j++) out[o + j] = data[src + j * s]!;
-    for (let d = rank - 2; d >= 0; d--) {
-      index[d]!++;
-      src += readStrides[d]!;
-      if (index[d]! < outShape[d]!) break;
-      src -= readStrides[d]! * outShape[d]!;
-      index[d] = 0;
-    }
-  }
-  return { data: out, shape: outShape };
-}
