@@ -113,25 +113,37 @@ function kernel2x4(
     ai += acs;
     bi += 4;
   }
-  store(c, cIdx, s00, first);
-  store(c, c1, s10, first);
+  // the first depth block writes its partial sums, a later one adds them to the blocks' before
+  if (!first) {
+    s00 += c[cIdx]!;
+    s10 += c[c1]!;
+    if (cols > 1) {
+      s01 += c[cIdx + 1]!;
+      s11 += c[c1 + 1]!;
+    }
+    if (cols > 2) {
+      s02 += c[cIdx + 2]!;
+      s12 += c[c1 + 2]!;
+    }
+    if (cols > 3) {
+      s03 += c[cIdx + 3]!;
+      s13 += c[c1 + 3]!;
+    }
+  }
+  c[cIdx] = s00;
+  c[c1] = s10;
   if (cols > 1) {
-    store(c, cIdx + 1, s01, first);
-    store(c, c1 + 1, s11, first);
+    c[cIdx + 1] = s01;
+    c[c1 + 1] = s11;
   }
   if (cols > 2) {
-    store(c, cIdx + 2, s02, first);
-    store(c, c1 + 2, s12, first);
+    c[cIdx + 2] = s02;
+    c[c1 + 2] = s12;
   }
   if (cols > 3) {
-    store(c, cIdx + 3, s03, first);
-    store(c, c1 + 3, s13, first);
+    c[cIdx + 3] = s03;
+    c[c1 + 3] = s13;
   }
-}
-
-/** Writes a block's partial sum (the first depth block) or adds it to the sum of the blocks before. */
-function store(c: Float64Array, i: number, partial: number, first: boolean): void {
-  c[i] = first ? partial : c[i]! + partial;
 }
 
 /** The last row when m is odd: `kernel2x4` with one row. */
@@ -162,10 +174,16 @@ function kernel1x4(
     ai += acs;
     bi += 4;
   }
-  store(c, cIdx, s0, first);
-  if (cols > 1) store(c, cIdx + 1, s1, first);
-  if (cols > 2) store(c, cIdx + 2, s2, first);
-  if (cols > 3) store(c, cIdx + 3, s3, first);
+  if (!first) {
+    s0 += c[cIdx]!;
+    if (cols > 1) s1 += c[cIdx + 1]!;
+    if (cols > 2) s2 += c[cIdx + 2]!;
+    if (cols > 3) s3 += c[cIdx + 3]!;
+  }
+  c[cIdx] = s0;
+  if (cols > 1) c[cIdx + 1] = s1;
+  if (cols > 2) c[cIdx + 2] = s2;
+  if (cols > 3) c[cIdx + 3] = s3;
 }
 
 /**
