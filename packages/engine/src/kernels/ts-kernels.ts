@@ -4,6 +4,7 @@ import type { Kernels } from './backend.js';
 import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
 import { linear, linearBackwardWith, matmul } from './ts-matmul.js';
 import { cumsum, maxAxis, sumAxis } from './ts-reduce.js';
+import { where } from './ts-select.js';
 
 /** @internal */
 export const tsKernels: Kernels = {
@@ -11,6 +12,7 @@ export const tsKernels: Kernels = {
   linearBackward: (...args) => linearBackwardWith(tsKernels, ...args),
   unary,
   binary,
+  where,
   broadcastTo,
   sumTo,
   sumAxis,
