@@ -59,7 +59,8 @@ export const numberAlgebra: Algebra<number> = {
  * their operand (x·x + 0.5 or exp(tanh x)): log, reciprocal, division, fractional and negative powers.
  * relu applies to such a positive value or its negation, so no input sits on the kink. 'declared'
  * applies any op of the declaration table (the variant picks it and its arguments) to operands mapped
- * into the domain its test case names (support/op-cases.ts), and squashes the result with tanh.
+ * into the domain its test case names (support/op-cases.ts), and squashes the result with tanh (a
+ * comparison's 0 or 1 multiplies tanh of its first operand instead).
  * 'where' selects between its two operands by a condition that no nudge of the inputs flips (so finite
  * differences stay on one branch): a comparison of two operands of opposite signs, a computed value
  * that is never 0 (a condition with a graph of its own, which takes no gradient), or x·0.
@@ -238,7 +239,11 @@ function instruction<T>(
       const side = Math.floor(ins.variant / (DECLARED.length * 3)) % 2 === 0 ? 1 : -1;
       const a = toDomainIn(alg, c.inputs[0], fit(x, LEAF_BOUND).v, side);
       const b = toDomainIn(alg, c.inputs[1] ?? 'any', fit(y, LEAF_BOUND).v, -side);
-      return { v: alg.tanh(alg.declared(name, args, a, b)), bound: 1 };
+      const out = alg.declared(name, args, a, b);
+      // an op without a derivative (a comparison) gives a constant: a program uses it as a mask on its
+      // operand, so that every result still depends on the leaves
+      if (elementwiseOps[name].derivative === null) return { v: alg.mul(alg.tanh(a), out), bound: 1 };
+      return { v: alg.tanh(out), bound: 1 };
     }
     case 'where': {
       const side = Math.floor(ins.variant / 3) % 2 === 0 ? 1 : -1;
