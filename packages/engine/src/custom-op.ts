@@ -102,7 +102,7 @@ class CustomValue extends Value {
     const grads = withRecording(false, () => this._vjp(new Value(g)));
     this.parents.forEach((p, i) => {
       const d = grads[i];
-      if (d !== null && d !== undefined) p._g += d.data;
+      if (d !== null && d !== undefined) p._addGrad(d.data);
     });
   }
 }

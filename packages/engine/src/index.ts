@@ -40,6 +40,7 @@ export type { SliceIndex } from './ops/slice.js';
 export type { TensorOpName } from './ops/tensor/index.js';
 export type { ValueOpName } from './ops/value-ops.js';
 export { createRng, type Rng } from './random.js';
+export { where } from './select.js';
 export { checkSize, MAX_TENSOR_SIZE, type Shape } from './shape.js';
 export {
   type RandomOptions,

@@ -8,6 +8,7 @@ import type { Params } from './ops/elementwise/declaration.js';
 import type { ElementwiseMethods } from './ops/elementwise/index.js';
 import {
   applyValueOp,
+  applyValueWhere,
   installValueMethods,
   type ValueOpName,
   valueNumericVjp,
@@ -54,6 +55,12 @@ export class Value extends GraphNode<Value> {
   readonly _params: Params;
   /** @internal The gradient of a numeric backward pass in progress. */
   _g = 0;
+  /**
+   * @internal Whether the numeric backward pass in progress gave this node a gradient. A node below
+   * the root that receives none (the condition of a `where`, an input a custom op's backward returns
+   * null for) keeps its accumulated gradient and passes nothing on, as in the recorded pass.
+   */
+  _reached = false;
 
   /**
    * A leaf Value.
@@ -137,6 +144,12 @@ export class Value extends GraphNode<Value> {
     valueNumericVjp(this, g);
   }
 
+  /** @internal Adds `d` to the gradient of the numeric backward pass in progress. */
+  _addGrad(d: number): void {
+    this._g += d;
+    this._reached = true;
+  }
+
   /** @internal */
   _sumGrads(a: Value, b: Value): Value {
     return a.add(b);
@@ -190,6 +203,20 @@ export class Value extends GraphNode<Value> {
    */
   detach(): Value {
     return new Value(this.data);
+  }
+
+  /**
+   * This Value where `cond` is nonzero (NaN included), else `other`: PyTorch's `x.where(cond, y)`, the
+   * method form of `where(cond, x, y)`. One node, `where`; the gradient goes to the branch taken.
+   *
+   * @example
+   * ```ts
+   * const x = value(-3); const y = x.where(x.gt(0), 0); y.backward();
+   * [y.data, x.grad]; // [0, 0]
+   * ```
+   */
+  where(cond: ValueLike, other: ValueLike): Value {
+    return applyValueWhere(toValue(cond, 'where'), this, toValue(other, 'where'));
   }
 
   /**
@@ -257,13 +284,18 @@ installValueMethods(Value.prototype);
 function numericBackprop(root: Value): void {
   const order = topoOrder(root, true);
   // -0 is the identity of +: the first contribution lands unchanged, as the recorded pass assigns it
-  for (const node of order) node._g = -0;
-  root._g = 1;
+  for (const node of order) {
+    node._g = -0;
+    node._reached = false;
+  }
+  root._addGrad(1);
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-    if (node.op !== '') node._numericVjp(node._g);
+    if (node._reached && node.op !== '') node._numericVjp(node._g);
   }
+  // a node that received nothing keeps its gradient untouched (not -0), as the recorded pass leaves it
   for (const node of order) {
+    if (!node._reached) continue;
     node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);
   }
 }

@@ -68,7 +68,38 @@ describe('values against a 200-bit reference (mpmath, test/support/elementwise-r
 /** Random inputs inside an op's domain, as plain numbers. */
 const raw = fc.double({ min: -2, max: 2, noNaN: true });
 
-describe.each(names)('%s', (name) => {
+/** The ops declared without a derivative (the comparisons): their outputs are constants. */
+const constantOps = names.filter((name) => elementwiseOps[name].derivative === null);
+const differentiable = names.filter((name) => elementwiseOps[name].derivative !== null);
+
+describe.each(constantOps)('%s, declared without a derivative', (name) => {
+  const c = opCases[name];
+  const binary = c.inputs.length === 2;
+  test(`${name}: gives a constant on Value and Tensor alike, with the same bits, and no gradient flows`, () => {
+    fc.assert(
+      fc.property(raw, raw, (x0, y0) => {
+        const [x, y] = [x0, y0].map((v, i) => toDomain(c.inputs[i] ?? 'any', v)) as [number, number];
+        const va = value(x);
+        const vb = value(y);
+        const out = binary ? call(name, [], va, vb) : call(name, [], va);
+        expect(out.op).toBe('');
+        expect(out.parents).toEqual([]);
+        const ta = tensor([x], { requiresGrad: true });
+        const tb = tensor([y], { requiresGrad: true });
+        const tout = binary ? call(name, [], ta, tb) : call(name, [], ta);
+        expect(tout.requiresGrad).toBe(false);
+        expect(Object.is(tout.data[0], out.data)).toBe(true);
+        // through a product with a constant: the inputs take no gradient on either backward pass
+        const y1 = va.mul(out).add(vb.mul(0));
+        y1.backward();
+        expect([va.grad, vb.grad]).toEqual([out.data, 0]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe.each(differentiable)('%s', (name) => {
   const c = opCases[name];
   const binary = c.inputs.length === 2;
   const inputs = (xs: number[]): number[] => xs.map((x, i) => toDomain(c.inputs[i] ?? 'any', x));

@@ -60,6 +60,21 @@ export interface Kernels {
     outShape: readonly number[],
     params?: Params,
   ): void;
+  /**
+   * out = where(cond, a, b) with NumPy broadcasting of the three: a's element where cond's is nonzero
+   * (NaN included), else b's. `outShape` is the broadcast of the three shapes (already checked); `out`
+   * aliases no operand.
+   */
+  where(
+    cond: Float64Array,
+    condShape: readonly number[],
+    a: Float64Array,
+    aShape: readonly number[],
+    b: Float64Array,
+    bShape: readonly number[],
+    out: Float64Array,
+    outShape: readonly number[],
+  ): void;
   /** Copies `x` of shape `xShape` broadcast to `outShape` into `out`. */
   broadcastTo(
     x: Float64Array,

@@ -6,6 +6,7 @@ import { arange, fill, fillDiagonal, findIndex, generate, map, toIndices } from 
 import { linear, linearBackwardWith, matmul, matmulPair } from './ts-matmul.js';
 import { argmaxAxis, cumsum, maxAxis, prodAxis, sumAxis } from './ts-reduce.js';
 import { concat, gather, permute, scatterAdd, slice, unslice } from './ts-shape.js';
+import { where } from './ts-select.js';
 
 /** @internal */
 export const tsKernels = defineKernels({
@@ -13,6 +14,7 @@ export const tsKernels = defineKernels({
   linearBackward: (...args) => linearBackwardWith(tsKernels, ...args),
   unary,
   binary,
+  where,
   broadcastTo,
   sumTo,
   sumAxis,

@@ -1,5 +1,6 @@
 // Value's elementwise ops, from the declarations: the forward on numbers, and each derivative run over
-// Values (recorded) or over plain numbers (Value's non-recording backward), the same rule both times.
+// Values (recorded) or over plain numbers (Value's non-recording backward), the same rule both times;
+// and where, the one op of three inputs.
 
 import { toValue, Value } from '../value.js';
 import { type Algebra, makeAlgebra } from './elementwise/algebra.js';
@@ -12,7 +13,7 @@ import {
 } from './elementwise/index.js';
 
 /** Names of the scalar operations; every Value node carries one of these (or '' for a leaf). */
-export type ValueOpName = ElementwiseOpName;
+export type ValueOpName = ElementwiseOpName | 'where';
 
 const NO_PARAMS: Params = Object.freeze({});
 
@@ -80,8 +81,28 @@ const valueAlgebra: Algebra<Value> = (() => {
   return { ...m, reluGrad: (g: Value, a: Value) => m.mul(g, m.step(a)) } as Algebra<Value>;
 })();
 
+/**
+ * where(cond, a, b) on Values: a's number where cond's is nonzero (NaN included), else b's; one node
+ * with the three as parents.
+ *
+ * @internal
+ */
+export function applyValueWhere(cond: Value, a: Value, b: Value): Value {
+  return Value._node('where', [cond, a, b], cond.data !== 0 ? a.data : b.data);
+}
+
+/**
+ * where's rule on a scalar, whose condition is known: g whole to the branch taken, +0 to the other
+ * (the Tensor rule's where(c, g, 0) and where(c, 0, g) at one element), nothing to the condition.
+ */
+function whereVjp(node: Value, g: Value): readonly (Value | null)[] {
+  const zero = new Value(0);
+  return node.parents[0]!.data !== 0 ? [null, g, zero] : [null, zero, g];
+}
+
 /** The local backward rule of a Value node: its declaration's derivative over Values. */
 export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
+  if (node.op === 'where') return whereVjp(node, g);
   const d = declaration(node.op);
   const [a, b] = node.parents as readonly Value[];
   const p = node._params;
@@ -98,8 +119,15 @@ const io = { a: 0, b: 0, out: 0, g: 0 };
  * numbers exactly while allocating no Value per step.
  */
 export function valueNumericVjp(node: Value, g: number): void {
-  const d = declaration(node.op);
   const parents = node.parents;
+  if (node.op === 'where') {
+    // as whereVjp, in the same order: a's share first, then b's; the condition is not reached
+    const taken = parents[0]!.data !== 0;
+    parents[1]!._addGrad(taken ? g : 0);
+    parents[2]!._addGrad(taken ? 0 : g);
+    return;
+  }
+  const d = declaration(node.op);
   const a = parents[0]!;
   const b = parents[1];
   const p = node._params;
@@ -109,18 +137,18 @@ export function valueNumericVjp(node: Value, g: number): void {
   io.g = g;
   if (d.derivative === null) throw new Error(`internal: ${node.op} has no derivative but was recorded`);
   if (d.arity === 1) {
-    a._g += d.derivative(numberAlgebra, io, p);
+    a._addGrad(d.derivative(numberAlgebra, io, p));
     return;
   }
   // both partials before either sum, and a's first, as the recorded pass adds them (x.mul(x))
   const da = d.derivative[0](numberAlgebra, io, p);
   if (b === undefined) {
-    a._g += da;
+    a._addGrad(da);
     return;
   }
   const db = d.derivative[1](numberAlgebra, io, p);
-  a._g += da;
-  b._g += db;
+  a._addGrad(da);
+  b._addGrad(db);
 }
 
 /**

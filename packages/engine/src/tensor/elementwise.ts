@@ -1,4 +1,4 @@
-// Tensor's elementwise methods: one per op declaration (ops/elementwise), pow's checks, and sigmoid.
+// Tensor's elementwise methods: one per op declaration (ops/elementwise), pow's checks, sigmoid and where.
 
 const NO_PARAMS: Params = Object.freeze({});
 
@@ -6,6 +6,7 @@ import { kernels } from '../kernels/index.js';
 import type { AnyDeclaration, Params } from '../ops/elementwise/declaration.js';
 import { type ElementwiseMethods, type ElementwiseOpName, elementwiseOps } from '../ops/elementwise/index.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
+import { applyWhere, whereShape } from '../ops/tensor/select.js';
 import type { Tensor, TensorLike } from './core.js';
 import { toTensor } from './creation.js';
 
@@ -27,6 +28,19 @@ declare module './core.js' {
      * ```
      */
     sigmoid(): Tensor;
+
+    /**
+     * This tensor where `cond` is nonzero (NaN included), else `other`, the three broadcast to one
+     * shape: PyTorch's `x.where(cond, y)`, the method form of `where(cond, x, y)`. One node, `where`;
+     * the gradient goes to the branch each element took.
+     *
+     * @example
+     * ```ts
+     * const x = tensor([-1, 2]);
+     * x.where(x.gt(0), 0).toArray(); // [0, 2]
+     * ```
+     */
+    where(cond: TensorLike, other: TensorLike): Tensor;
   }
 }
 
@@ -58,6 +72,12 @@ export function elementwiseMethods() {
         if (i >= 0) throw new RangeError(`pow: element ${i} raises a negative base to a non-integer power`);
       }
       return out;
+    },
+    where(cond: TensorLike, other: TensorLike): Tensor {
+      const c = toTensor(cond, 'where');
+      const b = toTensor(other, 'where');
+      whereShape(c.shape, this.shape, b.shape);
+      return applyWhere(c, this, b);
     },
     sigmoid(): Tensor {
       const k = kernels();

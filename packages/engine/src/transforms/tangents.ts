@@ -12,6 +12,7 @@ import { isRecording, withRecording } from '../graph/recording.js';
 import { kernels } from '../kernels/index.js';
 import { elementwiseOps } from '../ops/elementwise/index.js';
 import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
+import { applyWhere } from '../ops/tensor/select.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { Value } from '../value.js';
@@ -83,6 +84,13 @@ export function tensorTangent(out: Tensor, tangents: readonly (Tensor | null)[])
   if (LINEAR.has(op)) {
     const filled = tangents.map((t, i) => t ?? parents[i]!._zerosLike());
     return Tensor._apply(op as TensorOpName, filled, out._attrs as TensorOpAttrs[TensorOpName]);
+  }
+  if (op === 'where') {
+    // linear in a and b at a fixed condition: where(c, ta, tb), a missing tangent being zero
+    const [, ta, tb] = tangents;
+    if (!ta && !tb) return null;
+    const zero = out._constant(new Float64Array(1), []);
+    return applyWhere(parents[0]!, ta ?? zero, tb ?? zero);
   }
   if (op === 'matmul') {
     // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)

@@ -59,6 +59,7 @@ UNARY_VARIANTS = {
     'clamp': ([None, 0.5], ANY, lambda x: min(x, mp.mpf(0.5))),
 }
 PAIRS = [(-3.7, 1.25), (-0.3, -2.5), (0.05, 0.8), (2.5, -0.3), (7.1, 3.3)]
+TIES = [(0.8, 0.8), (-2.5, -2.5), (0.0, -0.0)]
 POSITIVE_PAIRS = [(0.3, -1.25), (1.7, 0.5), (2.2, 3.0), (9.5, -0.3)]
 BINARY = {
     'add': ([], PAIRS, lambda a, b: a + b),
@@ -69,6 +70,12 @@ BINARY = {
     'maximum': ([], PAIRS, max),
     'minimum': ([], PAIRS, min),
     'atan2': ([], PAIRS, mp.atan2),
+    'lt': ([], PAIRS + TIES, lambda a, b: 1 if a < b else 0),
+    'le': ([], PAIRS + TIES, lambda a, b: 1 if a <= b else 0),
+    'gt': ([], PAIRS + TIES, lambda a, b: 1 if a > b else 0),
+    'ge': ([], PAIRS + TIES, lambda a, b: 1 if a >= b else 0),
+    'eq': ([], PAIRS + TIES, lambda a, b: 1 if a == b else 0),
+    'ne': ([], PAIRS + TIES, lambda a, b: 1 if a != b else 0),
 }
 
 def rounded(v):

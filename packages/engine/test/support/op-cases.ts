@@ -78,4 +78,12 @@ export const opCases: { readonly [K in ElementwiseOpName]: OpCase } = {
   silu: { inputs: ['any'] },
   gelu: { inputs: ['any'], args: [[], [{ approximate: 'tanh' }]] },
   erf: { inputs: ['any'] },
+  // no tie, so the constant a comparison gives stays put under the finite differences of the programs
+  // that contain one (support/programs.ts gives the two operands opposite signs)
+  lt: { inputs: ['awayFromZero', 'awayFromZero'] },
+  le: { inputs: ['awayFromZero', 'awayFromZero'] },
+  gt: { inputs: ['awayFromZero', 'awayFromZero'] },
+  ge: { inputs: ['awayFromZero', 'awayFromZero'] },
+  eq: { inputs: ['awayFromZero', 'awayFromZero'] },
+  ne: { inputs: ['awayFromZero', 'awayFromZero'] },
 };

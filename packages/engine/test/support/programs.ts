@@ -24,6 +24,8 @@ export interface Algebra<T> {
   reciprocal(a: T): T;
   /** Any declared elementwise op by name, with its method arguments; `b` only for a binary op. */
   declared(name: ElementwiseOpName, args: readonly unknown[], a: T, b: T): T;
+  /** `a` where `cond` is nonzero, else `b`. */
+  where(cond: T, a: T, b: T): T;
 }
 
 /** Every declared elementwise op: the 'declared' instruction draws from the whole table. */
@@ -49,6 +51,7 @@ export const numberAlgebra: Algebra<number> = {
     const p = d.params === undefined ? {} : (d.params as (...xs: unknown[]) => Params)(...args);
     return d.arity === 1 ? d.f(a, p) : d.f(a, b, p);
   },
+  where: (cond, a, b) => (cond !== 0 ? a : b),
 };
 
 /**
@@ -56,7 +59,11 @@ export const numberAlgebra: Algebra<number> = {
  * their operand (x·x + 0.5 or exp(tanh x)): log, reciprocal, division, fractional and negative powers.
  * relu applies to such a positive value or its negation, so no input sits on the kink. 'declared'
  * applies any op of the declaration table (the variant picks it and its arguments) to operands mapped
- * into the domain its test case names (support/op-cases.ts), and squashes the result with tanh.
+ * into the domain its test case names (support/op-cases.ts), and squashes the result with tanh (a
+ * comparison's 0 or 1 multiplies tanh of its first operand instead).
+ * 'where' selects between its two operands by a condition that no nudge of the inputs flips (so finite
+ * differences stay on one branch): a comparison of two operands of opposite signs, a computed value
+ * that is never 0 (a condition with a graph of its own, which takes no gradient), or x·0.
  */
 export const KINDS = [
   'add',
@@ -73,6 +80,7 @@ export const KINDS = [
   'sigmoid',
   'reciprocal',
   'declared',
+  'where',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -109,7 +117,11 @@ export const programArbitrary = (options: { maxInstructions?: number } = {}): fc
     }),
     instructions: fc.array(
       fc.record({
-        kind: fc.constantFrom(...KINDS),
+        // 'declared' draws one of many ops: it comes up more often, so that every op comes up
+        kind: fc.oneof(
+          { weight: 2, arbitrary: fc.constantFrom(...KINDS) },
+          { weight: 1, arbitrary: fc.constant<Kind>('declared') },
+        ),
         a: fc.nat(),
         b: fc.nat(),
         variant: fc.nat(),
@@ -227,7 +239,23 @@ function instruction<T>(
       const side = Math.floor(ins.variant / (DECLARED.length * 3)) % 2 === 0 ? 1 : -1;
       const a = toDomainIn(alg, c.inputs[0], fit(x, LEAF_BOUND).v, side);
       const b = toDomainIn(alg, c.inputs[1] ?? 'any', fit(y, LEAF_BOUND).v, -side);
-      return { v: alg.tanh(alg.declared(name, args, a, b)), bound: 1 };
+      const out = alg.declared(name, args, a, b);
+      // an op without a derivative (a comparison) gives a constant: a program uses it as a mask on its
+      // operand, so that every result still depends on the leaves
+      if (elementwiseOps[name].derivative === null) return { v: alg.mul(alg.tanh(a), out), bound: 1 };
+      return { v: alg.tanh(out), bound: 1 };
+    }
+    case 'where': {
+      const side = Math.floor(ins.variant / 3) % 2 === 0 ? 1 : -1;
+      const p = fit(x, LEAF_BOUND).v;
+      const away = toDomainIn(alg, 'awayFromZero', p, side); // ±(p² + 0.5)
+      const cond =
+        form === 0
+          ? alg.declared('gt', [], away, toDomainIn(alg, 'awayFromZero', fit(y, LEAF_BOUND).v, -side))
+          : form === 1
+            ? away
+            : alg.mul(p, 0);
+      return { v: alg.where(cond, x.v, y.v), bound: Math.max(x.bound, y.bound) };
     }
   }
 }

@@ -1,7 +1,7 @@
 // Tensor test helpers: a shape-and-values check, fast-check arbitraries for shapes, broadcast pairs and
 // data kept inside each op's domain, and plain-number references (broadcast indexing) independent of the engine.
 
-import { add, div, mul, type NestedArray, sub, type Tensor, type Value } from '@chainrule/engine';
+import { add, div, mul, type NestedArray, sub, type Tensor, type Value, where } from '@chainrule/engine';
 import fc from 'fast-check';
 import { elementwiseOps } from '../../src/ops/elementwise/index.js';
 import { closeness, type Tolerance } from './numeric.js';
@@ -182,5 +182,6 @@ export function engineAlgebra<T extends Node>(): Algebra<T> {
     reciprocal: unary('reciprocal'),
     declared: (name, args, a, b) =>
       elementwiseOps[name].arity === 1 ? call(a, name, ...args) : call(a, name, b, ...args),
+    where: (cond, a, b) => (where as (c: Node, a: Node, b: Node) => T)(cond, a, b),
   };
 }

@@ -172,6 +172,7 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
     // no WebAssembly code: the base backend's kernels, named one by one so that a kernel added to
     // the interface must be placed here too
     broadcastTo: base.broadcastTo,
+    where: base.where,
     cumsum: base.cumsum,
     prodAxis: base.prodAxis,
     argmaxAxis: base.argmaxAxis,

@@ -2,6 +2,7 @@
 
 import { activations } from './activations.js';
 import { arithmetic } from './arithmetic.js';
+import { comparison } from './comparison.js';
 import type { AnyDeclaration, MethodOf } from './declaration.js';
 import { masks } from './masks.js';
 import { exponential, hyperbolic, trigonometric } from './transcendental.js';
@@ -13,6 +14,7 @@ export const elementwiseOps = {
   ...trigonometric,
   ...hyperbolic,
   ...activations,
+  ...comparison,
 };
 
 /** Every declaration, the internal masks included: what kernels implement. */

@@ -10,7 +10,21 @@ const FAMILIES: readonly OpDoc['family'][] = [
   'trigonometric',
   'hyperbolic',
   'activations',
+  'comparison',
 ];
+
+/** Prose under a family's table. */
+const NOTES: Partial<Record<OpDoc['family'], readonly string[]>> = {
+  comparison: [
+    'A comparison gives 1 where its relation holds and 0 elsewhere, as a constant: the result of',
+    "`x.gt(0)` is a leaf (`op` is `''`, a Tensor result has `requiresGrad` false), as PyTorch's bool",
+    'tensors never require grad. Its use is as the condition of `where(cond, a, b)`, which takes `a`',
+    'where `cond` is nonzero (NaN included) and `b` elsewhere, broadcasting the three on tensors',
+    '(`x.where(cond, y)` is the method form). `where` is one node: its gradient goes whole to the branch',
+    "each element took and is +0 for the other, as PyTorch's; the condition takes none. See",
+    '[Tensors: selection](tensors.md#selection) for what that means for a branch outside its domain.',
+  ],
+};
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
@@ -77,6 +91,8 @@ export function renderOpsPage(): string {
     ];
     lines.push(...alignedTable(table));
     lines.push('');
+    const note = NOTES[family];
+    if (note !== undefined) lines.push(...note, '');
   }
   return lines.join('\n');
 }

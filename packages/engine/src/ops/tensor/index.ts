@@ -5,6 +5,7 @@ import { elementwiseRules } from './elementwise.js';
 import { matmulRules } from './matmul.js';
 import { reduceRules } from './reduce.js';
 import type { TensorOpName, TensorRules } from './rule.js';
+import { selectRules } from './select.js';
 import { shapeRules } from './shape.js';
 
 export type { Raw, TensorOpAttrs, TensorOpName } from './rule.js';
@@ -15,4 +16,5 @@ export const tensorOps: TensorRules<TensorOpName> = {
   ...matmulRules,
   ...reduceRules,
   ...shapeRules,
+  ...selectRules,
 };

@@ -32,6 +32,7 @@ interface StructuralAttrs {
   concat: { axis: number };
   gather: { axis: number; index: Int32Array; indexShape: readonly number[] };
   scatterAdd: { axis: number; index: Int32Array; inShape: readonly number[] };
+  where: Readonly<Record<string, never>>;
 }
 
 /** Names of the primitive tensor operations. */
