@@ -158,7 +158,11 @@ describe('nn training programs with writes between forward and backward', () => 
       const w = layer.weight.toArray() as number[][];
       const column = w.reduce((acc, row) => acc.map((s, j) => s + row[j]!), new Array<number>(40).fill(0));
       const dx = x.grad!.toArray() as number[][];
-      for (const row of dx) row.forEach((v, j) => expect(v).toBeCloseTo(column[j]!, 9));
+      for (const row of dx) {
+        row.forEach((v, j) => {
+          expect(v).toBeCloseTo(column[j]!, 9);
+        });
+      }
     }
   });
 
