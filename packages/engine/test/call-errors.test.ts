@@ -1,0 +1,57 @@
+// Calls given the wrong kind of argument name themselves and say what arrived, a string that looks
+// like a number included (issue 14, item 8: no bare "fn is not a function", no "got 2" for '2').
+
+import { createRng, getNumThreads, noGrad, setNumThreads, Tensor, tensor } from '@chainrule/engine';
+import { afterAll, describe, expect, test } from 'vitest';
+import { expectError } from './support/errors.js';
+
+const initialThreads = getNumThreads();
+afterAll(() => setNumThreads(initialThreads));
+
+describe('the wrong kind of argument is named', () => {
+  test('noGrad refuses what is not a function, before switching recording off', () => {
+    expectError(() => noGrad(5 as never), TypeError, 'noGrad: expected a function, got the number 5');
+    expectError(() => noGrad(undefined as never), TypeError, 'noGrad: expected a function, got undefined');
+    // recording is still on afterwards
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(x.mul(2).op).toBe('mul');
+  });
+
+  test('createRng says a string seed is a string', () => {
+    expectError(
+      () => createRng('a' as never),
+      TypeError,
+      'createRng: the seed must be an integer, got the string "a"',
+    );
+    expectError(
+      () => createRng('7' as never),
+      TypeError,
+      'createRng: the seed must be an integer, got the string "7"',
+    );
+    expectError(() => createRng(1.5), TypeError, 'createRng: the seed must be an integer, got 1.5');
+  });
+
+  test('setNumThreads says a string count is a string, and keeps the count it had', () => {
+    setNumThreads(1);
+    expectError(
+      () => setNumThreads('2' as never),
+      RangeError,
+      'setNumThreads: expected an integer from 1 to 64, got the string "2"',
+    );
+    expectError(
+      () => setNumThreads(65),
+      RangeError,
+      'setNumThreads: expected an integer from 1 to 64, got 65',
+    );
+    expect(getNumThreads()).toBe(1);
+  });
+
+  test('setNumThreads above the machine clamps: getNumThreads reports the count in use', () => {
+    setNumThreads(64);
+    expect(getNumThreads()).toBeGreaterThanOrEqual(1);
+    expect(getNumThreads()).toBeLessThanOrEqual(64);
+    // a product still runs and gives the same numbers
+    const a = Tensor.ones([64, 64]);
+    expect(a.matmul(a).toArray()).toEqual(Tensor.full([64, 64], 64).toArray());
+  });
+});
