@@ -9,7 +9,7 @@ import {
   Value,
   type ValueLike,
 } from '@chainrule/engine';
-import { kindOf } from './errors.js';
+import { checkOptions, kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
 export type Reduction = 'mean' | 'sum';
@@ -27,7 +27,7 @@ export const P_FLOOR = Math.exp(LOG_FLOOR);
 
 /** @internal Reads the reduction option, naming the loss on a bad one. */
 export function reductionOf(op: string, options: LossOptions | undefined): Reduction {
-  const r = options?.reduction ?? 'mean';
+  const r = checkOptions(op, options, ['reduction']).reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum')
     throw new TypeError(`${op}: reduction must be 'mean' or 'sum', got ${kindOf(r)}`);
   return r;
@@ -266,7 +266,8 @@ function defineLoss(
   fallback: Reduction = 'mean',
 ): Loss {
   return ((prediction: unknown, target: unknown, options?: LossOptions) => {
-    const reduction = options?.reduction === undefined ? fallback : reductionOf(op, options);
+    const reduction =
+      checkOptions(op, options, ['reduction']).reduction === undefined ? fallback : reductionOf(op, options);
     if (prediction instanceof Tensor) return onTensor(op, prediction, target, reduction);
     return onValues(op, prediction as Value[], target as ValueLike[], reduction);
   }) as Loss;
