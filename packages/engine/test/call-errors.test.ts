@@ -1,7 +1,7 @@
 // Calls given the wrong kind of argument name themselves and say what arrived, a string that looks
 // like a number included (issue 14, item 8: no bare "fn is not a function", no "got 2" for '2').
 
-import { createRng, getNumThreads, noGrad, setNumThreads, Tensor, tensor } from '@chainrule/engine';
+import { createRng, getNumThreads, linear, noGrad, setNumThreads, Tensor, tensor } from '@chainrule/engine';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expectError } from './support/errors.js';
 
@@ -53,5 +53,44 @@ describe('the wrong kind of argument is named', () => {
     // a product still runs and gives the same numbers
     const a = Tensor.ones([64, 64]);
     expect(a.matmul(a).toArray()).toEqual(Tensor.full([64, 64], 64).toArray());
+  });
+});
+
+describe('a misspelt option is refused, naming the call', () => {
+  test('the constructors and tensor()', () => {
+    expectError(
+      () => tensor([1], { requiresgrad: true } as never),
+      TypeError,
+      "tensor: unknown option 'requiresgrad'; the options are shape, requiresGrad, label, rng",
+    );
+    expectError(
+      () => Tensor.zeros([2], { requiresgrad: true } as never),
+      TypeError,
+      "zeros: unknown option 'requiresgrad'; the options are shape, requiresGrad, label, rng",
+    );
+    expectError(
+      () => Tensor.randn([2], { sed: 1 } as never),
+      TypeError,
+      "randn: unknown option 'sed'; the options are shape, requiresGrad, label, rng",
+    );
+    expectError(
+      () => new Tensor(new Float64Array(1), [1], { requires_grad: true } as never),
+      TypeError,
+      "Tensor: unknown option 'requires_grad'; the options are shape, requiresGrad, label, rng",
+    );
+    expect(tensor([1], { requiresGrad: true, label: 'x' }).requiresGrad).toBe(true);
+  });
+
+  test('linear', () => {
+    expectError(
+      () => linear(Tensor.zeros([2, 3]), Tensor.zeros([4, 3]), null, { actvation: 'relu' } as never),
+      TypeError,
+      "linear: unknown option 'actvation'; the options are activation",
+    );
+    expectError(
+      () => linear(Tensor.zeros([2, 3]), Tensor.zeros([4, 3]), null, 'relu' as never),
+      TypeError,
+      'linear: options must be an object, got the string "relu"',
+    );
   });
 });
