@@ -185,13 +185,20 @@ function targetLike(op: string, prediction: Tensor, target: unknown): Tensor {
   return t;
 }
 
-function reduceTensor(terms: Tensor, reduction: Reduction): Tensor {
-  return reduction === 'sum' ? terms.sum() : terms.mean();
+function reduceTensor(op: string, terms: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'sum') return terms.sum();
+  // the mean of no losses is 0/0: a NaN loss would hide an empty batch
+  if (terms.size === 0) {
+    throw new RangeError(
+      `${op}: no elements to average (the losses have shape ${formatShape(terms.shape)}); reduction 'sum' gives 0`,
+    );
+  }
+  return terms.mean();
 }
 
 function squaredErrorTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
   const d = p.sub(targetLike(op, p, target));
-  return reduceTensor(d.mul(d), reduction);
+  return reduceTensor(op, d.mul(d), reduction);
 }
 
 function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -201,7 +208,7 @@ function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction)
   // log(max(p, e^-100)) = max(log p, -100): finite at p = 0, and its gradient there is 0, never 0·∞
   const logP = p.maximum(P_FLOOR).log();
   const logQ = p.neg().add(1).maximum(P_FLOOR).log();
-  return reduceTensor(t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
+  return reduceTensor(op, t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
 }
 
 function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -219,13 +226,13 @@ function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduc
   const softplus = z
     .mul(new Tensor(positive, z.shape))
     .add(z.mul(new Tensor(sign, z.shape)).exp().add(1).log());
-  return reduceTensor(softplus.sub(z.mul(t)), reduction);
+  return reduceTensor(op, softplus.sub(z.mul(t)), reduction);
 }
 
 function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {
   const y = targetLike(op, s, target);
   checkSigns(op, y.data);
-  return reduceTensor(s.mul(y).neg().add(1).relu(), reduction);
+  return reduceTensor(op, s.mul(y).neg().add(1).relu(), reduction);
 }
 
 function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -248,7 +255,7 @@ function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: R
   // log-probability -Infinity) elsewhere in the row never meets a 0 of a mask (-Infinity·0 is NaN)
   const index = new Tensor(Float64Array.from(labels), [n, 1]);
   const picked = z.logSoftmax(1).gather(1, index).reshape([n]).neg();
-  return reduceTensor(picked, reduction);
+  return reduceTensor(op, picked, reduction);
 }
 
 // ---- the public losses --------------------------------------------------------------------------

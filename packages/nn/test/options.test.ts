@@ -149,3 +149,29 @@ describe('a misspelt option is refused, naming the call and the options it knows
     expect(fit(model, options).loss).toHaveLength(1);
   });
 });
+
+describe('a mean over no samples is refused, not a silent NaN', () => {
+  test('every loss on an empty batch, with the default mean; the sum is 0', () => {
+    const empty = Tensor.zeros([0, 1]);
+    const cases = [
+      ['mseLoss', () => mseLoss(empty, empty)],
+      ['binaryCrossEntropy', () => binaryCrossEntropy(empty, empty)],
+      ['crossEntropy', () => crossEntropy(Tensor.zeros([0, 3]), Tensor.zeros([0]))],
+    ] as const;
+    for (const [op, f] of cases) {
+      let thrown: unknown;
+      try {
+        f();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, op).toBeInstanceOf(RangeError);
+      expect((thrown as Error).message).toMatch(
+        new RegExp(
+          `^${op}: no elements to average \\(the losses have shape \\[0(,1)?\\]\\); reduction 'sum' gives 0$`,
+        ),
+      );
+    }
+    expect(mseLoss(empty, empty, { reduction: 'sum' }).item()).toBe(0);
+  });
+});
