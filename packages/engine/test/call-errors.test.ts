@@ -1,7 +1,16 @@
 // Calls given the wrong kind of argument name themselves and say what arrived, a string that looks
 // like a number included (issue 14, item 8: no bare "fn is not a function", no "got 2" for '2').
 
-import { createRng, getNumThreads, linear, noGrad, setNumThreads, Tensor, tensor } from '@chainrule/engine';
+import {
+  createRng,
+  getNumThreads,
+  linear,
+  noGrad,
+  setNumThreads,
+  Tensor,
+  tensor,
+  value,
+} from '@chainrule/engine';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expectError } from './support/errors.js';
 
@@ -92,5 +101,41 @@ describe('a misspelt option is refused, naming the call', () => {
       TypeError,
       'linear: options must be an object, got the string "relu"',
     );
+  });
+});
+
+describe("backward's options are read strictly", () => {
+  test('a misspelt createGraph, or one that is not a boolean, is refused on Value and Tensor', () => {
+    const v = value(2);
+    expectError(
+      () => v.mul(v).backward({ creatGraph: true } as never),
+      TypeError,
+      "backward: unknown option 'creatGraph'; the options are createGraph",
+    );
+    expectError(
+      () => v.mul(v).backward({ createGraph: 'yes' } as never),
+      TypeError,
+      'backward: createGraph must be a boolean, got the string "yes"',
+    );
+    const t = tensor([1, 2], { requiresGrad: true });
+    expectError(
+      () =>
+        t
+          .mul(t)
+          .sum()
+          .backward({ creatGraph: true } as never),
+      TypeError,
+      "backward: unknown option 'creatGraph'; the options are createGraph",
+    );
+    expectError(
+      () => t.mul(t).backward(tensor([1, 1]), { createGraph: 1 } as never),
+      TypeError,
+      'backward: createGraph must be a boolean, got the number 1',
+    );
+    // nothing accumulated by the refused calls; the right spelling records the graph
+    expect(v.grad).toBe(0);
+    expect(t.grad).toBeNull();
+    t.mul(t).sum().backward({ createGraph: true });
+    expect(t.grad!.requiresGrad).toBe(true);
   });
 });
