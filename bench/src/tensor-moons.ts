@@ -88,16 +88,22 @@ for (const style of ['ops', 'fused'] as const) {
 // The workload itself, not extrapolated: 10,000 epochs in one go, in a fresh process per
 // run (as a training script runs it: the contenders above leave garbage whose collection competes
 // with a second thread on a 2-core machine): fused layers on one and two threads, nn's pieces and
-// separate ops on two. A full run only: about two minutes.
+// separate ops (a point per row, and the tutorial's column layout) on two. A full run only: about two minutes.
 if (!quick && present.includes('chainrule wasm ×1')) {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'moons-run.ts');
-  const names = { fused: 'fused layers', nn: "nn's Sequential, loss and SGD", ops: 'separate ops' };
+  const names = {
+    fused: 'fused layers',
+    nn: "nn's Sequential, loss and SGD",
+    ops: 'separate ops',
+    columns: "separate ops in the tutorial's column layout",
+  };
   const runs = (
     [
       [1, 'fused'],
       [2, 'fused'],
       [2, 'nn'],
       [2, 'ops'],
+      [2, 'columns'],
     ] as const
   ).map(([threads, style]) => {
     const run = spawnSync(process.execPath, [...process.execArgv, script, String(threads), style], {

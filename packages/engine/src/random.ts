@@ -1,5 +1,7 @@
 // createRng: xoshiro128** seeded through splitmix32, with uniform and normal draws.
 
+import { describeNumber } from './errors.js';
+
 /** A deterministic random number generator; every random function of chainrule takes one. */
 export interface Rng {
   /** The seed it was created with. */
@@ -30,7 +32,7 @@ export interface Rng {
  */
 export function createRng(seed: number): Rng {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
-    throw new TypeError(`createRng: the seed must be an integer, got ${String(seed)}`);
+    throw new TypeError(`createRng: the seed must be an integer, got ${describeNumber(seed)}`);
   }
   let sm = seed >>> 0;
   const splitmix32 = (): number => {

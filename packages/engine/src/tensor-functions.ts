@@ -4,7 +4,7 @@ import { describe, formatShape, ShapeError } from './errors.js';
 import { checkShape, sameShape, sizeOf } from './shape.js';
 import { fromNested, Tensor, type TensorOptions } from './tensor.js';
 import { fromTypedArray, type NestedArray, type NumericArray } from './tensor-create.js';
-import { checkLeafOptions } from './tensor-options.js';
+import { checkLeafOptions, checkOptionKeys } from './tensor-options.js';
 
 /**
  * A new tensor from a number, nested arrays of numbers, or a typed array (the values are copied).
@@ -84,6 +84,7 @@ export function linear(
   if (bias !== null && !(bias instanceof Tensor)) {
     throw new TypeError(`linear: expected a bias Tensor or null, got ${describe(bias)}`);
   }
+  checkOptionKeys('linear', options, ['activation']);
   const activation = options.activation ?? 'none';
   if (activation !== 'none' && activation !== 'relu') {
     throw new RangeError(`linear: activation must be 'none' or 'relu', got ${describe(activation)}`);

@@ -1,4 +1,4 @@
-// Checks of the options the tensor constructors take (requiresGrad, label, rng), naming the call.
+// Checks of the options the tensor constructors take (shape, requiresGrad, label, rng), naming the call.
 
 import { describe } from './errors.js';
 import type { Rng } from './random.js';
@@ -9,15 +9,32 @@ export interface LeafOptions {
   label: string;
 }
 
+/** Every key a tensor constructor's options may hold (not every constructor reads all of them). */
+const CONSTRUCTOR_OPTIONS = ['shape', 'requiresGrad', 'label', 'rng'];
+
+/**
+ * @internal Refuses options that are not a plain object, or that hold a key outside `known`: a
+ * misspelt `requiresgrad` would otherwise be ignored and the tensor made without a gradient.
+ */
+export function checkOptionKeys(op: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${op}: unknown option '${key}'; the options are ${known.join(', ')}`);
+    }
+  }
+}
+
 /**
  * @internal Reads `{ requiresGrad, label }` from a constructor's options, refusing what is not a
  * boolean or a string: a `requiresGrad: 'yes'` kept as it is would read as true but not be one.
  */
 export function checkLeafOptions(options: unknown, op: string): LeafOptions {
   if (options === undefined) return { requiresGrad: false, label: '' };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(op, options, CONSTRUCTOR_OPTIONS);
   const { requiresGrad = false, label = '' } = options as { requiresGrad?: unknown; label?: unknown };
   if (typeof requiresGrad !== 'boolean') {
     throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);

@@ -14,6 +14,7 @@ import {
   valueNumericVjp,
   valueVjp,
 } from './ops/value-ops.js';
+import { checkOptionKeys } from './tensor-options.js';
 
 /** What the scalar binary ops accept on their right: another Value or a plain number. */
 export type ValueLike = Value | number;
@@ -25,6 +26,19 @@ export interface BackwardOptions {
    * differentiated again (second derivatives, Hessian-vector products). Default false.
    */
   createGraph?: boolean;
+}
+
+/**
+ * @internal `backward`'s options read strictly, for Value and Tensor: a misspelt `creatGraph` or a
+ * `createGraph: 'yes'` would otherwise record nothing without a word.
+ */
+export function createGraphOf(options: unknown): boolean {
+  checkOptionKeys('backward', options, ['createGraph']);
+  const flag = (options as BackwardOptions | undefined)?.createGraph ?? false;
+  if (typeof flag !== 'boolean') {
+    throw new TypeError(`backward: createGraph must be a boolean, got ${describe(flag)}`);
+  }
+  return flag;
 }
 
 /**
@@ -250,7 +264,7 @@ export class Value extends GraphNode<Value> {
    * ```
    */
   backward(options: BackwardOptions = {}): void {
-    if (options.createGraph === true) backpropagate(this, this._seed('backward'), true);
+    if (createGraphOf(options)) backpropagate(this, this._seed('backward'), true);
     else numericBackprop(this);
   }
 

@@ -1,7 +1,7 @@
 // Networks from a list of sizes (MLP) or seed 002's list of layer descriptions (fromArchitecture).
 
 import { ELU, GELU, LeakyReLU, SiLU, Softplus } from './activations.js';
-import { checkInteger, kindOf } from './errors.js';
+import { checkInteger, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { checkInit, type Init } from './init.js';
 import { Linear, Sequential, Sigmoid, Tanh } from './layers.js';
 import type { Module } from './module.js';
@@ -94,6 +94,7 @@ export interface MLPOptions extends RandomOptions {
 
 function mlpLayers(sizes: readonly number[], options: MLPOptions): Module[] {
   const op = 'MLP';
+  checkOptions(op, options, [...RANDOM_KEYS, 'activation', 'outputActivation', 'init']);
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new TypeError(
       `${op}: expected at least two layer sizes [inputs, ..., outputs], got ${kindOf(sizes)}`,

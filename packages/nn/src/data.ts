@@ -1,7 +1,7 @@
 // Splitting and batching data: arrays of rows and Tensors (split along their first axis) alike.
 
 import { type Rng, Tensor } from '@chainrule/engine';
-import { checkInteger, checkNumber, kindOf } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
 /** Rows of data: an array (one element per sample) or a Tensor (samples along its first axis). */
@@ -68,6 +68,7 @@ export function trainTestSplit<X extends Rows, Y extends Rows>(
 ): { xTrain: X; xTest: X; yTrain: Y; yTest: Y } {
   const op = 'trainTestSplit';
   const n = pairCount(op, x, y);
+  checkOptions(op, options, [...RANDOM_KEYS, 'testSize', 'shuffle']);
   const size = options.testSize ?? 0.25;
   let nTest: number;
   if (typeof size === 'number' && Number.isInteger(size) && size >= 1) nTest = size;
@@ -114,6 +115,7 @@ export interface BatchOptions extends RandomOptions {
 export function batches<X extends Rows, Y extends Rows>(x: X, y: Y, options: BatchOptions): { x: X; y: Y }[] {
   const op = 'batches';
   const n = pairCount(op, x, y);
+  checkOptions(op, options, [...RANDOM_KEYS, 'batchSize', 'shuffle', 'dropLast']);
   const size = checkInteger(op, 'batchSize', options?.batchSize, 1);
   const order = Array.from({ length: n }, (_, i) => i);
   if (options.shuffle ?? false) (rngOf(op, options) as Rng).shuffle(order);

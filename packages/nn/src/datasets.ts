@@ -1,7 +1,7 @@
 // Toy datasets with scikit-learn's definitions: two moons, two circles, Gaussian blobs; all seeded.
 
 import { checkSize, type Rng } from '@chainrule/engine';
-import { checkInteger, checkNumber, kindOf } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
 /** A dataset: one row of features per sample and one integer class label per sample. */
@@ -68,6 +68,7 @@ function sampleCount(op: string, n: unknown, features: number): number {
  */
 export function makeMoons(n = 100, options: ToyOptions = {}): Dataset {
   n = sampleCount('makeMoons', n, 2);
+  checkOptions('makeMoons', options, [...RANDOM_KEYS, 'noise', 'shuffle']);
   const noise = checkNumber('makeMoons', 'noise', options.noise ?? 0, 0);
   const nOut = Math.floor(n / 2);
   const nIn = n - nOut;
@@ -95,6 +96,7 @@ export function makeMoons(n = 100, options: ToyOptions = {}): Dataset {
  */
 export function makeCircles(n = 100, options: ToyOptions & { factor?: number } = {}): Dataset {
   n = sampleCount('makeCircles', n, 2);
+  checkOptions('makeCircles', options, [...RANDOM_KEYS, 'noise', 'shuffle', 'factor']);
   const noise = checkNumber('makeCircles', 'noise', options.noise ?? 0, 0);
   const factor = checkNumber('makeCircles', 'factor', options.factor ?? 0.8, 0, 1, true);
   const nOut = Math.floor(n / 2);
@@ -138,6 +140,7 @@ export interface BlobOptions extends RandomOptions {
 export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { centers: number[][] } {
   const op = 'makeBlobs';
   checkInteger(op, 'the number of samples', n, 1);
+  checkOptions(op, options, [...RANDOM_KEYS, 'centers', 'nFeatures', 'clusterStd', 'centerBox', 'shuffle']);
   const rng = rngOf(op, options);
   const spec = options.centers ?? 3;
   let centers: number[][];

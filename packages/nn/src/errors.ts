@@ -32,6 +32,31 @@ export class StateDictError extends Error {
 /** @internal Says what arrived where something else was expected: the engine's own wording. */
 export { kindOf };
 
+/**
+ * @internal Reads an options argument strictly: undefined or a plain object whose keys are all in
+ * `known`, else a TypeError naming the call. A misspelt key (`momentun`) would otherwise be ignored
+ * without a word, and the call run on the default it meant to change. Returns the options (or `{}`).
+ */
+export function checkOptions<T extends object>(
+  op: string,
+  options: T | undefined,
+  known: readonly string[],
+): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${kindOf(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${op}: unknown option '${key}'; the options are ${known.join(', ')}`);
+    }
+  }
+  return options;
+}
+
+/** @internal The keys of `RandomOptions`, which many options extend. */
+export const RANDOM_KEYS = ['seed', 'rng'] as const;
+
 /** @internal Throws a RangeError unless `x` is an integer >= `min`. */
 export function checkInteger(op: string, what: string, x: unknown, min: number): number {
   if (typeof x !== 'number' || !Number.isInteger(x)) {

@@ -2,7 +2,7 @@
 
 import { formatShape, type NestedArray, noGrad, Tensor, tensor } from '@chainrule/engine';
 import { batches, rowCount } from './data.js';
-import { checkInteger, kindOf } from './errors.js';
+import { checkInteger, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import type { Module } from './module.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { type RandomOptions, rngOf } from './random-option.js';
@@ -51,6 +51,21 @@ export interface FitOptions extends RandomOptions {
   /** Called after each epoch; returning `false` stops training early. */
   onEpoch?: (log: EpochLog) => unknown;
 }
+
+/** The keys `FitOptions` has. */
+const FIT_KEYS = [
+  'x',
+  'y',
+  'loss',
+  'optimizer',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'metrics',
+  'validation',
+  'onEpoch',
+  ...RANDOM_KEYS,
+];
 
 function asTensor(op: string, what: string, x: unknown): Tensor {
   if (x instanceof Tensor) return x;
@@ -129,6 +144,10 @@ export function fit(model: Module, options: FitOptions): History {
   const op = 'fit';
   if (typeof model?.forward !== 'function')
     throw new TypeError(`${op}: expected a Module, got ${kindOf(model)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: expected options { x, y, loss, optimizer, epochs }, got ${kindOf(options)}`);
+  }
+  checkOptions(op, options, FIT_KEYS);
   const x = asTensor(op, 'x', options.x);
   const y = asTensor(op, 'y', options.y);
   const epochs = checkInteger(op, 'epochs', options.epochs, 0);

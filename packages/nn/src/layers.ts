@@ -1,7 +1,7 @@
 // Layers: Linear, Sequential, the activation modules and Dropout.
 
 import { checkSize, formatShape, linear, type Rng, ShapeError, Tensor } from '@chainrule/engine';
-import { checkInteger, checkNumber, kindOf } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { checkInit, type Init, initialize } from './init.js';
 import { Module } from './module.js';
 import { type RandomOptions, rngOf } from './random-option.js';
@@ -63,6 +63,7 @@ export class Linear extends Module {
     this.inFeatures = checkInteger('Linear', 'inFeatures', inFeatures, 1);
     this.outFeatures = checkInteger('Linear', 'outFeatures', outFeatures, 1);
     checkSize([outFeatures, inFeatures], 'Linear'); // the weight's size, before anything is allocated
+    checkOptions('Linear', options, [...RANDOM_KEYS, 'bias', 'init', 'activation']);
     const init = checkInit('Linear', options.init ?? 'pytorch');
     this.activation = checkLinearActivation(options.activation ?? 'none');
     const rng = rngOf('Linear', options);
@@ -343,7 +344,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, options: RandomOptions = {}) {
     super();
     this.p = checkNumber('Dropout', 'p', p, 0, 1);
-    this.rng = rngOf('Dropout', options);
+    this.rng = rngOf('Dropout', checkOptions('Dropout', options, RANDOM_KEYS));
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   Value,
   type ValueLike,
 } from '@chainrule/engine';
-import { kindOf } from './errors.js';
+import { checkOptions, kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
 export type Reduction = 'mean' | 'sum';
@@ -27,7 +27,7 @@ export const P_FLOOR = Math.exp(LOG_FLOOR);
 
 /** @internal Reads the reduction option, naming the loss on a bad one. */
 export function reductionOf(op: string, options: LossOptions | undefined): Reduction {
-  const r = options?.reduction ?? 'mean';
+  const r = checkOptions(op, options, ['reduction']).reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum')
     throw new TypeError(`${op}: reduction must be 'mean' or 'sum', got ${kindOf(r)}`);
   return r;
@@ -185,13 +185,20 @@ function targetLike(op: string, prediction: Tensor, target: unknown): Tensor {
   return t;
 }
 
-function reduceTensor(terms: Tensor, reduction: Reduction): Tensor {
-  return reduction === 'sum' ? terms.sum() : terms.mean();
+function reduceTensor(op: string, terms: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'sum') return terms.sum();
+  // the mean of no losses is 0/0: a NaN loss would hide an empty batch
+  if (terms.size === 0) {
+    throw new RangeError(
+      `${op}: no elements to average (the losses have shape ${formatShape(terms.shape)}); reduction 'sum' gives 0`,
+    );
+  }
+  return terms.mean();
 }
 
 function squaredErrorTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
   const d = p.sub(targetLike(op, p, target));
-  return reduceTensor(d.mul(d), reduction);
+  return reduceTensor(op, d.mul(d), reduction);
 }
 
 function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -201,7 +208,7 @@ function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction)
   // log(max(p, e^-100)) = max(log p, -100): finite at p = 0, and its gradient there is 0, never 0·∞
   const logP = p.maximum(P_FLOOR).log();
   const logQ = p.neg().add(1).maximum(P_FLOOR).log();
-  return reduceTensor(t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
+  return reduceTensor(op, t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
 }
 
 function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -219,13 +226,13 @@ function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduc
   const softplus = z
     .mul(new Tensor(positive, z.shape))
     .add(z.mul(new Tensor(sign, z.shape)).exp().add(1).log());
-  return reduceTensor(softplus.sub(z.mul(t)), reduction);
+  return reduceTensor(op, softplus.sub(z.mul(t)), reduction);
 }
 
 function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {
   const y = targetLike(op, s, target);
   checkSigns(op, y.data);
-  return reduceTensor(s.mul(y).neg().add(1).relu(), reduction);
+  return reduceTensor(op, s.mul(y).neg().add(1).relu(), reduction);
 }
 
 function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
@@ -248,7 +255,7 @@ function crossEntropyTensor(op: string, z: Tensor, target: unknown, reduction: R
   // log-probability -Infinity) elsewhere in the row never meets a 0 of a mask (-Infinity·0 is NaN)
   const index = new Tensor(Float64Array.from(labels), [n, 1]);
   const picked = z.logSoftmax(1).gather(1, index).reshape([n]).neg();
-  return reduceTensor(picked, reduction);
+  return reduceTensor(op, picked, reduction);
 }
 
 // ---- the public losses --------------------------------------------------------------------------
@@ -266,7 +273,8 @@ function defineLoss(
   fallback: Reduction = 'mean',
 ): Loss {
   return ((prediction: unknown, target: unknown, options?: LossOptions) => {
-    const reduction = options?.reduction === undefined ? fallback : reductionOf(op, options);
+    const reduction =
+      checkOptions(op, options, ['reduction']).reduction === undefined ? fallback : reductionOf(op, options);
     if (prediction instanceof Tensor) return onTensor(op, prediction, target, reduction);
     return onValues(op, prediction as Value[], target as ValueLike[], reduction);
   }) as Loss;

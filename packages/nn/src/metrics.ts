@@ -1,7 +1,7 @@
 // Metrics: accuracy for binary (by threshold) and multiclass (by argmax) predictions.
 
 import { formatShape, Tensor, Value } from '@chainrule/engine';
-import { kindOf } from './errors.js';
+import { checkOptions, kindOf } from './errors.js';
 
 /** A matrix view of predictions or targets: `rows` samples of `cols` numbers each. */
 interface Table {
@@ -88,6 +88,7 @@ export interface AccuracyOptions {
  */
 export function accuracy(prediction: unknown, target: unknown, options: AccuracyOptions = {}): number {
   const op = 'accuracy';
+  checkOptions(op, options, ['threshold']);
   const p = tableOf(op, 'prediction', prediction);
   const t = tableOf(op, 'target', target);
   if (p.rows !== t.rows)

@@ -64,8 +64,9 @@ export function fitWithProgress(model: Module, options: ProgressOptions): Histor
   });
   bar.start(options.epochs, 0, { loss: '-', metric: '-' });
   try {
+    const { stream: _stream, ...fitOptions } = options;
     return fit(model, {
-      ...options,
+      ...fitOptions,
       onEpoch: (log) => {
         const shown = metric === undefined ? '-' : (log.metrics[metric] ?? 0).toFixed(4);
         bar.update(log.epoch + 1, { loss: log.loss.toPrecision(5), metric: shown });

@@ -1,5 +1,7 @@
 // Whether new operations record graph nodes: switched off by noGrad and by a backward pass without createGraph.
 
+import { describe } from '../errors.js';
+
 let recording = true;
 
 /** @internal Whether operations currently record graph nodes. */
@@ -29,5 +31,6 @@ export function withRecording<T>(on: boolean, fn: () => T): T {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${describe(fn)}`);
   return withRecording(false, fn);
 }

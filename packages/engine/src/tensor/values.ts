@@ -4,7 +4,7 @@ import { formatShape, ShapeError } from '../errors.js';
 import { backpropagate } from '../graph/backward.js';
 import { sameShape } from '../shape.js';
 import { type NestedArray, unflatten } from '../tensor-create.js';
-import type { BackwardOptions } from '../value.js';
+import { type BackwardOptions, createGraphOf } from '../value.js';
 import { Tensor } from './core.js';
 import { fromNested } from './creation.js';
 
@@ -96,6 +96,7 @@ export function valueMethods() {
         this.backward(undefined, gradient);
         return;
       }
+      createGraphOf(options);
       if (!this._requiresGrad) {
         throw new Error(
           'backward: this tensor does not require grad: no tensor it was computed from has requiresGrad: true',

@@ -1,8 +1,12 @@
 // Adam and AdamW: adaptive moment estimation with bias correction; AdamW decays weights decoupled.
 
+import { checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `Adam` and `AdamW`, with PyTorch's names and defaults. */
+/** The keys `AdamOptions` has. */
+const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
+
 export interface AdamOptions {
   /** Learning rate or schedule. Default 0.001. */
   lr?: LearningRate;
@@ -28,7 +32,7 @@ abstract class AdamBase extends Optimizer {
   private readonly decoupled: boolean;
 
   protected constructor(name: string, params: Iterable<Parameter>, options: AdamOptions, decoupled: boolean) {
-    super(name, params, options.lr ?? 1e-3);
+    super(name, params, checkOptions(name, options, ADAM_KEYS).lr ?? 1e-3);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
       throw new TypeError(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(betas)}`);

@@ -1,8 +1,12 @@
 // RMSprop: gradients scaled by a running root mean square, with optional momentum and centring.
 
+import { checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `RMSprop`, with PyTorch's names and defaults. */
+/** The keys `RMSpropOptions` has. */
+const RMSPROP_KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'];
+
 export interface RMSpropOptions {
   /** Learning rate or schedule. Default 0.01. */
   lr?: LearningRate;
@@ -45,7 +49,7 @@ export class RMSprop extends Optimizer {
   readonly maximize: boolean;
 
   constructor(params: Iterable<Parameter>, options: RMSpropOptions = {}) {
-    super('RMSprop', params, options.lr ?? 1e-2);
+    super('RMSprop', params, checkOptions('RMSprop', options, RMSPROP_KEYS).lr ?? 1e-2);
     this.alpha = hyper('RMSprop', 'alpha', options.alpha, 0.99, 1);
     this.eps = hyper('RMSprop', 'eps', options.eps, 1e-8);
     this.weightDecay = hyper('RMSprop', 'weightDecay', options.weightDecay, 0);

@@ -1,8 +1,12 @@
 // SGD: stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
 
+import { checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `SGD`, with PyTorch's names and defaults. */
+/** The keys `SGDOptions` has. */
+const SGD_KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'];
+
 export interface SGDOptions {
   /** Learning rate or schedule. Default 0.001. */
   lr?: LearningRate;
@@ -51,7 +55,7 @@ export class SGD extends Optimizer {
   readonly maximize: boolean;
 
   constructor(params: Iterable<Parameter>, options: SGDOptions = {}) {
-    super('SGD', params, options.lr ?? 1e-3);
+    super('SGD', params, checkOptions('SGD', options, SGD_KEYS).lr ?? 1e-3);
     this.momentum = hyper('SGD', 'momentum', options.momentum, 0);
     this.dampening = hyper('SGD', 'dampening', options.dampening, 0, 1);
     this.weightDecay = hyper('SGD', 'weightDecay', options.weightDecay, 0);

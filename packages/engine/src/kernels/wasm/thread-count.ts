@@ -1,6 +1,7 @@
 // How many threads the WebAssembly kernels use: setNumThreads, the CHAINRULE_THREADS variable, or the
 // machine, never more than the machine runs at once.
 
+import { describeNumber } from '../../errors.js';
 import { hardwareThreads, nodeProcess } from './thread-pool.js';
 
 /** The most threads a count may name at all (the pool's 63 workers and the caller). */
@@ -42,7 +43,9 @@ export function getNumThreads(): number {
  */
 export function setNumThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
-    throw new RangeError(`setNumThreads: expected an integer from 1 to ${MAX_THREADS}, got ${count}`);
+    throw new RangeError(
+      `setNumThreads: expected an integer from 1 to ${MAX_THREADS}, got ${describeNumber(count)}`,
+    );
   }
   requestedThreads = count;
 }
