@@ -17,6 +17,7 @@ import {
   SiLU,
   Softplus,
 } from '@chainrule/nn';
+import onnxProto from 'onnx-proto';
 import { describe, expect, test } from 'vitest';
 import { expectMatches, runOnnx } from './support/onnx-runtime.js';
 
@@ -313,6 +314,27 @@ describe('reductions and statistics, over the batch axis too', () => {
     expect(() => exportOnnx(f, x)).toThrow(/^exportOnnx: 'logcumsumexp' runs along the batch axis/);
     const [got] = await runOnnx(exportOnnx(f, x, { dynamicBatch: false }), [x]);
     expectMatches(got!, f(x), 1e-12);
+  });
+});
+
+describe('what the file holds', () => {
+  const opTypes = (bytes: Uint8Array) =>
+    new Set(onnxProto.onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType));
+
+  test('a float64 file uses no operator onnxruntime runs in FLOAT only; a float32 file the native ones', () => {
+    const f = (x: Tensor) =>
+      x.erf().add(x.tan()).add(x.atan()).add(x.sinh()).add(x.cosh()).add(x.elu()).add(x.leakyRelu());
+    const x = rows(REALS);
+    const floatOnly = ['Erf', 'Tan', 'Atan', 'Asin', 'Acos', 'Sinh', 'Cosh', 'Elu', 'LeakyRelu', 'Softplus'];
+    const f64 = opTypes(exportOnnx(f, x));
+    expect(floatOnly.filter((op) => f64.has(op))).toEqual([]);
+    const f32 = opTypes(exportOnnx(f, x, { dtype: 'float32' }));
+    expect(['Erf', 'Tan', 'Atan', 'Sinh', 'Cosh', 'Elu', 'LeakyRelu'].every((op) => f32.has(op))).toBe(true);
+  });
+
+  test('a sum over the batch divided by another number than its count keeps that number', async () => {
+    const f = (x: Tensor) => x.sum(0).div(3).add(x.sum(0, true).div(8).sum(0));
+    await expectSame(f, [cube(4, 5)], [cube(7, 6)], 'float64');
   });
 });
 
