@@ -5,7 +5,7 @@ import { opAttributes, type Tensor } from '@chainrule/engine';
 
 /** A recognised composite: the ONNX operator it becomes and its one input. */
 export type Composite =
-  | { readonly kind: 'sigmoid'; readonly x: Tensor }
+  | { readonly kind: 'sigmoid' | 'sqrt' | 'logcumsumexp'; readonly x: Tensor }
   | {
       readonly kind: 'softmax' | 'logSoftmax' | 'logSumExp' | 'subMax';
       readonly x: Tensor;
@@ -102,10 +102,73 @@ function sumsAlong(s: Tensor, e: Tensor, axis: number): boolean {
   return a?.op === 'sum' && s.parents[0] === e && a.attributes.axis === axis && a.attributes.keepDims;
 }
 
+/** Whether the constant `m` holds `f(i)` at each index `i` and has `like`'s shape. */
+function holds(m: Tensor | undefined, like: Tensor, f: (i: number) => number): boolean {
+  if (m === undefined || m.op !== '' || m.requiresGrad || m.size !== like.size) return false;
+  if (m.ndim !== like.ndim || m.shape.some((d, i) => d !== like.shape[i])) return false;
+  for (let i = 0; i < m.size; i++) if (!Object.is(m.data[i], f(i))) return false;
+  return true;
+}
+
+/**
+ * The sum of squares under a 2-norm as `norm` records it, (s + [s = 0])^0.5 · [s ≠ 0] with both masks
+ * constants of the example's s (so that the gradient at 0 is 0): the model takes √s for every input.
+ */
+function normInput(t: Tensor): Tensor | null {
+  if (t.op !== 'mul') return null;
+  const [r, away] = t.parents as [Tensor, Tensor];
+  const p = opAttributes(r);
+  const shifted = r.parents[0];
+  if (p?.op !== 'pow' || p.attributes.exponent !== 0.5 || shifted?.op !== 'add') return null;
+  const [s, atZero] = shifted.parents as [Tensor, Tensor];
+  const zero = (i: number) => (s.data[i] === 0 ? 1 : 0);
+  return holds(atZero, s, zero) && holds(away, s, (i) => 1 - zero(i)) ? s : null;
+}
+
+/**
+ * The [outer, len, inner] input of logcumsumexp as recorded: a Hillis–Steele scan whose rounds r = 0,
+ * 1, ... combine a with a shifted 2^r places (−∞ filled in) by log(e^(a−m) + e^(b−m)) + m, m a
+ * constant holding max(a, b) with non-finite maxima as 0. Written as one operator, the model computes
+ * it for every input, not with the example's maxima.
+ */
+function logcumsumexpInput(t: Tensor): Tensor | null {
+  const shifts: number[] = [];
+  let out = t;
+  for (;;) {
+    if (out.op !== 'add') break;
+    const [l, m] = out.parents as [Tensor, Tensor];
+    const sum = l.op === 'log' ? l.parents[0]! : null;
+    const [ea, eb] = sum?.op === 'add' ? (sum.parents as [Tensor, Tensor]) : [];
+    if (ea?.op !== 'exp' || eb?.op !== 'exp') break;
+    const [da, db] = [ea.parents[0]!, eb.parents[0]!];
+    if (da.op !== 'sub' || db.op !== 'sub' || da.parents[1] !== m || db.parents[1] !== m) break;
+    const [a, b] = [da.parents[0]!, db.parents[0]!];
+    const [pad, cut] = b.op === 'concat' ? (b.parents as [Tensor, Tensor]) : [];
+    if (pad === undefined || cut?.op !== 'slice' || cut.parents[0] !== a || a.ndim !== 3) break;
+    if (!holds(pad, pad, () => Number.NEGATIVE_INFINITY)) break;
+    const largest = (i: number) => {
+      const v = Math.max(a.data[i]!, b.data[i]!);
+      return Number.isFinite(v) ? v : 0;
+    };
+    if (!holds(m, a, largest)) break;
+    shifts.push(pad.shape[1]!);
+    out = a;
+  }
+  if (shifts.length === 0) return null;
+  const len = out.shape[1]!;
+  const expected = shifts.map((_, r) => Math.min(2 ** (shifts.length - 1 - r), len));
+  const complete = 2 ** (shifts.length - 1) < len && 2 ** shifts.length >= len;
+  return complete && shifts.every((d, i) => d === expected[i]) ? out : null;
+}
+
 /** The composite `t` completes, or null when `t` is exported as its own op. */
 export function compositeOf(t: Tensor): Composite | null {
   const x = sigmoidInput(t);
   if (x !== null) return { kind: 'sigmoid', x };
+  const s = normInput(t);
+  if (s !== null) return { kind: 'sqrt', x: s };
+  const scanned = logcumsumexpInput(t);
+  if (scanned !== null) return { kind: 'logcumsumexp', x: scanned };
   if (t.op === 'div') {
     // softmax: e / Σ e with e = exp(x - m)
     const [e, s] = t.parents as [Tensor, Tensor];

@@ -97,11 +97,15 @@ function postOrder(outputs: readonly Tensor[], composites: Map<Tensor, Composite
  * or on a server, and anything else that reads ONNX. The model runs once on `exampleInput` with the
  * graph recording (in eval mode, so Dropout passes its input through; the modes are restored after),
  * and every op it recorded becomes its ONNX operator: `linear` a Gemm (and a Relu), matmul MatMul, the
- * elementwise ops Add, Sub, Mul, Div, Pow, Max, Min, Neg, Exp, Log, Tanh, Relu, Reciprocal, Abs, the
- * reductions ReduceSum and ReduceMax, reshape Reshape, permute Transpose, slices Slice (and Squeeze),
- * concat Concat, gather GatherElements. Sigmoid, softmax and log-softmax are written as ONNX's
- * Sigmoid, Softmax and LogSoftmax. Parameters become initializers named as in `stateDict()`. An op
- * with no mapping is refused by name. A function of tensors is traced the same way, with one example
+ * elementwise ops their operators (Add, Sub, Mul, Div, Pow, Max, Min, Neg, Exp, Log, Tanh, Relu, Sign,
+ * Sqrt, Sin, Cos, ...) or, where ONNX has none or onnxruntime runs it in FLOAT only (expm1, log1p,
+ * tan, asin, acos, atan, atan2, sinh, cosh, erf, elu, leakyRelu, softplus, gelu in a float64 model),
+ * a composition of DOUBLE operators correct to a few ulp; the reductions ReduceSum, ReduceMax and
+ * ReduceProd (a mean or variance over the batch axis divides by the batch's count), cumsum CumSum,
+ * reshape Reshape, permute Transpose, slices Slice (and Squeeze), concat Concat, gather GatherElements.
+ * Sigmoid, softmax, log-softmax, logSumExp, logcumsumexp and the 2-norm are written as ONNX's Sigmoid,
+ * Softmax, LogSoftmax, ReduceLogSumExp and Sqrt. Parameters become initializers named as in
+ * `stateDict()`. An op with no mapping is refused by name. A function of tensors is traced the same way, with one example
  * tensor per argument.
  *
  * @example

@@ -5,6 +5,7 @@ import { formatShape } from '@chainrule/engine';
 import {
   type AttributeValue,
   attribute,
+  boolTensor,
   floatTensor,
   int64Tensor,
   type NodeProto,
@@ -21,11 +22,23 @@ export interface BatchAxis {
   readonly factor: number;
 }
 
+/**
+ * How many elements a sum over the batch axis added: `n` in the trace, and the value it reduced over
+ * `axis` (null: all axes), from whose shape the model counts them for the batch it gets.
+ */
+export interface BatchCount {
+  readonly input: Slot;
+  readonly axis: number | null;
+  readonly n: number;
+}
+
 /** A value of the graph: its ONNX name, the shape it had in the trace, and its batch axis. */
 export interface Slot {
   readonly name: string;
   readonly shape: readonly number[];
   readonly batch: BatchAxis | null;
+  /** Set on a sum over the batch axis: what a mean or a variance divides it by. */
+  readonly counted?: BatchCount;
 }
 
 /** The graph being written: ONNX nodes and constants, and the example's batch size. */
@@ -33,6 +46,7 @@ export class OnnxGraph {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
   private readonly used = new Set<string>();
+  private readonly scalars = new Map<string, string>();
 
   /**
    * @param dtype the floating-point type of every float value
@@ -75,6 +89,24 @@ export class OnnxGraph {
   floats(base: string, values: ArrayLike<number>, shape: readonly number[]): string {
     const name = this.fresh(base);
     this.initializers.push(floatTensor(name, values, shape, this.dtype));
+    return name;
+  }
+
+  /** A float scalar initializer holding `v`, one per distinct value. */
+  scalar(v: number): string {
+    const key = Object.is(v, -0) ? '-0' : String(v);
+    let name = this.scalars.get(key);
+    if (name === undefined) {
+      name = this.floats('c', [v], []);
+      this.scalars.set(key, name);
+    }
+    return name;
+  }
+
+  /** A boolean initializer (a mask for Where). */
+  bools(base: string, values: ArrayLike<boolean>, shape: readonly number[]): string {
+    const name = this.fresh(base);
+    this.initializers.push(boolTensor(name, values, shape));
     return name;
   }
 

@@ -3,18 +3,9 @@
 
 import { opAttributes, type Tensor } from '@chainrule/engine';
 import type { Composite } from './composites.js';
+import { lowerElementwise } from './elementwise.js';
 import type { BatchAxis, OnnxGraph, Slot } from './graph.js';
-
-const BINARY = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', maximum: 'Max', minimum: 'Min' } as const;
-const UNARY = {
-  neg: 'Neg',
-  exp: 'Exp',
-  log: 'Log',
-  tanh: 'Tanh',
-  relu: 'Relu',
-  reciprocal: 'Reciprocal',
-  abs: 'Abs',
-} as const;
+import { batchDivisor, countOf, logcumsumexp } from './statistics.js';
 
 const product = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
 
@@ -96,27 +87,17 @@ export function lowerOp(g: OnnxGraph, t: Tensor, ins: readonly Slot[]): Slot {
   const [x] = ins as [Slot];
   const out = (name: string, batch: BatchAxis | null): Slot => ({ name, shape: t.shape, batch });
   const rank = t.shape.length;
+  const params =
+    a.op === 'custom' ? null : (a.attributes as Readonly<Record<string, number | string | null>>);
+  if (a.op === 'div') {
+    const divisor = batchDivisor(g, t, ins);
+    if (divisor !== null) return out(g.node('Div', [x.name, divisor]), null);
+  }
+  const elementwise = lowerElementwise(g, a.op, params, names);
+  if (elementwise !== null) {
+    return out(elementwise, ins.length === 2 ? broadcastBatch(g, a.op, ins, rank) : x.batch);
+  }
   switch (a.op) {
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'maximum':
-    case 'minimum':
-      return out(g.node(BINARY[a.op], names), broadcastBatch(g, a.op, ins, rank));
-    case 'pow': {
-      const { exponent } = a.attributes;
-      const e = exponent === null ? names[1]! : g.floats('exponent', [exponent], []);
-      return out(g.node('Pow', [x.name, e]), broadcastBatch(g, 'pow', ins, rank));
-    }
-    case 'neg':
-    case 'exp':
-    case 'log':
-    case 'tanh':
-    case 'relu':
-    case 'reciprocal':
-    case 'abs':
-      return out(g.node(UNARY[a.op], names), x.batch);
     case 'matmul': {
       const { transA, transB } = a.attributes;
       const [sa, sb] = ins as [Slot, Slot];
@@ -143,14 +124,24 @@ export function lowerOp(g: OnnxGraph, t: Tensor, ins: readonly Slot[]): Slot {
       return out(a.attributes.relu ? g.node('Relu', [affine]) : affine, x.batch);
     }
     case 'sum':
-    case 'max': {
+    case 'max':
+    case 'prod': {
       const { axis, keepDims } = a.attributes;
       const keepdims = +keepDims;
       const node =
         a.op === 'sum'
           ? g.node('ReduceSum', axis === null ? [x.name] : [x.name, g.ints('axes', [axis])], { keepdims })
-          : g.node('ReduceMax', [x.name], axis === null ? { keepdims } : { axes: [axis], keepdims });
-      return out(node, reducedBatch(x.batch, axis, keepDims));
+          : g.node(
+              a.op === 'max' ? 'ReduceMax' : 'ReduceProd',
+              [x.name],
+              axis === null ? { keepdims } : { axes: [axis], keepdims },
+            );
+      const slot = out(node, reducedBatch(x.batch, axis, keepDims));
+      return a.op === 'sum' ? { ...slot, ...countOf(x, axis) } : slot;
+    }
+    case 'cumsum': {
+      const { axis, reverse } = a.attributes;
+      return out(g.node('CumSum', [x.name, g.ints('axis', [axis], [])], { reverse: +reverse }), x.batch);
     }
     case 'reshape': {
       const { shape, batch } = reshapeTarget(g, x, a.attributes.shape);
@@ -289,6 +280,10 @@ export function lowerComposite(g: OnnxGraph, c: Composite, x: Slot, t: Tensor): 
       return out(g.node('Softmax', [x.name], { axis: c.axis }));
     case 'logSoftmax':
       return out(g.node('LogSoftmax', [x.name], { axis: c.axis }));
+    case 'sqrt':
+      return out(g.node('Sqrt', [x.name]));
+    case 'logcumsumexp':
+      return out(logcumsumexp(g, x));
     case 'logSumExp': {
       const node = g.node('ReduceLogSumExp', [x.name], { axes: [c.axis], keepdims: 1 });
       return out(node, x.batch?.axis === c.axis ? null : x.batch);

@@ -55,6 +55,12 @@ export function int64Tensor(
   return onnx.TensorProto.create({ name, dims: shape.slice(), dataType: DataType.INT64, rawData: bytes });
 }
 
+/** A named constant tensor of booleans, one byte each. */
+export function boolTensor(name: string, values: ArrayLike<boolean>, shape: readonly number[]): TensorProto {
+  const bytes = Uint8Array.from(values, (v) => (v ? 1 : 0));
+  return onnx.TensorProto.create({ name, dims: shape.slice(), dataType: DataType.BOOL, rawData: bytes });
+}
+
 /** An attribute value: an integer, a list of integers, a float or a string. */
 export type AttributeValue = number | readonly number[] | { float: number } | string;
 
