@@ -29,6 +29,7 @@ import {
   StateDictError,
 } from '@chainrule/nn';
 import { loadSafetensors, loadStateDictFile, saveSafetensors, saveStateDict } from '@chainrule/nn/node';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { moonsArchitecture } from './support/moons.js';
 
@@ -282,6 +283,54 @@ describe('paths and text', () => {
     const loaded = new Linear(2, 1, { seed: 2 });
     await loadStateDictFile(loaded, path);
     expect(loaded.stateDict()).toEqual(model.stateDict());
+  });
+});
+
+describe('JSON keeps every bit', () => {
+  test('-0 in a parameter and in an optimizer buffer survives saveStateDict and loadStateDictFile', async () => {
+    // JSON.stringify writes -0 as 0; JSON.parse reads -0 back, so the file can hold it
+    const dir = await folder();
+    const model = new Linear(3, 2, { seed: 1 });
+    const optimizer = new Adam(model.parameters(), { lr: 0.1 });
+    model
+      .forward(tensor([[1, 2, 3]]))
+      .sum()
+      .backward();
+    optimizer.step();
+    model.weight.data[1] = -0;
+    model.bias!.data[0] = -0;
+    const state = optimizer.stateDict();
+    (state.params[0] as Record<string, number[]>)['expAvg']![2] = -0;
+    await saveStateDict(model, join(dir, 'model.json'));
+    await saveStateDict({ stateDict: () => state, loadStateDict: () => {} }, join(dir, 'adam.json'));
+    const loaded = new Linear(3, 2, { seed: 2 });
+    await loadStateDictFile(loaded, join(dir, 'model.json'));
+    expect(Object.is(loaded.weight.data[1], -0)).toBe(true);
+    expect(Object.is(loaded.bias!.data[0], -0)).toBe(true);
+    expect([...loaded.weight.data].map((v) => Object.is(v, -0))).toEqual(
+      [...model.weight.data].map((v) => Object.is(v, -0)),
+    );
+    const resumed = new Adam(loaded.parameters(), { lr: 0.1 });
+    await loadStateDictFile(resumed, join(dir, 'adam.json'));
+    const expAvg = (resumed.stateDict().params[0] as Record<string, number[]>)['expAvg']!;
+    expect(Object.is(expAvg[2], -0)).toBe(true);
+    expect(resumed.stateDict()).toEqual(state);
+  });
+
+  test('any JSON value an owner returns is written so that JSON.parse gives it back, -0 included', async () => {
+    const path = join(await folder(), 'state.json');
+    const number = fc.oneof(fc.constant(-0), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const state = fc.dictionary(
+      fc.string(),
+      fc.record({ shape: fc.array(fc.nat()), data: fc.array(number) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.jsonValue(), state), async (value) => {
+        await saveStateDict({ stateDict: () => value, loadStateDict: () => {} }, path);
+        expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(value);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
