@@ -139,7 +139,7 @@ export function exportOnnx(
   if (model instanceof Module && examples.length !== 1) {
     throw new TypeError(`exportOnnx: a Module takes one example input, got ${examples.length}`);
   }
-  if (!isPlainObject(options))
+  if (!isPlainObject(options as unknown))
     throw new TypeError(`exportOnnx: options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
     if (!OPTIONS.includes(key))
