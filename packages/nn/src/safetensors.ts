@@ -56,6 +56,10 @@ export function toSafetensors(state: StateDict, options: SafetensorsOptions = {}
   const op = 'toSafetensors';
   if (!isPlainObject(options))
     throw new TypeError(`${op}: options must be an object, got ${kindOf(options)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'dtype' && key !== 'metadata')
+      throw new TypeError(`${op}: unknown option '${key}'; the options are dtype, metadata`);
+  }
   const dtype = options.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`${op}: dtype must be 'float64' or 'float32', got ${kindOf(dtype)}`);

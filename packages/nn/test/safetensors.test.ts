@@ -10,6 +10,7 @@ import {
   MLP,
   SAFETENSORS_MAX_HEADER,
   SafetensorsError,
+  type SafetensorsOptions,
   type StateDict,
   toSafetensors,
 } from '@chainrule/nn';
@@ -150,6 +151,10 @@ describe('toSafetensors', () => {
     expect(() => toSafetensors({ '\ud800': weight })).toThrow('is not valid Unicode');
     expect(() => toSafetensors({ w: weight }, { dtype: 'float16' as 'float32' })).toThrow(
       "dtype must be 'float64' or 'float32'",
+    );
+    // a misspelt option: the file was written as float64 without a word
+    expect(() => toSafetensors({ w: weight }, { dtpye: 'float32' } as SafetensorsOptions)).toThrow(
+      "toSafetensors: unknown option 'dtpye'; the options are dtype, metadata",
     );
     // a hole in the data is no number: it was written as NaN
     const holes = new Array<number>(3);
