@@ -214,7 +214,8 @@ export abstract class Module {
 
   /**
    * The parameters as plain JSON-safe data: `{ [name]: { shape, data } }`, numbers in row-major order.
-   * `JSON.stringify` writes it and `JSON.parse` reads it back bit for bit.
+   * `JSON.stringify` writes it and `JSON.parse` reads it back bit for bit, but for -0, which
+   * `JSON.stringify` writes as 0 (`saveStateDict` keeps it).
    *
    * @example
    * ```ts

@@ -56,6 +56,10 @@ export function toSafetensors(state: StateDict, options: SafetensorsOptions = {}
   const op = 'toSafetensors';
   if (!isPlainObject(options))
     throw new TypeError(`${op}: options must be an object, got ${kindOf(options)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'dtype' && key !== 'metadata')
+      throw new TypeError(`${op}: unknown option '${key}'; the options are dtype, metadata`);
+  }
   const dtype = options.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`${op}: dtype must be 'float64' or 'float32', got ${kindOf(dtype)}`);
@@ -120,13 +124,15 @@ function checkedEntries(op: string, state: unknown, dtype: SafetensorsDtype): En
         `${op}: '${name}' needs ${size} numbers for shape [${shape.join(',')}], got ${kindOf(data)}`,
       );
     }
-    data.forEach((v: unknown, i) => {
+    // a plain loop, not forEach, which skips the holes of a sparse array (written as NaN)
+    for (let i = 0; i < data.length; i++) {
+      const v: unknown = data[i];
       if (typeof v !== 'number')
         throw new TypeError(`${op}: '${name}' data[${i}] is ${kindOf(v)}, not a number`);
       if (dtype === 'float32' && Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
         throw new SafetensorsError(`${op}: '${name}' data[${i}] = ${v} is too large for float32`);
       }
-    });
+    }
     entries.push({ name, shape: [...shape], data });
   }
   const bytes = new Map(entries.map((e) => [e.name, encoder.encode(e.name)]));
@@ -171,7 +177,8 @@ interface TensorInfo {
  * first: the header length (8 bytes, little-endian, at most 100 MB) within the buffer, the header
  * UTF-8 JSON, each tensor's dtype F64 or F32 (F32 widens exactly), its shape, and its byte range
  * `[begin, end)` the size the dtype and shape need; the ranges, sorted, must tile the data from
- * its first byte to the buffer's last, with no gap or overlap. Anything else is refused with a
+ * its first byte to the buffer's last, with no gap or overlap; every number in the header spelt as
+ * digits alone, as the reference demands (`8.0` or `-0` is refused). Anything else is refused with a
  * SafetensorsError saying what and where. Load the state with `model.loadStateDict`, which checks
  * names and shapes (and refuses non-finite numbers) before changing anything.
  *
@@ -231,6 +238,13 @@ export function fromSafetensors(bytes: Uint8Array): SafetensorsContents {
     expected = info.end;
   }
   if (expected !== dataLength) fail(`the tensors cover ${expected} bytes but the data holds ${dataLength}`);
+  // last, so that a negative or fractional number gets the message of its field
+  const spelt = notUnsigned(text);
+  if (spelt !== null) {
+    fail(
+      `the header has the number ${spelt}, where the format has unsigned integers only (written as digits)`,
+    );
+  }
   const start = 8 + headerLength;
   const state = Object.fromEntries(
     infos.map(({ name, code, shape, begin, end }) => {
@@ -242,6 +256,20 @@ export function fromSafetensors(bytes: Uint8Array): SafetensorsContents {
     }),
   );
   return { state, metadata };
+}
+
+/**
+ * The first number in JSON `text` not spelt as digits alone (`8.0`, `8e0`, `-0`), or null. Every
+ * number in a header is a dimension or an offset, which the reference reads as an unsigned integer
+ * and refuses in any other spelling; JSON.parse reads `8.0` as 8, so the text itself is checked.
+ */
+function notUnsigned(text: string): string | null {
+  // strings hold no numbers of the header's: blank them, then read each number token
+  const outside = text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  for (const [token] of outside.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    if (!/^\d+$/.test(token)) return token;
+  }
+  return null;
 }
 
 /** Refuses the bytes given to `fromSafetensors`, saying why. */

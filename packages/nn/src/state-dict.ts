@@ -10,7 +10,8 @@ export interface StateEntry {
 
 /**
  * A model's parameters by name, as plain data that `JSON.stringify` writes and `JSON.parse` reads back
- * exactly (float64 numbers survive the round trip bit for bit).
+ * exactly (float64 numbers survive the round trip bit for bit, but for -0, which `JSON.stringify`
+ * writes as 0; `saveStateDict` writes `-0`).
  */
 export type StateDict = Record<string, StateEntry>;
 

@@ -2,7 +2,17 @@
 // onnx-proto; the graphs only a gradient or a fixed batch produce run on onnxruntime-node too.
 
 import { defineOp, grad, linear, noGrad, Tensor, tensor } from '@chainrule/engine';
-import { exportOnnx, fromArchitecture, Identity, Linear, MLP, ReLU, Sequential } from '@chainrule/nn';
+import {
+  exportOnnx,
+  fromArchitecture,
+  Identity,
+  Linear,
+  MLP,
+  Module,
+  type OnnxExportOptions,
+  ReLU,
+  Sequential,
+} from '@chainrule/nn';
 import onnxProto from 'onnx-proto';
 import { describe, expect, test } from 'vitest';
 import { moonsArchitecture } from './support/moons.js';
@@ -162,6 +172,68 @@ describe('refusals', () => {
     );
     expect(() => exportOnnx({} as unknown as MLP, x)).toThrow(
       /^exportOnnx: expected a Module or a function of tensors/,
+    );
+  });
+});
+
+describe('names, options and float32 range', () => {
+  const x = Tensor.randn([4, 2]);
+
+  test('the weights keep their state-dict names whatever the inputs and outputs are called', async () => {
+    const model = new Sequential(new Linear(2, 3, { seed: 1 }), new ReLU(), new Linear(3, 1, { seed: 2 }));
+    // an input may not take a parameter's name: the weight would have been renamed '0.weight_1'
+    expect(() => exportOnnx(model, x, { inputNames: ['0.weight'] })).toThrow(
+      "exportOnnx: inputNames: '0.weight' is the name of a parameter",
+    );
+    expect(() => exportOnnx(model, x, { outputNames: ['2.bias'] })).toThrow(
+      "exportOnnx: outputNames: '2.bias' is the name of a parameter",
+    );
+    // nor does a node: the first matmul's output was named 'matmul', and the parameter 'matmul_1'
+    // and a parameter named 'const' leaves the constants their own names
+    class TwoProducts extends Module {
+      readonly a = Tensor.randn([2, 3], { requiresGrad: true });
+      readonly matmul = Tensor.randn([3, 1], { requiresGrad: true });
+      readonly const = Tensor.randn([1], { requiresGrad: true });
+      forward(t: Tensor): Tensor {
+        return t
+          .matmul(this.a)
+          .matmul(this.matmul)
+          .mul(tensor([2]))
+          .add(this.const);
+      }
+    }
+    const two = new TwoProducts();
+    const { graph } = decode(exportOnnx(two, x));
+    const names = graph.initializer.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['a', 'matmul', 'const']));
+    expect(new Set(names).size).toBe(names.length);
+    expect(graph.node.filter((n) => n.opType === 'MatMul').map((n) => n.input[1])).toEqual(['a', 'matmul']);
+    const [out] = await runOnnx(exportOnnx(two, x), [x]);
+    expectMatches(out!, two.forward(x), 1e-12);
+  });
+
+  test('float32 refuses a weight or constant too large for float32 instead of storing infinity', () => {
+    const layer = new Linear(2, 1, { seed: 1 });
+    layer.weight.data[1] = 1e300;
+    expect(() => exportOnnx(layer, x, { dtype: 'float32' })).toThrow(
+      "exportOnnx: 'weight'[1] = 1e+300 is too large for float32",
+    );
+    expect(() => exportOnnx((t: Tensor) => t.mul(tensor([1, -1e39])), x, { dtype: 'float32' })).toThrow(
+      '[1] = -1e+39 is too large for float32',
+    );
+    // float64 stores it; a non-finite weight is stored as it is in either type, as safetensors does
+    expect(exportOnnx(layer, x)).toBeInstanceOf(Uint8Array);
+    layer.weight.data[1] = Number.NaN;
+    expect(exportOnnx(layer, x, { dtype: 'float32' })).toBeInstanceOf(Uint8Array);
+  });
+
+  test('a misspelt option, or options that are not an object, are refused', () => {
+    const layer = new Linear(2, 1, { seed: 1 });
+    expect(() => exportOnnx(layer, x, { dynamicbatch: false } as OnnxExportOptions)).toThrow(
+      "exportOnnx: unknown option 'dynamicbatch'; the options are dtype, dynamicBatch, inputNames, outputNames, graphName",
+    );
+    expect(() => exportOnnx(layer, x, 'float32' as OnnxExportOptions)).toThrow(
+      'exportOnnx: options must be an object',
     );
   });
 });

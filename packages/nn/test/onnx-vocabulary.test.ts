@@ -61,9 +61,28 @@ interface Unary {
   f32?: readonly number[];
 }
 
-/** Every elementwise op, typed by the engine's op names: a new op without a case here fails to compile. */
+/**
+ * Every elementwise op, typed by the engine's op names: a new op without a case here fails to compile.
+ * The comparisons (lt … ne) give constants that are never recorded, so a trace never holds them.
+ */
 const CASES: Record<
-  Exclude<ElementwiseOpName, 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'>,
+  Exclude<
+    ElementwiseOpName,
+    | 'add'
+    | 'sub'
+    | 'mul'
+    | 'div'
+    | 'pow'
+    | 'maximum'
+    | 'minimum'
+    | 'atan2'
+    | 'lt'
+    | 'le'
+    | 'gt'
+    | 'ge'
+    | 'eq'
+    | 'ne'
+  >,
   Unary
 > = {
   neg: { f: (x) => x.neg(), f64: REALS },

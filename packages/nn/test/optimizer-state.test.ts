@@ -118,6 +118,22 @@ describe('Optimizer.loadStateDict checks the values the update rules need', () =
     expectRefused(optimizer, bad, 'params[0].maxExpAvgSq[0] is');
   });
 
+  test("refuses centred RMSprop's gradient average whose square exceeds the squared-gradient average", () => {
+    // s - a² is a variance, never negative: a load that made it so put NaN in the next step
+    const { optimizer, state } = trained((ps) => new RMSprop(ps, { centered: true }));
+    const s = (state.params[0] as Record<string, number[]>)['squareAvg']!;
+    const bad = withField(state, 0, 'gradAvg', [0, 2 * Math.sqrt(s[1]!), 0]);
+    expectRefused(optimizer, bad, 'params[0].gradAvg[1] is');
+    expectRefused(optimizer, bad, 'its square is above squareAvg[1]');
+    // the saved state itself loads, and the next step is finite
+    optimizer.loadStateDict(state);
+    const [w, b] = optimizer.params as ReturnType<typeof tensor>[];
+    optimizer.zeroGrad();
+    w!.mul(w!).sum().add(b!.mul(3).sum()).backward();
+    optimizer.step();
+    expect([...w!.data, ...b!.data].every(Number.isFinite)).toBe(true);
+  });
+
   test('refuses a buffer of the wrong length, naming the field', () => {
     const { optimizer, state } = trained((ps) => new RMSprop(ps, { momentum: 0.9 }));
     expectRefused(

@@ -10,6 +10,7 @@ import {
   MLP,
   SAFETENSORS_MAX_HEADER,
   SafetensorsError,
+  type SafetensorsOptions,
   type StateDict,
   toSafetensors,
 } from '@chainrule/nn';
@@ -151,6 +152,16 @@ describe('toSafetensors', () => {
     expect(() => toSafetensors({ w: weight }, { dtype: 'float16' as 'float32' })).toThrow(
       "dtype must be 'float64' or 'float32'",
     );
+    // a misspelt option: the file was written as float64 without a word
+    expect(() => toSafetensors({ w: weight }, { dtpye: 'float32' } as SafetensorsOptions)).toThrow(
+      "toSafetensors: unknown option 'dtpye'; the options are dtype, metadata",
+    );
+    // a hole in the data is no number: it was written as NaN
+    const holes = new Array<number>(3);
+    holes[0] = 1;
+    expect(() => toSafetensors({ w: { shape: [3], data: holes } })).toThrow(
+      "'w' data[1] is undefined, not a number",
+    );
   });
 
   test("a Linear's weight is stored [out, in], PyTorch's layout for nn.Linear", () => {
@@ -229,6 +240,17 @@ describe('fromSafetensors refuses every malformed file', () => {
       'an entry that is not an object',
       file({ a: 3 }, 0),
       "'a' must be an object { dtype, shape, data_offsets }",
+    ],
+    // the reference reads dimensions and offsets as unsigned integers: it refuses these spellings
+    ...['8.0', '8e0', '0.8e1', '80E-1'].map((n): [string, Uint8Array, string] => [
+      `an offset written ${n}`,
+      file(`{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,${n}]}}`, 8),
+      `the number ${n}, where the format has unsigned integers only`,
+    ]),
+    [
+      'a dimension written -0',
+      file('{"a":{"dtype":"F64","shape":[-0],"data_offsets":[0,0]}}', 0),
+      'the number -0, where the format has unsigned integers only',
     ],
   ];
   test.each(cases)('%s', (_, bytes, message) => {

@@ -1,8 +1,19 @@
 // Saving state to files never loses the last good file: concurrent saves, saves from onEpoch, a kill
 // mid-save, failures, symlinks, folders, byte-order marks and non-finite numbers.
 
-import { spawn } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +29,7 @@ import {
   StateDictError,
 } from '@chainrule/nn';
 import { loadSafetensors, loadStateDictFile, saveSafetensors, saveStateDict } from '@chainrule/nn/node';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { moonsArchitecture } from './support/moons.js';
 
@@ -160,7 +172,6 @@ describe('failures name the path, leave the old file and remove the temp', () =>
     const model = new Linear(2, 1, { seed: 1 });
     await saveStateDict(model, path);
     const before = await readFile(path, 'utf8');
-    const { open } = await import('node:fs/promises');
     const probe = await open(path, 'r');
     const proto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
     await probe.close();
@@ -219,6 +230,52 @@ describe('paths and text', () => {
     expect(await readdir(join(dir, 'real'))).toEqual(['model.json', 'next.safetensors']);
   });
 
+  test('a file name near the 255-byte limit saves: the temp name does not run over it', async () => {
+    const dir = await folder();
+    const model = new Linear(2, 1, { seed: 1 });
+    // 255 bytes of ASCII, and 251 bytes of 4-byte characters and a suffix: each a valid name
+    for (const name of [`${'a'.repeat(250)}.json`, `${'🙂'.repeat(61)}.json`, 'my model ñ 模型.json']) {
+      const path = join(dir, name);
+      await saveStateDict(model, path);
+      await saveSafetensors(model, `${path.slice(0, -5)}.st`);
+      const loaded = new Linear(2, 1, { seed: 2 });
+      await loadStateDictFile(loaded, path);
+      expect(loaded.stateDict()).toEqual(model.stateDict());
+    }
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('a path ending in a separator names a folder: refused, not saved as the file before it', async () => {
+    const dir = await folder();
+    const path = `${join(dir, 'model.json')}/`;
+    await expect(saveStateDict(new Linear(2, 1), path)).rejects.toThrow(
+      `saveStateDict: cannot write ${path}`,
+    );
+    await expect(saveStateDict(new Linear(2, 1), path)).rejects.toThrow('names a folder');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test.skipIf(process.platform === 'win32')(
+    'a named pipe (as a device such as /dev/null) is written in place, not replaced by a plain file',
+    async () => {
+      const dir = await folder();
+      const pipe = join(dir, 'pipe');
+      execFileSync('mkfifo', [pipe]);
+      const model = new Linear(2, 1, { seed: 1 });
+      // a reader that does not block: the save's open finds it, and the bytes wait in the pipe
+      const reader = await open(pipe, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        await saveStateDict(model, pipe);
+        expect((await lstat(pipe)).isFIFO()).toBe(true);
+        const { buffer, bytesRead } = await reader.read(Buffer.alloc(1 << 16), 0, 1 << 16, null);
+        expect(JSON.parse(buffer.subarray(0, bytesRead).toString('utf8'))).toEqual(model.stateDict());
+      } finally {
+        await reader.close();
+      }
+      expect(await readdir(dir)).toEqual(['pipe']);
+    },
+  );
+
   test('a JSON file that starts with a UTF-8 byte-order mark loads', async () => {
     const path = join(await folder(), 'bom.json');
     const model = new Linear(2, 1, { seed: 1 });
@@ -226,6 +283,54 @@ describe('paths and text', () => {
     const loaded = new Linear(2, 1, { seed: 2 });
     await loadStateDictFile(loaded, path);
     expect(loaded.stateDict()).toEqual(model.stateDict());
+  });
+});
+
+describe('JSON keeps every bit', () => {
+  test('-0 in a parameter and in an optimizer buffer survives saveStateDict and loadStateDictFile', async () => {
+    // JSON.stringify writes -0 as 0; JSON.parse reads -0 back, so the file can hold it
+    const dir = await folder();
+    const model = new Linear(3, 2, { seed: 1 });
+    const optimizer = new Adam(model.parameters(), { lr: 0.1 });
+    model
+      .forward(tensor([[1, 2, 3]]))
+      .sum()
+      .backward();
+    optimizer.step();
+    model.weight.data[1] = -0;
+    model.bias!.data[0] = -0;
+    const state = optimizer.stateDict();
+    (state.params[0] as Record<string, number[]>)['expAvg']![2] = -0;
+    await saveStateDict(model, join(dir, 'model.json'));
+    await saveStateDict({ stateDict: () => state, loadStateDict: () => {} }, join(dir, 'adam.json'));
+    const loaded = new Linear(3, 2, { seed: 2 });
+    await loadStateDictFile(loaded, join(dir, 'model.json'));
+    expect(Object.is(loaded.weight.data[1], -0)).toBe(true);
+    expect(Object.is(loaded.bias!.data[0], -0)).toBe(true);
+    expect([...loaded.weight.data].map((v) => Object.is(v, -0))).toEqual(
+      [...model.weight.data].map((v) => Object.is(v, -0)),
+    );
+    const resumed = new Adam(loaded.parameters(), { lr: 0.1 });
+    await loadStateDictFile(resumed, join(dir, 'adam.json'));
+    const expAvg = (resumed.stateDict().params[0] as Record<string, number[]>)['expAvg']!;
+    expect(Object.is(expAvg[2], -0)).toBe(true);
+    expect(resumed.stateDict()).toEqual(state);
+  });
+
+  test('any JSON value an owner returns is written so that JSON.parse gives it back, -0 included', async () => {
+    const path = join(await folder(), 'state.json');
+    const number = fc.oneof(fc.constant(-0), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const state = fc.dictionary(
+      fc.string(),
+      fc.record({ shape: fc.array(fc.nat()), data: fc.array(number) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.jsonValue(), state), async (value) => {
+        await saveStateDict({ stateDict: () => value, loadStateDict: () => {} }, path);
+        expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(value);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -1,12 +1,13 @@
 // Writing a file so that the last good copy is never lost: a unique temp file, flushed, renamed over the target.
 
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Saves to one path run one after another, in call order, so the last call's file is the one left. */
 const queues = new Map<string, Promise<void>>();
 let counter = 0;
+const encoder = new TextEncoder();
 
 /**
  * @internal Writes `data` to `path` without ever leaving a partial file there: the bytes go to a
@@ -45,6 +46,18 @@ async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<vo
     if (existing?.isDirectory()) {
       throw Object.assign(new Error('EISDIR: the path is a directory'), { code: 'EISDIR' });
     }
+    if (endsInSeparator(path)) {
+      // resolve() drops the separator, which would write `model.json/` as the file `model.json`
+      throw Object.assign(new Error('EISDIR: the path ends in a separator, so it names a folder'), {
+        code: 'EISDIR',
+      });
+    }
+    if (existing !== null && !existing.isFile()) {
+      // a pipe, a device such as /dev/null, a socket: no temp can stand in for one, and a rename
+      // would replace it with a plain file; it is written in place, as writeFile would
+      await writeFile(target, bytes);
+      return;
+    }
     const folder = dirname(target);
     await removeStaleTemps(folder, basename(target));
     temp = join(folder, tempName(basename(target)));
@@ -70,7 +83,27 @@ async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<vo
 
 /** The temp file's name: hidden, and unique to this process, this call and a random draw. */
 function tempName(base: string): string {
-  return `.${base}.${process.pid}.${++counter}.${randomBytes(6).toString('hex')}.tmp`;
+  return `.${tempBase(base)}.${process.pid}.${++counter}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * The part of a temp file's name taken from the target's: the first 200 bytes of its UTF-8, whole
+ * characters only, so that a target name near the 255-byte limit of most file systems still leaves
+ * room for the temp's dot, process id, counter, random suffix and extension.
+ */
+function tempBase(base: string): string {
+  let bytes = 0;
+  let out = '';
+  for (const char of base) {
+    bytes += encoder.encode(char).length;
+    if (bytes > 200) break;
+    out += char;
+  }
+  return out;
+}
+
+function endsInSeparator(path: string): boolean {
+  return path.endsWith('/') || (process.platform === 'win32' && path.endsWith('\\'));
 }
 
 const TEMP = /^\.(.*)\.(\d+)\.\d+\.[0-9a-f]{12}\.tmp$/;
@@ -83,7 +116,7 @@ async function removeStaleTemps(folder: string, base: string): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
   for (const name of names) {
     const m = TEMP.exec(name);
-    if (m === null || m[1] !== base) continue;
+    if (m === null || m[1] !== tempBase(base)) continue;
     const pid = Number(m[2]);
     if (pid === process.pid || isRunning(pid)) continue;
     await unlink(join(folder, name)).catch(() => {});

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { SafetensorsError, StateDictError } from '../errors.js';
 import { fromSafetensors, type SafetensorsOptions, toSafetensors } from '../safetensors.js';
-import type { StateDict } from '../state-dict.js';
+import { isPlainObject, type StateDict } from '../state-dict.js';
 import { writeFileSafely } from './safe-write.js';
 
 /**
@@ -66,7 +66,7 @@ export async function saveStateDict(owner: HasState, path: string): Promise<void
       `saveStateDict: ${bad.where} is ${bad.value}, which JSON cannot hold (saveSafetensors can); ${path} was not written`,
     );
   }
-  await writeFileSafely('saveStateDict', path, `${JSON.stringify(state)}\n`);
+  await writeFileSafely('saveStateDict', path, `${toJson(state)}\n`);
 }
 
 /**
@@ -181,6 +181,21 @@ function renamed(e: unknown, prefix: string): unknown {
   if (!(e instanceof Error)) return e;
   const Kind = e instanceof SafetensorsError ? SafetensorsError : e instanceof TypeError ? TypeError : Error;
   return new Kind(`${prefix}${e.message}`, { cause: e });
+}
+
+/**
+ * `JSON.stringify(x)`, but with -0 written as `-0` (JSON.stringify writes `0`; JSON.parse reads `-0`
+ * back), so the file keeps every bit of every number. Plain data only: arrays, plain objects,
+ * strings, numbers, booleans and null; anything else is written as JSON.stringify writes it.
+ */
+function toJson(x: unknown): string {
+  if (typeof x === 'number') return Object.is(x, -0) ? '-0' : JSON.stringify(x);
+  if (Array.isArray(x)) return `[${x.map((v) => (v === undefined ? 'null' : toJson(v))).join(',')}]`;
+  if (isPlainObject(x)) {
+    const fields = Object.entries(x).filter(([, v]) => v !== undefined && typeof v !== 'function');
+    return `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(x) ?? 'null';
 }
 
 /** The first NaN or ±Infinity in plain data, and where: `'0.weight'.data[3]`, `params[1].expAvg[0]`. */

@@ -3,6 +3,7 @@
 
 import { describe, formatShape, Tensor } from '@chainrule/engine';
 import { Module } from '../module.js';
+import { isPlainObject } from '../state-dict.js';
 import { type Composite, compositeOf } from './composites.js';
 import { OnnxGraph, type Slot } from './graph.js';
 import { lowerComposite, lowerOp } from './lower.js';
@@ -28,6 +29,8 @@ export interface OnnxExportOptions {
   /** The graph's name; default `chainrule`. */
   graphName?: string;
 }
+
+const OPTIONS = ['dtype', 'dynamicBatch', 'inputNames', 'outputNames', 'graphName'];
 
 /** A function of tensors that `exportOnnx` can trace: one tensor out, or several. */
 export type TensorFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
@@ -140,6 +143,12 @@ export function exportOnnx(
   if (model instanceof Module && examples.length !== 1) {
     throw new TypeError(`exportOnnx: a Module takes one example input, got ${examples.length}`);
   }
+  if (!isPlainObject(options as unknown))
+    throw new TypeError(`exportOnnx: options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.includes(key))
+      throw new TypeError(`exportOnnx: unknown option '${key}'; the options are ${OPTIONS.join(', ')}`);
+  }
   const dtype = options.dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`exportOnnx: dtype must be 'float64' or 'float32', got ${describe(dtype)}`);
@@ -157,13 +166,14 @@ export function exportOnnx(
   const outputs = trace(model, inputs);
   const outputNames = names(options.outputNames, outputs.length, 'output', 'outputNames');
 
-  const slots = new Map<Tensor, Slot>();
-  for (const [i, t] of inputs.entries()) {
-    slots.set(t, { name: g.claim(inputNames[i]!), shape: t.shape, batch: g.batchAt(0) });
-  }
   const parameterNames = new Map<Tensor, string>(
     model instanceof Module ? model.namedParameters().map(([name, p]) => [p, name]) : [],
   );
+  g.reserveParameters([...parameterNames.values()]);
+  const slots = new Map<Tensor, Slot>();
+  for (const [i, t] of inputs.entries()) {
+    slots.set(t, { name: g.claim(inputNames[i]!, 'inputNames'), shape: t.shape, batch: g.batchAt(0) });
+  }
   for (const t of outputs) {
     if (t.op === '' && !slots.has(t)) {
       throw new Error(
@@ -175,7 +185,11 @@ export function exportOnnx(
   for (const t of postOrder(outputs, composites)) {
     if (slots.has(t)) continue;
     if (t.op === '') {
-      const name = g.floats(parameterNames.get(t) ?? 'const', t.data, t.shape);
+      const parameter = parameterNames.get(t);
+      const name =
+        parameter === undefined
+          ? g.floats('const', t.data, t.shape)
+          : g.parameter(parameter, t.data, t.shape);
       slots.set(t, { name, shape: t.shape, batch: null });
       continue;
     }
@@ -194,7 +208,7 @@ export function exportOnnx(
 
   const outputInfos = outputs.map((t, i) => {
     const slot = slots.get(t)!;
-    const name = g.claim(outputNames[i]!);
+    const name = g.claim(outputNames[i]!, 'outputNames');
     g.nodes.push({ opType: 'Identity', name, input: [slot.name], output: [name] });
     return valueInfo(name, t.shape, dtype, slot.batch);
   });

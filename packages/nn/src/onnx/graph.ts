@@ -47,6 +47,7 @@ export class OnnxGraph {
   readonly initializers: TensorProto[] = [];
   private readonly used = new Set<string>();
   private readonly scalars = new Map<string, string>();
+  private readonly parameters = new Set<string>();
 
   /**
    * @param dtype the floating-point type of every float value
@@ -65,8 +66,21 @@ export class OnnxGraph {
     return name;
   }
 
-  /** Claims `name` exactly (a graph input, output or parameter name), refusing a repeat. */
-  claim(name: string): string {
+  /**
+   * Keeps the parameters' names (as in `stateDict()`) for their initializers: no input, output or
+   * node takes one, so no parameter is renamed.
+   */
+  reserveParameters(names: readonly string[]): void {
+    for (const name of names) {
+      this.parameters.add(name);
+      this.used.add(name);
+    }
+  }
+
+  /** Claims `name` exactly (a graph input or output, named in `option`), refusing a repeat. */
+  claim(name: string, option: string): string {
+    if (this.parameters.has(name))
+      throw new Error(`exportOnnx: ${option}: '${name}' is the name of a parameter`);
     if (this.used.has(name)) throw new Error(`exportOnnx: the name '${name}' is used twice`);
     this.used.add(name);
     return name;
@@ -83,6 +97,13 @@ export class OnnxGraph {
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;
+  }
+
+  /** A parameter's initializer, under the name `reserveParameters` kept for it. */
+  parameter(name: string, values: ArrayLike<number>, shape: readonly number[]): string {
+    if (!this.parameters.has(name)) throw new Error(`internal: exportOnnx: '${name}' is not a parameter`);
+    this.initializers.push(floatTensor(name, values, shape, this.dtype));
+    return name;
   }
 
   /** A float initializer named after `base`. */

@@ -26,7 +26,10 @@ export function elementType(dtype: OnnxDtype): number {
   return dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
 }
 
-/** A named constant tensor of floats, stored as raw little-endian bytes of `dtype`. */
+/**
+ * A named constant tensor of floats, stored as raw little-endian bytes of `dtype`; a finite number
+ * beyond float32's range is refused when `dtype` is float32 (NaN and infinities are stored as they are).
+ */
 export function floatTensor(
   name: string,
   values: ArrayLike<number>,
@@ -37,8 +40,14 @@ export function floatTensor(
   const bytes = new Uint8Array(values.length * width);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) {
-    if (width === 8) view.setFloat64(i * 8, values[i]!, true);
-    else view.setFloat32(i * 4, values[i]!, true);
+    const v = values[i]!;
+    if (width === 8) view.setFloat64(i * 8, v, true);
+    else if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+      // as toSafetensors: a finite number is not turned into an infinity behind the caller's back
+      throw new RangeError(
+        `exportOnnx: '${name}'[${i}] = ${v} is too large for float32; export with dtype 'float64'`,
+      );
+    } else view.setFloat32(i * 4, v, true);
   }
   return onnx.TensorProto.create({ name, dims: shape.slice(), dataType: elementType(dtype), rawData: bytes });
 }

@@ -254,9 +254,10 @@ export abstract class Optimizer {
   /**
    * Restores state saved by `stateDict()`. Everything is checked first (the optimizer's kind, the
    * number of parameters, each buffer's length, every number finite, squared-gradient averages
-   * never negative, gradient averages whose square is finite, each parameter's step an integer
-   * from 1 to `stepCount`, plain data only); on any mismatch it throws a StateDictError naming the
-   * field, and nothing changes.
+   * never negative, gradient averages whose square is finite, an AMSGrad maximum not below its
+   * second moment, a centred RMSprop's gradient average squared not above its squared-gradient
+   * average, each parameter's step an integer from 1 to `stepCount`, plain data only); on any
+   * mismatch it throws a StateDictError naming the field, and nothing changes.
    *
    * @example
    * ```ts

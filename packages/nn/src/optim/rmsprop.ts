@@ -69,6 +69,26 @@ export class RMSprop extends Optimizer {
     return ['squareAvg'];
   }
 
+  /**
+   * The centred variance s - a² is never negative (an average of squares is at least the square of
+   * the average): a gradient average beyond it gives the next step a NaN square root.
+   */
+  protected override checkState(
+    buffers: Readonly<Record<string, Float64Array>>,
+    where: string,
+    problems: string[],
+  ): void {
+    const s = buffers['squareAvg']!;
+    const a = buffers['gradAvg'];
+    if (a === undefined) return;
+    // the update's own expression, so that exactly the states it cannot take a root of are refused
+    const i = s.findIndex((x, j) => x - a[j]! * a[j]! < 0);
+    if (i >= 0)
+      problems.push(
+        `${where}.gradAvg[${i}] is ${a[i]}, but its square is above squareAvg[${i}] = ${s[i]}: the centred variance would be negative`,
+      );
+  }
+
   protected update(data: Float64Array, grad: Float64Array, state: ParamState, lr: number): void {
     const { alpha, eps, weightDecay: wd, momentum: mu } = this;
     const s = state.buffers['squareAvg']!;
