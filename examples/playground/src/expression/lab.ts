@@ -33,12 +33,20 @@ export function expressionToParams(state: ExpressionState): URLSearchParams {
 export function expressionFromParams(params: URLSearchParams): ExpressionState {
   const text = params.get('expr');
   if (text === null) return { text: DEFAULT_EXPRESSION.text, inputs: { ...DEFAULT_EXPRESSION.inputs } };
-  const inputs: Record<string, number> = {};
+  const inputs = inputRecord();
   for (const [name, v] of params) {
     if (name !== 'lab' && name !== 'expr' && v.trim() !== '' && Number.isFinite(Number(v)))
       inputs[name] = Number(v);
   }
   return { text, inputs };
+}
+
+/**
+ * A record of inputs by variable name with no prototype, so that every name is a plain key: on `{}`,
+ * `inputs.constructor` is a function and `inputs.__proto__ = 3` is ignored.
+ */
+export function inputRecord(from: Readonly<Record<string, number>> = {}): Record<string, number> {
+  return Object.assign(Object.create(null) as Record<string, number>, from);
 }
 
 /** Mounts the lab in `root`; `onChange` hears every new state (to put it in the URL). */
@@ -47,7 +55,7 @@ export function mountExpressionLab(
   initial: ExpressionState,
   onChange: (state: ExpressionState) => void,
 ): void {
-  const state: ExpressionState = { text: initial.text, inputs: { ...initial.inputs } };
+  const state: ExpressionState = { text: initial.text, inputs: inputRecord(initial.inputs) };
   let tree: Expr | null = null;
   /** The step shown, or null for the finished pass (the gradients backward() leaves). */
   let step: number | null = null;
@@ -211,7 +219,7 @@ export function mountExpressionLab(
     }
     const variables = variablesOf(tree);
     syncSliders(variables);
-    const used = Object.fromEntries(variables.map((n) => [n, state.inputs[n] ?? 1]));
+    const used = inputRecord(Object.fromEntries(variables.map((n) => [n, state.inputs[n] ?? 1])));
     onChange({ text: state.text, inputs: used });
     let built: Built;
     let walk: BackwardStep[];
