@@ -5,7 +5,6 @@ import { value } from '@chainrule/engine';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildExpression } from '../src/expression/build.js';
-import { expressionFromParams, expressionToParams, inputRecord } from '../src/expression/lab.js';
 import {
   type Expr,
   ExpressionError,
@@ -15,6 +14,7 @@ import {
   printExpression,
   variablesOf,
 } from '../src/expression/parser.js';
+import { expressionFromParams, expressionToParams, inputRecord } from '../src/expression/state.js';
 import { expressionTree, inputs, shape } from './support/expressions.js';
 
 const tree = (text: string) => shape(parseExpression(text));
@@ -151,7 +151,10 @@ describe('the graph it builds', () => {
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
     const text = names.join(' + ');
     expect(buildExpression(parseExpression(text), {}).root.data).toBe(0);
-    const params = new URLSearchParams([['expr', text], ...names.map((n, i) => [n, String(i + 1)])]);
+    const params = new URLSearchParams([
+      ['expr', text],
+      ...names.map((n, i): [string, string] => [n, String(i + 1)]),
+    ]);
     const state = expressionFromParams(params);
     expect(names.map((n) => Object.hasOwn(state.inputs, n) && state.inputs[n])).toEqual([1, 2, 3, 4, 5]);
     const built = buildExpression(parseExpression(text), inputRecord(state.inputs));

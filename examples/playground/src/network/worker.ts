@@ -9,7 +9,7 @@ import { type EpochFigures, TrainingSession } from './session.js';
 interface WorkerScope {
   crossOriginIsolated?: boolean;
   postMessage(message: FromWorker): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  onmessage: ((event: { data: ToWorker }) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
 
