@@ -9,10 +9,12 @@ import {
   type Expr,
   ExpressionError,
   FUNCTIONS,
+  MAX_TOKENS,
   parseExpression,
   printExpression,
   variablesOf,
 } from '../src/expression/parser.js';
+import { expressionFromParams, expressionToParams, inputRecord } from '../src/expression/state.js';
 import { expressionTree, inputs, shape } from './support/expressions.js';
 
 const tree = (text: string) => shape(parseExpression(text));
@@ -70,6 +72,7 @@ describe('errors name the column of the first mistake', () => {
     ['x # 1', 3, /unexpected character '#' at column 3/],
     ['()', 2, /empty parentheses at column 2/],
     ['1e999', 1, /the number 1e999 is too large at column 1/],
+    ['x + 😀', 5, /unexpected character '😀' at column 5/],
   ];
 
   test.each(cases)('%j: column %d', (text, column, message) => {
@@ -84,6 +87,26 @@ describe('errors name the column of the first mistake', () => {
     expect((error as ExpressionError).message).toMatch(/^expression: /);
     expect((error as ExpressionError).message).toMatch(message);
     expect((error as ExpressionError).column).toBe(column);
+  });
+
+  test('a URL can carry thousands of terms or parentheses: refused at the limit, never a stack overflow', () => {
+    const long = [
+      [Array(5000).fill('x').join('+'), 9999],
+      [`${'('.repeat(20000)}x${')'.repeat(20000)}`, 40001],
+      [`${'-'.repeat(20000)}x`, 20001],
+    ] as const;
+    for (const [text, tokens] of long) {
+      expect(() => parseExpression(text)).toThrow(
+        new RegExp(
+          `too long to draw: ${tokens} numbers, names and symbols, at most ${MAX_TOKENS} \\(column 101`,
+        ),
+      );
+    }
+    const longest = Array(MAX_TOKENS / 2)
+      .fill('x')
+      .join('+'); // 99 tokens
+    expect(evaluate(longest, { x: 1 })).toBe(50); // 99 tokens: drawn
+    expect(() => parseExpression(`${longest} + 1`)).toThrow(/101 numbers, names and symbols/);
   });
 
   test('an exponent with a variable in it is refused at that variable, when the graph is built', () => {
@@ -122,6 +145,21 @@ describe('the graph it builds', () => {
     expect(evaluate('z + 1')).toBe(1);
     expect(evaluate('x ^ (1/2)', { x: 9 })).toBe(3);
     expect(evaluate('x ^ -1', { x: 4 })).toBe(0.25);
+  });
+
+  test('variables named like Object.prototype members are variables: from the URL, with and without inputs', () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    const text = names.join(' + ');
+    expect(buildExpression(parseExpression(text), {}).root.data).toBe(0);
+    const params = new URLSearchParams([
+      ['expr', text],
+      ...names.map((n, i): [string, string] => [n, String(i + 1)]),
+    ]);
+    const state = expressionFromParams(params);
+    expect(names.map((n) => Object.hasOwn(state.inputs, n) && state.inputs[n])).toEqual([1, 2, 3, 4, 5]);
+    const built = buildExpression(parseExpression(text), inputRecord(state.inputs));
+    expect(built.root.data).toBe(15);
+    expect(expressionFromParams(expressionToParams(state)).inputs).toEqual(state.inputs);
   });
 
   test('every function is the Value method of the same name', () => {

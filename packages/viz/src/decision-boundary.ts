@@ -66,8 +66,8 @@ export function decisionBoundarySvg(
   const [y0, y1] = options.yDomain ?? fitted(xy.map((p) => p[1]));
   const dx = (x1 - x0) / n;
   const dy = (y1 - y0) / n;
-  if (!(dx > 0 && dy > 0))
-    throw new RangeError(`${FN}: a domain is empty: x [${x0}, ${x1}], y [${y0}, ${y1}]`);
+  if (!(dx > 0 && dy > 0 && Number.isFinite(dx) && Number.isFinite(dy) && Number.isFinite(x0 + y0)))
+    throw new RangeError(`${FN}: a domain is empty or not finite: x [${x0}, ${x1}], y [${y0}, ${y1}]`);
   const grid: [number, number][] = [];
   for (let j = 0; j < n; j++)
     for (let i = 0; i < n; i++) grid.push([x0 + (i + 0.5) * dx, y0 + (j + 0.5) * dy]);
@@ -194,6 +194,10 @@ function pairs(points: Tensor | readonly (readonly number[])[]): [number, number
       throw new RangeError(`${FN}: points must have shape [n,2], got ${formatShape(points.shape)}`);
     }
     const d = points.data;
+    const bad = d.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new TypeError(`${FN}: point ${bad >> 1} must be two finite numbers [x, y], got ${d[bad]}`);
+    }
     return Array.from({ length: points.shape[0]! }, (_, i) => [d[2 * i]!, d[2 * i + 1]!]);
   }
   if (!Array.isArray(points))

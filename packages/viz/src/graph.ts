@@ -158,7 +158,10 @@ export function formatNumber(x: number, digits = 4): string {
   return x.toFixed(digits);
 }
 
-/** Escapes the characters that mean something inside a DOT record label. */
+/**
+ * Escapes the characters that mean something inside a DOT record label, and `&`, which Graphviz
+ * would read as the start of an entity (a label `&lt;` would show as `<`).
+ */
 function escapeRecord(text: string): string {
-  return text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
+  return text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`).replaceAll('&', '&amp;');
 }

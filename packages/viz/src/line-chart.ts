@@ -85,7 +85,7 @@ export function lineChartSvg(
   const several = thinned.length > 1;
   const area = { left: 72, top: options.title === undefined ? 16 : 44, width, height };
   const [x0, x1] = widen(extent(xs));
-  const [y0, y1] = options.yDomain ?? widen(extent(ys));
+  const [y0, y1] = options.yDomain === undefined ? widen(extent(ys)) : checkDomain(options.yDomain);
   if (log && !(y0 > 0))
     throw new RangeError(`lineChartSvg: a log scale needs a positive y range, got [${y0}, ${y1}]`);
   const x = linearScale(x0, x1, area.left, area.left + width);
@@ -134,11 +134,30 @@ function runs<P extends { y: number }>(points: P[], drawable: (y: number) => boo
   return out.filter((r) => r.length > 0);
 }
 
-/** A range with room: a single value gets half a unit (or a tenth of itself) each side. */
+/**
+ * A range with room: a single value, or values that differ only in their last digits (a loss stuck
+ * at 0.6931471805599453 and ...54), gets half a unit (or a tenth of itself) each side.
+ */
 function widen([lo, hi]: [number, number]): [number, number] {
-  if (hi > lo) return [lo, hi];
-  const d = lo === 0 ? 0.5 : Math.abs(lo) / 10;
-  return [lo - d, hi + d];
+  if (hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9) return [lo, hi];
+  const mid = lo / 2 + hi / 2;
+  const d = mid === 0 ? 0.5 : Math.abs(mid) / 10;
+  return [mid - d, mid + d];
+}
+
+/** A fixed y range, checked: two finite numbers, the first below the second. */
+function checkDomain(domain: readonly number[]): [number, number] {
+  const [lo, hi] = domain;
+  if (
+    domain.length !== 2 ||
+    !(typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi)) ||
+    !(lo < hi)
+  ) {
+    throw new RangeError(
+      `lineChartSvg: yDomain must be two finite numbers [min, max] with min < max, got [${domain.join(', ')}]`,
+    );
+  }
+  return [lo, hi];
 }
 
 /** The series as a list, checked: arrays of numbers, x as long as y, names distinct. */
@@ -166,6 +185,13 @@ function toSeries(series: readonly Series[] | Readonly<Record<string, readonly n
     const bad = [...s.y, ...(s.x ?? [])].find((v) => typeof v !== 'number');
     if (bad !== undefined) {
       throw new TypeError(`lineChartSvg: series '${s.name}' holds ${describe(bad)}, not a number`);
+    }
+    // a y that diverged breaks the line; an x has no such meaning, and would put NaN in the picture
+    const badX = s.x?.findIndex((v) => !Number.isFinite(v)) ?? -1;
+    if (badX >= 0) {
+      throw new RangeError(
+        `lineChartSvg: series '${s.name}' has x ${s.x![badX]} at index ${badX}, not finite`,
+      );
     }
   }
   if (list.every((s) => s.y.length === 0)) throw new RangeError('lineChartSvg: no series has any point');

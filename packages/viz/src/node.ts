@@ -12,6 +12,9 @@ export interface Png {
   height: number;
 }
 
+/** The most pixels `svgToPng` renders: 100 million, 400 MB before compression. */
+const MAX_PIXELS = 100_000_000;
+
 /** Options of `svgToPng`: the size, as a scale or a width, and the background. */
 export interface PngOptions {
   /** Pixels per SVG unit. Default 2: sharp on high-density screens. */
@@ -46,7 +49,8 @@ export function fontFiles(): string[] {
  * resvg (`@resvg/resvg-js`, a prebuilt binary in the npm package: no system tools). Text is set only
  * in the DejaVu fonts of `fontFiles()`, never the system's, so a picture comes out the same on every
  * machine: sans-serif families (Helvetica, Arial, ...) and unknown ones fall back to DejaVu Sans,
- * serif ones to DejaVu Serif.
+ * serif ones to DejaVu Serif. A PNG of more than 100 million pixels is refused
+ * with a RangeError (resvg would abort the process).
  *
  * @example
  * ```ts
@@ -64,7 +68,7 @@ export function svgToPng(svg: string, options: PngOptions = {}): Png {
   if (!(Number.isFinite(scale) && scale > 0)) {
     throw new RangeError(`svgToPng: scale must be a positive number, got ${scale}`);
   }
-  const image = new Resvg(svg, {
+  const resvg = new Resvg(svg, {
     fitTo: width === undefined ? { mode: 'zoom', value: scale } : { mode: 'width', value: width },
     ...(options.background === 'transparent' ? {} : { background: options.background ?? 'white' }),
     font: {
@@ -75,6 +79,16 @@ export function svgToPng(svg: string, options: PngOptions = {}): Png {
       serifFamily: 'DejaVu Serif',
       monospaceFamily: 'DejaVu Sans Mono',
     },
-  }).render();
+  });
+  // resvg aborts the whole process when it cannot allocate the pixels: refuse first, with the size
+  const w = width ?? Math.ceil(resvg.width * scale);
+  const h =
+    width === undefined ? Math.ceil(resvg.height * scale) : Math.ceil((resvg.height * width) / resvg.width);
+  if (!(w * h <= MAX_PIXELS)) {
+    throw new RangeError(
+      `svgToPng: a ${w} × ${h} PNG is too large (at most ${MAX_PIXELS / 1e6} million pixels); ask for a smaller scale or width`,
+    );
+  }
+  const image = resvg.render();
   return { data: image.asPng(), width: image.width, height: image.height };
 }

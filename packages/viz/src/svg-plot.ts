@@ -39,23 +39,33 @@ export function px(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
-/** About `count` round ticks (1, 2 or 5 times a power of ten) covering [lo, hi]. */
+/**
+ * About `count` round ticks (1, 2 or 5 times a power of ten) covering [lo, hi]; just `lo` when the
+ * range is empty, not finite, or too narrow for its size to hold round ticks that twelve significant
+ * digits tell apart (1 to 1 + 2^-52: the tick counter would pass 2^53, where k + 1 === k).
+ */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
+  if (!(hi > lo && Number.isFinite(lo) && Number.isFinite(hi))) return [lo];
+  const raw = hi / count - lo / count; // not (hi - lo) / count, which overflows for ±1e308
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  if (step === undefined || !(step > 0 && Number.isFinite(step))) return [lo];
+  const first = Math.ceil(lo / step - 1e-9);
+  const last = Math.floor(hi / step + 1e-9);
+  if (!(Math.max(Math.abs(first), Math.abs(last)) < 1e10)) return [lo];
   const ticks: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
-    ticks.push(Number((k * step).toPrecision(12)));
-  }
+  for (let k = first; k <= last; k++) ticks.push(Number((k * step).toPrecision(12)));
   return ticks;
 }
 
 /** A linear scale from [lo, hi] onto [from, to], with round ticks. */
 export function linearScale(lo: number, hi: number, from: number, to: number): Scale {
   const span = hi > lo ? hi - lo : 1;
-  const scale = ((v: number) => from + ((v - lo) / span) * (to - from)) as Scale;
+  // in halves when the span overflows (-1e308 to 1e308), so that no point becomes NaN
+  const share = Number.isFinite(span)
+    ? (v: number) => (v - lo) / span
+    : (v: number) => (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+  const scale = ((v: number) => from + share(v) * (to - from)) as Scale;
   scale.ticks = niceTicks(lo, hi);
   const step = scale.ticks.length > 1 ? scale.ticks[1]! - scale.ticks[0]! : 1;
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
@@ -71,7 +81,11 @@ export function logScale(lo: number, hi: number, from: number, to: number): Scal
   const ticks: number[] = [];
   for (let k = Math.ceil(a - 1e-9); k <= b + 1e-9; k++) ticks.push(10 ** k);
   scale.ticks = ticks.length >= 2 ? ticks : niceTicks(lo, hi, 4);
-  scale.format = (v) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(6))) : v.toExponential(0));
+  // as many digits as the tick needs: 1e+17 and 1.05e+17 when a chart spans less than a decade
+  scale.format = (v) => {
+    const round = Number(v.toPrecision(6));
+    return v >= 1e-3 && v < 1e4 ? String(round) : round.toExponential();
+  };
   return scale;
 }
 

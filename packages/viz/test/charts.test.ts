@@ -92,6 +92,47 @@ describe('lineChartSvg', () => {
   });
 });
 
+describe('lineChartSvg at the edges of floating point', () => {
+  /** Every number in the chart's coordinates and tick labels: none may be NaN or infinite. */
+  const coordinates = (svg: string) =>
+    [...svg.matchAll(/ (?:x|y|x1|y1|x2|y2|points)="([^"]*)"/g)].flatMap((m) =>
+      m[1]!.split(/[ ,]/).map(Number),
+    );
+
+  test.each([
+    ['a loss stuck at ln 2, differing in its last digit', [Math.LN2, Math.LN2 + 2 ** -53]],
+    ['two values one ulp apart', [1, 1 + 2 ** -52]],
+    ['large values close together', [1e17, 1e17 + 16]],
+    ['a span that overflows', [-1e308, 1e308]],
+    ['a subnormal span', [0, 5e-324]],
+  ])('%s is drawn, with finite coordinates and a line from the first point to the last', (_, y) => {
+    for (const yScale of ['linear', 'log'] as const) {
+      if (yScale === 'log' && !y.every((v) => v > 0)) continue;
+      const svg = lineChartSvg({ loss: y }, { yScale });
+      for (const c of coordinates(svg)) expect(Number.isFinite(c), `${yScale}: ${c}`).toBe(true);
+      expect(polylines(svg).map((l) => l.points.length)).toEqual([2]);
+      const ticks = texts(svg).filter((t) => t !== 'step');
+      expect(new Set(ticks).size, `${yScale}: ${ticks}`).toBe(ticks.length); // no label twice
+    }
+  });
+
+  test('refuses an x that is not finite, and a yDomain that is not two finite numbers in order', () => {
+    expect(() => lineChartSvg([{ name: 'a', x: [0, Number.NaN], y: [1, 2] }])).toThrow(
+      /^lineChartSvg: series 'a' has x NaN at index 1, not finite/,
+    );
+    for (const yDomain of [
+      [0, Number.POSITIVE_INFINITY],
+      [1, 0],
+      [Number.NaN, 1],
+      [2, 2],
+    ] as [number, number][]) {
+      expect(() => lineChartSvg({ loss: [1, 2] }, { yDomain, yScale: 'log' })).toThrow(
+        /^lineChartSvg: yDomain must be two finite numbers \[min, max\] with min < max/,
+      );
+    }
+  });
+});
+
 describe('decisionBoundarySvg', () => {
   test('asks for the whole grid once, at the cells’ centres, and shades it blue below 0.5 and orange above', () => {
     const asked: [number, number][][] = [];
@@ -157,5 +198,32 @@ describe('decisionBoundarySvg', () => {
     expect(() => decisionBoundarySvg(() => [0.5], [[1, 2]], [0])).toThrow(
       /^decisionBoundarySvg: predict returned 1 values for a grid of 3600 points/,
     );
+  });
+
+  test('points one ulp apart are drawn; a domain or a point that is not finite is refused', () => {
+    const p = (grid: [number, number][]) => grid.map(() => 0.5);
+    const svg = decisionBoundarySvg(
+      p,
+      [
+        [1, 0],
+        [1 + 2 ** -52, 1],
+      ],
+      [0, 1],
+    );
+    expect(marks(svg, 'mark-symbol')).toHaveLength(2);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(() => decisionBoundarySvg(p, [[0, 0]], [0], { xDomain: [0, Number.POSITIVE_INFINITY] })).toThrow(
+      /^decisionBoundarySvg: a domain is empty or not finite: x \[0, Infinity\]/,
+    );
+    expect(() =>
+      decisionBoundarySvg(
+        p,
+        tensor([
+          [0, 0],
+          [1, Number.NaN],
+        ]),
+        [0, 1],
+      ),
+    ).toThrow(/^decisionBoundarySvg: point 1 must be two finite numbers \[x, y\], got NaN/);
   });
 });

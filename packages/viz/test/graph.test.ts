@@ -111,6 +111,13 @@ describe('graphSvg', () => {
     expect(groups.get('node-0')!.texts).toContain('a|b {c} <d>');
   });
 
+  test('a label that looks like an XML entity shows as typed, not as the character it names', async () => {
+    for (const label of ['&lt;', 'a &amp; b', '&#65;', 'R&D']) {
+      const groups = nodeGroups(await graphSvg(value(1, label).neg()));
+      expect(groups.get('node-0')!.texts[0]).toBe(label);
+    }
+  });
+
   test('graphSvg refuses what is not a node, and digits out of range', async () => {
     await expect(graphSvg(3 as unknown as Value)).rejects.toThrow(
       /^graphNodes: expected a Value or a Tensor, got/,

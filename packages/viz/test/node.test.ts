@@ -43,6 +43,17 @@ describe('svgToPng', () => {
     );
     expect(() => svgToPng(3 as unknown as string)).toThrow(/^svgToPng: expected SVG text, got/);
   });
+
+  test('refuses a PNG too large to allocate, with its size, instead of aborting the process', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"/>';
+    expect(() => svgToPng(svg, { scale: 1e6 })).toThrow(
+      /^svgToPng: a 100000000 × 50000000 PNG is too large \(at most 100 million pixels\)/,
+    );
+    expect(() => svgToPng(svg, { width: 100_000 })).toThrow(/^svgToPng: a 100000 × 50000 PNG is too large/);
+    const huge = '<svg xmlns="http://www.w3.org/2000/svg" width="1000000" height="1000000"/>';
+    expect(() => svgToPng(huge)).toThrow(/^svgToPng: a 2000000 × 2000000 PNG is too large/);
+    expect(svgToPng(svg, { width: 10_000 }).height).toBe(5000); // 50 million pixels: drawn
+  });
 });
 
 test('the fonts come from the dejavu-fonts-ttf package, not the system', () => {

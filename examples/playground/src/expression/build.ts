@@ -27,7 +27,8 @@ export function buildExpression(tree: Expr, inputs: Readonly<Record<string, numb
       case 'variable': {
         let leaf = leaves.get(e.name);
         if (leaf === undefined) {
-          leaf = value(inputs[e.name] ?? 0, e.name);
+          // own inputs only: a variable named constructor or __proto__ is not Object.prototype's
+          leaf = value(Object.hasOwn(inputs, e.name) ? inputs[e.name]! : 0, e.name);
           leaves.set(e.name, leaf);
         }
         return leaf;

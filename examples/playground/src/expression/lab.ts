@@ -7,39 +7,18 @@ import { formatNumber, h, replaceChildren } from '../dom.js';
 import { type Built, buildExpression } from './build.js';
 import { parseExplain } from './explain-table.js';
 import { type Expr, ExpressionError, parseExpression, variablesOf } from './parser.js';
+import { type ExpressionState, inputRecord } from './state.js';
 import { type BackwardStep, backwardSteps, isConstant } from './steps.js';
 
-/** What the lab shows, all of it in the page's URL except the step. */
-export interface ExpressionState {
-  text: string;
-  inputs: Record<string, number>;
-}
+export {
+  DEFAULT_EXPRESSION,
+  type ExpressionState,
+  expressionFromParams,
+  expressionToParams,
+} from './state.js';
 
-export const DEFAULT_EXPRESSION: ExpressionState = {
-  text: 'tanh(x*w + b)',
-  inputs: { x: 0.5, w: -1.5, b: 1 },
-};
 const EXAMPLES = ['sigmoid(x)', 'tanh(x*w + b)', 'x*x + x', 'relu(a*b - c) / 2', 'log(exp(x) + exp(y))'];
 const SLIDER = { min: -4, max: 4, step: 0.01 };
-
-/** The lab's state as URL parameters (`expr` and one parameter per variable). */
-export function expressionToParams(state: ExpressionState): URLSearchParams {
-  const params = new URLSearchParams({ lab: 'expression', expr: state.text });
-  for (const [name, v] of Object.entries(state.inputs)) params.set(name, String(v));
-  return params;
-}
-
-/** The lab's state from URL parameters; the defaults when there is no expression. */
-export function expressionFromParams(params: URLSearchParams): ExpressionState {
-  const text = params.get('expr');
-  if (text === null) return { text: DEFAULT_EXPRESSION.text, inputs: { ...DEFAULT_EXPRESSION.inputs } };
-  const inputs: Record<string, number> = {};
-  for (const [name, v] of params) {
-    if (name !== 'lab' && name !== 'expr' && v.trim() !== '' && Number.isFinite(Number(v)))
-      inputs[name] = Number(v);
-  }
-  return { text, inputs };
-}
 
 /** Mounts the lab in `root`; `onChange` hears every new state (to put it in the URL). */
 export function mountExpressionLab(
@@ -47,7 +26,7 @@ export function mountExpressionLab(
   initial: ExpressionState,
   onChange: (state: ExpressionState) => void,
 ): void {
-  const state: ExpressionState = { text: initial.text, inputs: { ...initial.inputs } };
+  const state: ExpressionState = { text: initial.text, inputs: inputRecord(initial.inputs) };
   let tree: Expr | null = null;
   /** The step shown, or null for the finished pass (the gradients backward() leaves). */
   let step: number | null = null;
@@ -211,7 +190,7 @@ export function mountExpressionLab(
     }
     const variables = variablesOf(tree);
     syncSliders(variables);
-    const used = Object.fromEntries(variables.map((n) => [n, state.inputs[n] ?? 1]));
+    const used = inputRecord(Object.fromEntries(variables.map((n) => [n, state.inputs[n] ?? 1])));
     onChange({ text: state.text, inputs: used });
     let built: Built;
     let walk: BackwardStep[];

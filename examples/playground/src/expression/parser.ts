@@ -68,12 +68,21 @@ function tokenize(text: string): Token[] {
       i++;
     } else {
       const hint = c === '=' ? ' (write an expression, not an equation)' : '';
-      throw new ExpressionError(`unexpected character '${c}' at column ${i + 1}${hint}`, i + 1);
+      // the whole character, not half of an emoji's surrogate pair
+      const char = String.fromCodePoint(text.codePointAt(i)!);
+      throw new ExpressionError(`unexpected character '${char}' at column ${i + 1}${hint}`, i + 1);
     }
   }
   tokens.push({ kind: 'end', text: '', column: text.length + 1 });
   return tokens;
 }
+
+/**
+ * The most tokens an expression may have. Graphviz lays out a graph of a few dozen nodes in a moment,
+ * but `x + x + ...` with 100 terms takes it a minute, and a URL can hold thousands of terms (whose
+ * nesting would overflow the stack): the lab is for expressions one can read.
+ */
+export const MAX_TOKENS = 100;
 
 /** Binding powers: how tightly each binary operator holds its operands. */
 const INFIX: Record<BinaryOperator, { left: number; right: number }> = {
@@ -191,6 +200,13 @@ class Parser {
 export function parseExpression(text: string): Expr {
   const tokens = tokenize(text);
   if (tokens.length === 1) throw new ExpressionError('the expression is empty', 1);
+  if (tokens.length - 1 > MAX_TOKENS) {
+    const first = tokens[MAX_TOKENS]!;
+    throw new ExpressionError(
+      `the expression is too long to draw: ${tokens.length - 1} numbers, names and symbols, at most ${MAX_TOKENS} (column ${first.column} is the first past the limit)`,
+      first.column,
+    );
+  }
   const parser = new Parser(tokens);
   const tree = parser.parse(0);
   parser.expectEnd();

@@ -9,7 +9,7 @@ import { type EpochFigures, TrainingSession } from './session.js';
 interface WorkerScope {
   crossOriginIsolated?: boolean;
   postMessage(message: FromWorker): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  onmessage: ((event: { data: ToWorker }) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
 
@@ -37,12 +37,24 @@ function report(epochs: EpochFigures[]): void {
 function slice(): void {
   timer = null;
   if (!running || session === null) return;
-  const start = performance.now();
-  const epochs: EpochFigures[] = [];
-  do epochs.push(session.step());
-  while (performance.now() - start < SLICE_MS);
-  report(epochs);
+  try {
+    const start = performance.now();
+    const epochs: EpochFigures[] = [];
+    do epochs.push(session.step());
+    while (performance.now() - start < SLICE_MS);
+    report(epochs);
+  } catch (error) {
+    // a later slice runs from a timer, outside onmessage: its error (a loss that became NaN) is reported here
+    fail(error);
+    return;
+  }
   timer = setTimeout(slice, 0);
+}
+
+/** Stops training and tells the page why. */
+function fail(error: unknown): void {
+  stop();
+  scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
 }
 
 function stop(): void {
@@ -73,7 +85,6 @@ scope.onmessage = (event) => {
       if (session !== null) report([session.step()]);
     }
   } catch (error) {
-    stop();
-    scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    fail(error);
   }
 };
