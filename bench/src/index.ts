@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** The benchmark files, in the order they run. Add new ones here (e.g. tensor.ts). */
 const benchmarks = [
   'scalar.ts',
+  'scalar-naive.ts',
   'tensor-matmul.ts',
   'matmul-wasm.ts',
   'elementwise.ts',
