@@ -5,8 +5,8 @@ import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
 import { arange, fill, fillDiagonal, findIndex, generate, map, toIndices } from './ts-fill.js';
 import { linear, linearBackwardWith, matmul, matmulPair } from './ts-matmul.js';
 import { argmaxAxis, cumsum, maxAxis, prodAxis, sumAxis } from './ts-reduce.js';
-import { concat, gather, permute, scatterAdd, slice, unslice } from './ts-shape.js';
 import { where } from './ts-select.js';
+import { concat, gather, permute, scatterAdd, slice, unslice } from './ts-shape.js';
 
 /** @internal */
 export const tsKernels = defineKernels({
