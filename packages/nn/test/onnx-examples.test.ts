@@ -1,5 +1,6 @@
 // The examples' networks, trained briefly from nn's public pieces, exported to ONNX and run on onnxruntime-node:
-// the same outputs as chainrule's (1e-12 in float64, 1e-5 in float32), on batches of another size than the export's.
+// the same outputs as chainrule's (1e-12 in float64, 1e-5 in float32), on batches of another size than the export's;
+// and their trained parameters through safetensors and back, bit for bit.
 
 import { createRng, type Tensor, tensor } from '@chainrule/engine';
 import {
@@ -8,11 +9,14 @@ import {
   exportOnnx,
   fit,
   fromArchitecture,
+  fromSafetensors,
   hingeLoss,
   MLP,
   type OnnxDtype,
   SGD,
+  type StateDict,
   sseLoss,
+  toSafetensors,
 } from '@chainrule/nn';
 import { describe, expect, test } from 'vitest';
 import { moonsArchitecture, moonsSplit } from './support/moons.js';
@@ -37,6 +41,20 @@ async function expectSame(
   expectMatches(got!, f(input), TOL[dtype]);
 }
 
+/** Each entry's raw bits by name (a file lists them sorted), so that equality means every bit. */
+const bits = (state: StateDict) =>
+  Object.entries(state)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, { shape, data }]) => [name, shape, [...new BigUint64Array(Float64Array.from(data).buffer)]]);
+
+/** The trained parameters leave as a float64 safetensors file and come back bit for bit. */
+function expectRoundTrip(state: StateDict | Record<string, Tensor>) {
+  const plain: StateDict = Object.fromEntries(
+    Object.entries(state).map(([name, p]) => [name, { shape: [...p.shape], data: [...p.data] }]),
+  );
+  expect(bits(fromSafetensors(toSafetensors(plain)).state)).toEqual(bits(plain));
+}
+
 describe("the examples' trained networks on onnxruntime", () => {
   test.each(DTYPES)(
     'moons classifier: the 2-4-6-6-4-1 network, exported at 4 rows, classifies the 100 test points alike (%s)',
@@ -45,6 +63,7 @@ describe("the examples' trained networks on onnxruntime", () => {
       const model = fromArchitecture(moonsArchitecture, { seed: 7 });
       const optimizer = new Adam(model.parameters(), { lr: 0.01 });
       fit(model, { x: xTrain, y: yTrain, loss: binaryCrossEntropy, optimizer, epochs: 60 });
+      expectRoundTrip(model.stateDict());
       await expectSame((x) => model.forward(x), xTest.slice([0, 4]), xTest, dtype);
       expect(yTest.shape).toEqual([100, 1]);
     },
@@ -76,6 +95,7 @@ describe("the examples' trained networks on onnxruntime", () => {
         sseLoss(forward(x), y).backward();
         optimizer.step();
       }
+      expectRoundTrip({ w1, w2 });
       const more = tensor([...(x.toArray() as number[][]), [1, 0, 0], [0.5, -2, 3]]);
       await expectSame(forward, x, more, dtype);
     },
@@ -99,6 +119,7 @@ describe("the examples' trained networks on onnxruntime", () => {
         sseLoss(forward(x), y).mul(0.5).backward();
         optimizer.step();
       }
+      expectRoundTrip({ w });
       await expectSame(
         forward,
         x,
@@ -136,6 +157,7 @@ describe("the examples' trained networks on onnxruntime", () => {
         forward(x).sub(target).pow(2).mean().backward();
         optimizer.step();
       }
+      expectRoundTrip({ fc1, fc2 });
       await expectSame(forward, x, x.mul(-1.5), dtype, false);
     },
   );
@@ -153,6 +175,7 @@ describe("the examples' trained networks on onnxruntime", () => {
         optimizer: new SGD(model.parameters(), { lr: 0.05 }),
         epochs: 20,
       });
+      expectRoundTrip(model.stateDict());
       await expectSame((x) => model.forward(x), xTest.slice([0, 3]), xTest, dtype);
     },
   );
