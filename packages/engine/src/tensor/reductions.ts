@@ -2,6 +2,7 @@
 
 import { describe, formatShape } from '../errors.js';
 import { kernels } from '../kernels/index.js';
+import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
 
@@ -229,7 +230,7 @@ function detachedMax(t: Tensor, axis: number): Tensor {
     const shape = t.shape.map((d, i) => (i === axis ? 1 : d));
     return t._constant(new Float64Array(sizeOf(shape)), shape);
   }
-  const m = t.detach().max(axis, true);
-  kernels().unary('finiteOrZero', m._data, m._data);
-  return m;
+  // a node of t that does not require grad (the graph shows it; no gradient flows through it)
+  const m = Tensor._apply('max', [t], { axis, keepDims: true }, true);
+  return applyElementwise('finiteOrZero', [m], {});
 }
