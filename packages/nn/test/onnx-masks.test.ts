@@ -77,8 +77,8 @@ describe('where with each comparison, run on other signs than the example', () =
   test("the condition is computed by the model's operators, with no initializer holding the example's mask", () => {
     const f = (x: Tensor) => x.where(x.gt(0), x.mul(0.1));
     const graph = onnx.ModelProto.decode(exportOnnx(f, EXAMPLE[0]!)).graph!;
-    expect(graph.node.map((n) => n.opType)).toEqual(['Greater', 'Cast', 'Mul', 'Where', 'Identity']);
-    expect(graph.initializer.every((t) => t.dims!.length === 0)).toBe(true);
+    expect(graph.node!.map((n) => n.opType)).toEqual(['Greater', 'Cast', 'Mul', 'Where', 'Identity']);
+    expect(graph.initializer!.every((t) => t.dims!.length === 0)).toBe(true);
   });
 
   test('a comparison used as a 0/1 factor, a where of numbers, and a chain of comparisons run the same', async () => {
