@@ -2,7 +2,17 @@
 // maxima are recorded with their op and inputs when an input is in the graph, change no number, and take
 // no gradient; a gradient recorded with createGraph is bit for bit the unrecorded one.
 
-import { grad, linear, noGrad, opAttributes, type Tensor, tensor, toDot, where } from '@chainrule/engine';
+import {
+  defineOp,
+  grad,
+  linear,
+  noGrad,
+  opAttributes,
+  type Tensor,
+  tensor,
+  toDot,
+  where,
+} from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
 
 const leaf = (x: number[] | number[][]): Tensor => tensor(x, { requiresGrad: true });
@@ -76,6 +86,19 @@ describe('nodes without gradient', () => {
     expect(() => scaled.sum().backward()).toThrow(
       "backward: this tensor (made by 'sum') does not require grad: it comes from a comparison, a mask or a detached maximum, which carry no gradient",
     );
+  });
+
+  test("a custom op of a comparison is recorded without gradient, and the gradient through the product is the comparison's", () => {
+    const cube = defineOp<Tensor>({
+      name: 'cube',
+      forward: (a) => a ** 3,
+      backward: (g, { inputs: [a] }) => [g.mul(a!.pow(2).mul(3))],
+    });
+    const x = leaf([-1, 2]);
+    const c = cube(x.gt(0).mul(2));
+    expect([c.op, c.requiresGrad, Array.from(c.data)]).toEqual(['cube', false, [0, 8]]);
+    x.mul(c).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([0, 8]);
   });
 
   test('where whose branches take no gradient but whose condition is recorded is a node without gradient', () => {
