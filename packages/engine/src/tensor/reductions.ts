@@ -223,7 +223,10 @@ export function checkNotEmpty(t: Tensor, axis: number | null, op: string, what: 
   }
 }
 
-/** The maximum along an axis with keepDims, as a constant; non-finite maxima become 0 so x - m stays defined. */
+/**
+ * The maximum along an axis with keepDims, held constant (a node without gradient); non-finite maxima
+ * become 0 so x - m stays defined.
+ */
 function detachedMax(t: Tensor, axis: number): Tensor {
   if (t.size === 0) {
     // an empty axis still leaves one (zero) shift per slice: [2,0] along axis 1 has shape [2,1]
