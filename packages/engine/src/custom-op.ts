@@ -176,9 +176,11 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
   if (inputs.some((t) => t.data === data)) {
     throw new Error(`${rule.name}: forwardTensor returned an input's own array; return a new one`);
   }
-  const tracked = isRecording() && inputs.some((t) => t.requiresGrad);
+  // recorded also when an input is only a node without gradient (a comparison), so it is no constant
+  const tracked = isRecording() && inputs.some((t) => t._inGraph);
   const out = tracked ? new CustomTensor(data, shape, rule) : new Tensor(data, shape);
   if (tracked) recordAs(out, rule.name, inputs);
+  if (tracked) out._requiresGrad = inputs.some((t) => t.requiresGrad);
   return out;
 }
 

@@ -9,6 +9,7 @@ import {
   grad,
   gradcheck,
   jvp,
+  noGrad,
   opAttributes,
   ShapeError,
   setBackend,
@@ -127,14 +128,20 @@ describe('comparisons', () => {
     );
   });
 
-  test('a comparison result is a constant: a leaf Value, a Tensor that takes no gradient, even under createGraph', () => {
+  test('a comparison result takes no gradient: a leaf Value, a recorded Tensor node that does not require grad, even under createGraph', () => {
     const x = value(2);
     const c = x.gt(1);
     expect([c.op, c.parents.length, c.data]).toEqual(['', 0, 1]);
     const t = tensor([1, 2, 3], { requiresGrad: true });
     const m = t.ge(2);
     expect(m.requiresGrad).toBe(false);
-    expect(m.op).toBe('');
+    // recorded with what it compared, so graph pictures and exporters see it; no gradient enters it
+    expect(m.op).toBe('ge');
+    expect(m.parents[0]).toBe(t);
+    expect(opAttributes(m)).toEqual({ op: 'ge', attributes: null });
+    // of a tensor outside any graph, or while nothing records, it is a constant as before
+    expect(tensor([1, 2, 3]).ge(2).op).toBe('');
+    expect(noGrad(() => t.ge(2)).op).toBe('');
     // x·[x > 1]: the mask is a constant factor, so d/dx = [x > 1] on both backward passes
     const y = x.mul(x.gt(1));
     y.backward();

@@ -62,27 +62,18 @@ interface Unary {
 }
 
 /**
- * Every elementwise op, typed by the engine's op names: a new op without a case here fails to compile.
- * The comparisons (lt … ne) give constants that are never recorded, so a trace never holds them.
+ * A comparison with 0.5 (exact in float32) as where's condition and as a 0/1 factor: recorded as a node
+ * without gradient, so the model compares the input it gets, not the example's (the first 8 values).
  */
+const compared = (c: (x: Tensor) => Tensor): Unary => ({
+  f: (x) => x.where(c(x), x.neg()).add(c(x).mul(10)),
+  f64: [...REALS, ...FAR, 0.5, Number.NaN, -0.5, 0.5],
+  f32: [...REALS, 0.5, Number.NaN, -0.5, 0.5],
+});
+
+/** Every elementwise op, typed by the engine's op names: a new op without a case here fails to compile. */
 const CASES: Record<
-  Exclude<
-    ElementwiseOpName,
-    | 'add'
-    | 'sub'
-    | 'mul'
-    | 'div'
-    | 'pow'
-    | 'maximum'
-    | 'minimum'
-    | 'atan2'
-    | 'lt'
-    | 'le'
-    | 'gt'
-    | 'ge'
-    | 'eq'
-    | 'ne'
-  >,
+  Exclude<ElementwiseOpName, 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'>,
   Unary
 > = {
   neg: { f: (x) => x.neg(), f64: REALS },
@@ -144,6 +135,12 @@ const CASES: Record<
     f64: [...REALS, ...FAR, 0.84375, -1.25, 2.857142857142857, 6],
     f32: REALS,
   },
+  lt: compared((x) => x.lt(0.5)),
+  le: compared((x) => x.le(0.5)),
+  gt: compared((x) => x.gt(0.5)),
+  ge: compared((x) => x.ge(0.5)),
+  eq: compared((x) => x.eq(0.5)),
+  ne: compared((x) => x.ne(0.5)),
   erf: {
     f: (x) => x.erf(),
     f64: [

@@ -7,6 +7,7 @@ import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { GraphNode } from '../graph/node.js';
 import { isRecording } from '../graph/recording.js';
 import { markEscaped } from '../kernels/escape.js';
+import { declarationOf } from '../ops/elementwise/index.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
 import { checkLeafOptions } from '../tensor-options.js';
@@ -21,6 +22,11 @@ import { valueMethods } from './values.js';
 
 /** What the elementwise ops accept as their other operand: a Tensor or a number. */
 export type TensorLike = Tensor | number;
+
+/** Whether `op`'s output can carry a gradient: every op but the declared ones without a derivative. */
+function carriesGradient(op: string): boolean {
+  return declarationOf(op)?.derivative !== null;
+}
 
 /** False only while `Tensor._of` constructs: every other construction adopts a caller's array. */
 let adopting = true;
@@ -95,21 +101,37 @@ export class Tensor extends GraphNode<Tensor> {
     }
   }
 
-  /** @internal The output of `op`; recorded when recording is on and an input requires grad. */
-  static _apply<K extends TensorOpName>(op: K, inputs: Tensor[], attrs: TensorOpAttrs[K]): Tensor {
+  /**
+   * @internal The output of `op`; recorded when recording is on and an input is in the graph (requires
+   * grad, or was recorded itself). It requires grad when an input does, unless `op` has no derivative
+   * (a comparison, a mask) or `detached` (a maximum held constant): such a node records what was
+   * computed from what, so graph pictures and exporters see it, but no gradient ever flows through it
+   * (the reverse pass does not enter a node that does not require grad).
+   */
+  static _apply<K extends TensorOpName>(
+    op: K,
+    inputs: Tensor[],
+    attrs: TensorOpAttrs[K],
+    detached = false,
+  ): Tensor {
     const raw: Raw = tensorOps[op].forward(inputs, attrs);
     const out = Tensor._of(raw.data, raw.shape);
-    if (isRecording() && inputs.some((t) => t._requiresGrad)) {
+    if (isRecording() && inputs.some((t) => t._inGraph)) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
       writable.op = op;
       writable.parents = inputs;
       writable._attrs = attrs;
-      out._requiresGrad = true;
+      out._requiresGrad = !detached && carriesGradient(op) && inputs.some((t) => t._requiresGrad);
     }
     return out;
   }
 
-  /** @internal A constant leaf (a gradient mask, a detached maximum). */
+  /** @internal Whether this tensor is part of a recorded graph: it requires grad, or an op recorded it. */
+  get _inGraph(): boolean {
+    return this._requiresGrad || this.op !== '';
+  }
+
+  /** @internal A constant leaf (a number operand, a gradient's zero, a scan's padding). */
   _constant(data: Float64Array, shape: readonly number[]): Tensor {
     return Tensor._of(data, shape);
   }
@@ -118,7 +140,9 @@ export class Tensor extends GraphNode<Tensor> {
 
   /**
    * Whether gradients flow into this tensor. Settable on leaves only; a computed tensor requires grad
-   * exactly when one of its inputs did.
+   * exactly when one of its inputs did, except a comparison's result (`x.gt(0)`) and the masks and
+   * detached maxima the engine computes with: those are recorded (with their op and inputs, so graph
+   * pictures and `exportOnnx` see them) but never require grad, as PyTorch's bool tensors.
    *
    * @example
    * ```ts

@@ -98,12 +98,11 @@ export function elementwiseMethods() {
       ) {
         return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
       }
-      const negMask = new Float64Array(this._data.length);
-      const sign = new Float64Array(this._data.length);
-      k.unary('isNegative', this._data, negMask);
-      k.unary('negativeSign', this._data, sign);
-      const shifted = this.mul(this._constant(negMask, this.shape)).exp(); // e^min(x, 0)
-      const tail = this.mul(this._constant(sign, this.shape)).neg().exp(); // e^-|x|
+      // (the masks are nodes of this without gradient: the graph shows what they were computed from)
+      const negMask = applyElementwise('isNegative', [this], NO_PARAMS);
+      const sign = applyElementwise('negativeSign', [this], NO_PARAMS);
+      const shifted = this.mul(negMask).exp(); // e^min(x, 0)
+      const tail = this.mul(sign).neg().exp(); // e^-|x|
       return shifted.mul(tail.add(1).reciprocal());
     },
   } satisfies Partial<Tensor> & ThisType<Tensor>;

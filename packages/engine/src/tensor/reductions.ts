@@ -2,6 +2,7 @@
 
 import { describe, formatShape } from '../errors.js';
 import { kernels } from '../kernels/index.js';
+import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
 
@@ -222,14 +223,17 @@ export function checkNotEmpty(t: Tensor, axis: number | null, op: string, what: 
   }
 }
 
-/** The maximum along an axis with keepDims, as a constant; non-finite maxima become 0 so x - m stays defined. */
+/**
+ * The maximum along an axis with keepDims, held constant (a node without gradient); non-finite maxima
+ * become 0 so x - m stays defined.
+ */
 function detachedMax(t: Tensor, axis: number): Tensor {
   if (t.size === 0) {
     // an empty axis still leaves one (zero) shift per slice: [2,0] along axis 1 has shape [2,1]
     const shape = t.shape.map((d, i) => (i === axis ? 1 : d));
     return t._constant(new Float64Array(sizeOf(shape)), shape);
   }
-  const m = t.detach().max(axis, true);
-  kernels().unary('finiteOrZero', m._data, m._data);
-  return m;
+  // a node of t that does not require grad (the graph shows it; no gradient flows through it)
+  const m = Tensor._apply('max', [t], { axis, keepDims: true }, true);
+  return applyElementwise('finiteOrZero', [m], {});
 }

@@ -2,11 +2,13 @@
 // logcumsumexp.
 
 import { describe, formatShape } from '../errors.js';
-import { kernels } from '../kernels/index.js';
-import { around, constBinary } from '../ops/tensor/rule.js';
+import { applyElementwise } from '../ops/tensor/elementwise.js';
+import { around } from '../ops/tensor/rule.js';
 import { scan } from '../ops/tensor/scan.js';
 import { Tensor } from './core.js';
 import { checkNotEmpty, reductionAxis, withAxis } from './reductions.js';
+
+const NO_PARAMS = Object.freeze({});
 
 /**
  * How `var` and `std` reduce: `correction` is subtracted from the element count n before dividing
@@ -191,12 +193,9 @@ function variance(
  */
 function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
   const squares = t.mul(t).sum(axis, keepDims);
-  const atZero = new Float64Array(squares.size);
-  const away = new Float64Array(squares.size);
-  kernels().unary('isExactZero', squares._data, atZero);
-  kernels().unary('isNonZero', squares._data, away);
-  const shape = squares.shape;
-  return squares.add(t._constant(atZero, shape)).pow(0.5).mul(t._constant(away, shape));
+  const atZero = applyElementwise('isExactZero', [squares], NO_PARAMS);
+  const away = applyElementwise('isNonZero', [squares], NO_PARAMS);
+  return squares.add(atZero).pow(0.5).mul(away);
 }
 
 /**
@@ -205,7 +204,6 @@ function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
  * b, with no kink at a = b, and exactly a when b is -Infinity (the scan's padding).
  */
 function logAddExp(a: Tensor, b: Tensor): Tensor {
-  const m = constBinary('maximum', a, b, a);
-  kernels().unary('finiteOrZero', m._data, m._data);
+  const m = applyElementwise('finiteOrZero', [Tensor._apply('maximum', [a, b], NO_PARAMS, true)], NO_PARAMS);
   return a.sub(m).exp().add(b.sub(m).exp()).log().add(m);
 }

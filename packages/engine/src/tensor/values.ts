@@ -99,7 +99,9 @@ export function valueMethods() {
       createGraphOf(options);
       if (!this._requiresGrad) {
         throw new Error(
-          'backward: this tensor does not require grad: no tensor it was computed from has requiresGrad: true',
+          this.op === ''
+            ? 'backward: this tensor does not require grad: no tensor it was computed from has requiresGrad: true'
+            : `backward: this tensor (made by '${this.op}') does not require grad: it comes from a comparison, a mask or a detached maximum, which carry no gradient`,
         );
       }
       let seed: Tensor;

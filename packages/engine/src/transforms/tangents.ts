@@ -11,6 +11,7 @@ import { gradientsOf } from '../graph/backward.js';
 import { isRecording, withRecording } from '../graph/recording.js';
 import { kernels } from '../kernels/index.js';
 import { elementwiseOps } from '../ops/elementwise/index.js';
+import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { applyWhere } from '../ops/tensor/select.js';
 import { sameShape } from '../shape.js';
@@ -106,9 +107,7 @@ export function tensorTangent(out: Tensor, tangents: readonly (Tensor | null)[])
     let dz = plus(tx ? tx._matmul(w, false, true) : null, tw ? x._matmul(tw, false, true) : null);
     if (tb) dz = dz === null ? tb.broadcastTo(out.shape) : dz.add(tb);
     if (dz === null || !(out._attrs as TensorOpAttrs['linear']).relu) return dz;
-    const mask = new Float64Array(out.data.length);
-    kernels().unary('step', out.data, mask);
-    return dz.mul(out._constant(mask, out.shape));
+    return dz.mul(applyElementwise('step', [out], {}));
   }
   return throughReverse(out, tangents);
 }

@@ -1,5 +1,5 @@
 // The engine's composites that exportOnnx writes as one ONNX operator: sigmoid in each of its recorded forms,
-// softmax and log-softmax, and the subtraction of a detached maximum (whose value was a constant of the trace).
+// softmax and log-softmax, and the subtraction of a detached maximum (a node of the trace without gradient).
 
 import { opAttributes, type Tensor } from '@chainrule/engine';
 
@@ -22,19 +22,21 @@ function plusOne(c: Tensor | undefined): Tensor | null {
   return c !== undefined && c.op === 'add' && isNumber(c.parents[1], 1) ? c.parents[0]! : null;
 }
 
-/** Whether the constant `m` holds, elementwise, `f` of the corresponding element of `x`. */
-function isMaskOf(m: Tensor | undefined, x: Tensor, f: (v: number) => number): boolean {
-  if (m === undefined || m.op !== '' || m.requiresGrad || m.size !== x.size || m.ndim !== x.ndim)
-    return false;
-  if (m.shape.some((d, i) => d !== x.shape[i])) return false;
-  for (let i = 0; i < m.size; i++) if (m.data[i] !== f(x.data[i]!)) return false;
-  return true;
+/** Whether `m` is the node `op` (a mask, without gradient) of exactly `inputs`. */
+function isNodeOf(m: Tensor | undefined, op: string, ...inputs: Tensor[]): boolean {
+  return (
+    m !== undefined &&
+    m.op === op &&
+    !m.requiresGrad &&
+    m.parents.length === inputs.length &&
+    inputs.every((x, i) => m.parents[i] === x)
+  );
 }
 
 /**
  * The input of a sigmoid recorded by `Tensor.sigmoid`, whose nodes depend on the signs of the input:
  * 1/(1 + e^-x) when every element is ≥ 0, e^x·1/(e^x + 1) when every one is < 0, and for mixed signs
- * e^(x·m)·1/(e^-(x·s) + 1) with constant masks m = [x < 0] and s = ±1 (min and abs instead when an
+ * e^(x·m)·1/(e^-(x·s) + 1) with mask nodes m = [x < 0] and s = ±1 of x (min and abs instead when an
  * element is infinite). Written as ONNX's Sigmoid, the model computes the logistic function for every
  * input, not only for inputs with the example's signs.
  */
@@ -56,36 +58,19 @@ function sigmoidInput(d: Tensor): Tensor | null {
   if (x === undefined || inner.parents[0] !== x) return null;
   if (first.op === 'minimum' && inner.op === 'abs') return isNumber(first.parents[1], 0) ? x : null;
   if (first.op !== 'mul' || inner.op !== 'mul') return null;
-  const negative = isMaskOf(first.parents[1], x, (v) => (v < 0 ? 1 : 0));
-  return negative && isMaskOf(inner.parents[1], x, (v) => (v < 0 ? -1 : 1)) ? x : null;
+  const negative = isNodeOf(first.parents[1], 'isNegative', x);
+  return negative && isNodeOf(inner.parents[1], 'negativeSign', x) ? x : null;
 }
 
 /**
- * The axis along which the constant `m` is the maximum of `x` with keepDims, as softmax, log-softmax and
- * logSumExp subtract it (non-finite maxima replaced by 0), or null.
+ * The axis along which `m` is the maximum of `x` with keepDims, as softmax, log-softmax and logSumExp
+ * subtract it: finiteOrZero(max(x, axis, true)), nodes without gradient. Null for anything else.
  */
 function maxAxis(x: Tensor, m: Tensor): number | null {
-  if (m.op !== '' || m.requiresGrad || m.ndim !== x.ndim || x.size === 0) return null;
-  for (let axis = x.ndim - 1; axis >= 0; axis--) {
-    if (m.shape.some((d, i) => d !== (i === axis ? 1 : x.shape[i]))) continue;
-    const len = x.shape[axis]!;
-    let inner = 1;
-    for (let i = axis + 1; i < x.ndim; i++) inner *= x.shape[i]!;
-    let same = true;
-    for (let j = 0; j < m.size && same; j++) {
-      const o = Math.floor(j / inner);
-      const i = j % inner;
-      let best = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < len; k++) {
-        const v = x.data[(o * len + k) * inner + i]!;
-        if (v > best || Number.isNaN(v)) best = v;
-        if (Number.isNaN(v)) break;
-      }
-      same = m.data[j] === (Number.isFinite(best) ? best : 0);
-    }
-    if (same) return axis;
-  }
-  return null;
+  const max = m.parents[0];
+  if (!isNodeOf(m, 'finiteOrZero', max!) || !isNodeOf(max, 'max', x)) return null;
+  const a = opAttributes(max!);
+  return a?.op === 'max' && a.attributes.axis !== null && a.attributes.keepDims ? a.attributes.axis : null;
 }
 
 /** The axis of `x - m` when `z` is that with `m` a detached maximum of `x`, else null. */
@@ -112,7 +97,7 @@ function holds(m: Tensor | undefined, like: Tensor, f: (i: number) => number): b
 
 /**
  * The sum of squares under a 2-norm as `norm` records it, (s + [s = 0])^0.5 · [s ≠ 0] with both masks
- * constants of the example's s (so that the gradient at 0 is 0): the model takes √s for every input.
+ * nodes of s without gradient (so that the gradient at 0 is 0): the model takes √s.
  */
 function normInput(t: Tensor): Tensor | null {
   if (t.op !== 'mul') return null;
@@ -121,15 +106,14 @@ function normInput(t: Tensor): Tensor | null {
   const shifted = r.parents[0];
   if (p?.op !== 'pow' || p.attributes.exponent !== 0.5 || shifted?.op !== 'add') return null;
   const [s, atZero] = shifted.parents as [Tensor, Tensor];
-  const zero = (i: number) => (s.data[i] === 0 ? 1 : 0);
-  return holds(atZero, s, zero) && holds(away, s, (i) => 1 - zero(i)) ? s : null;
+  return isNodeOf(atZero, 'isExactZero', s) && isNodeOf(away, 'isNonZero', s) ? s : null;
 }
 
 /**
  * The [outer, len, inner] input of logcumsumexp as recorded: a Hillis–Steele scan whose rounds r = 0,
- * 1, ... combine a with a shifted 2^r places (−∞ filled in) by log(e^(a−m) + e^(b−m)) + m, m a
- * constant holding max(a, b) with non-finite maxima as 0. Written as one operator, the model computes
- * it for every input, not with the example's maxima.
+ * 1, ... combine a with a shifted 2^r places (−∞ filled in) by log(e^(a−m) + e^(b−m)) + m, m the
+ * node finiteOrZero(max(a, b)) without gradient. Written as one operator: one stable ReduceLogSumExp
+ * per prefix.
  */
 function logcumsumexpInput(t: Tensor): Tensor | null {
   const shifts: number[] = [];
@@ -146,11 +130,8 @@ function logcumsumexpInput(t: Tensor): Tensor | null {
     const [pad, cut] = b.op === 'concat' ? (b.parents as [Tensor, Tensor]) : [];
     if (pad === undefined || cut?.op !== 'slice' || cut.parents[0] !== a || a.ndim !== 3) break;
     if (!holds(pad, pad, () => Number.NEGATIVE_INFINITY)) break;
-    const largest = (i: number) => {
-      const v = Math.max(a.data[i]!, b.data[i]!);
-      return Number.isFinite(v) ? v : 0;
-    };
-    if (!holds(m, a, largest)) break;
+    const largest = m.parents[0];
+    if (!isNodeOf(m, 'finiteOrZero', largest!) || !isNodeOf(largest, 'maximum', a, b)) break;
     shifts.push(pad.shape[1]!);
     out = a;
   }

@@ -2,6 +2,7 @@
 // and onnxruntime runs it in the model's dtype, else a composition (math.ts) that computes the same value.
 
 import type { OnnxGraph } from './graph.js';
+import { lowerMask } from './masks.js';
 import { acos, asin, atan, atan2, cosh, erf, expm1, log1p, sinh, tan } from './math.js';
 
 const BINARY = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', maximum: 'Max', minimum: 'Min' } as const;
@@ -119,6 +120,6 @@ export function lowerElementwise(
       return node('Mul', node('Mul', half, x), node('Add', one, node('Tanh', inner)));
     }
     default:
-      return null;
+      return lowerMask(g, op, ins);
   }
 }

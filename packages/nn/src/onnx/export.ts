@@ -105,7 +105,10 @@ function postOrder(outputs: readonly Tensor[], composites: Map<Tensor, Composite
  * tan, asin, acos, atan, atan2, sinh, cosh, erf, elu, leakyRelu, softplus, gelu in a float64 model),
  * a composition of DOUBLE operators correct to a few ulp; the reductions ReduceSum, ReduceMax and
  * ReduceProd (a mean or variance over the batch axis divides by the batch's count), cumsum CumSum,
- * reshape Reshape, permute Transpose, slices Slice (and Squeeze), concat Concat, gather GatherElements.
+ * reshape Reshape, permute Transpose, slices Slice (and Squeeze), concat Concat, gather GatherElements;
+ * the comparisons Less, LessOrEqual, Greater, GreaterOrEqual and Equal (ne a Not of it) cast to the
+ * float type, where Where, and the masks of sigmoid, norm and gradients recorded with `createGraph`
+ * the same operators on the input the model gets, never the example's values.
  * Sigmoid, softmax, log-softmax, logSumExp, logcumsumexp and the 2-norm are written as ONNX's Sigmoid,
  * Softmax, LogSoftmax, ReduceLogSumExp and Sqrt. Parameters become initializers named as in
  * `stateDict()`. An op with no mapping is refused by name. A function of tensors is traced the same way, with one example

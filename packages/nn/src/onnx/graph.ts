@@ -6,6 +6,7 @@ import {
   type AttributeValue,
   attribute,
   boolTensor,
+  elementType,
   floatTensor,
   int64Tensor,
   type NodeProto,
@@ -48,6 +49,8 @@ export class OnnxGraph {
   private readonly used = new Set<string>();
   private readonly scalars = new Map<string, string>();
   private readonly parameters = new Set<string>();
+  /** For a float 0/1 value cast from a BOOL one, that BOOL's name. */
+  private readonly truths = new Map<string, string>();
 
   /**
    * @param dtype the floating-point type of every float value
@@ -97,6 +100,18 @@ export class OnnxGraph {
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;
+  }
+
+  /** The BOOL value `bool` as 0 and 1 of the model's float type (a comparison's result). */
+  asFloat(bool: string): string {
+    const out = this.node('Cast', [bool], { to: elementType(this.dtype) });
+    this.truths.set(out, bool);
+    return out;
+  }
+
+  /** A BOOL value true where `x` is nonzero (NaN included), as where reads its condition. */
+  truthOf(x: string): string {
+    return this.truths.get(x) ?? this.node('Not', [this.node('Equal', [x, this.scalar(0)])]);
   }
 
   /** A parameter's initializer, under the name `reserveParameters` kept for it. */

@@ -260,6 +260,11 @@ export function lowerOp(g: OnnxGraph, t: Tensor, ins: readonly Slot[]): Slot {
       const flat = g.node('Reshape', [x.name, g.ints('shape', [n])]);
       return out(g.node('ScatterND', [zeros, g.ints('index', coords, [n, rankIn]), flat]), null);
     }
+    case 'where': {
+      const [c, yes, no] = ins as [Slot, Slot, Slot];
+      const node = g.node('Where', [g.truthOf(c.name), yes.name, no.name]);
+      return out(node, broadcastBatch(g, 'where', ins, rank));
+    }
     case 'custom':
       throw new Error(`exportOnnx: op '${a.name}' has no ONNX mapping`);
     default: {

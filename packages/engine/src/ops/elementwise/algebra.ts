@@ -8,9 +8,11 @@ import { withRecording } from '../../graph/recording.js';
  * Tensors (recorded with `createGraph`, so it can be differentiated again). Every operand may also
  * be a number, a constant; when all operands are numbers the result is a number.
  *
- * The masks (`step`, `sign`, `gtHalf`, `isZero`) are constants computed from their operands' data:
- * they carry no gradient, which is what a derivative's case split means (relu' is [x > 0] everywhere
- * but at the kink, where the declaration picks a side).
+ * The masks (`step`, `sign`, `gtHalf`, `isZero`) carry no gradient, which is what a derivative's case
+ * split means (relu' is [x > 0] everywhere but at the kink, where the declaration picks a side): over
+ * Values they are constants computed from their operands' data; over Tensors, recorded under
+ * createGraph as nodes that do not require grad, so the recorded gradient shows (and an exporter
+ * computes) what they were computed from.
  */
 export interface Algebra<T> {
   add(a: number, b: number): number;
@@ -83,20 +85,22 @@ const MASKS: ReadonlySet<AlgebraOp> = new Set<AlgebraOp>(['step', 'sign', 'gtHal
 
 /**
  * An `Algebra<T>` over `apply`, which applies a declared op to operands of which at least one is a
- * `T`; operands that are all numbers go to `numbers` instead, so constants stay numbers.
+ * `T`; operands that are all numbers go to `numbers` instead, so constants stay numbers. `mask`
+ * applies a mask: by default `apply` with recording off, a constant even under createGraph.
  *
  * @internal
  */
 export function makeAlgebra<T>(
   apply: (op: AlgebraOp, args: readonly (T | number)[]) => T,
   numbers: (op: AlgebraOp, args: readonly number[]) => number,
+  mask: (op: AlgebraOp, args: readonly (T | number)[]) => T = (op, args) =>
+    withRecording(false, () => apply(op, args)),
 ): Algebra<T> {
   const make =
     (op: AlgebraOp) =>
     (...args: (T | number)[]): T | number => {
       if (args.every((x) => typeof x === 'number')) return numbers(op, args as number[]);
-      // a mask is a constant: never recorded, even under createGraph
-      return MASKS.has(op) ? withRecording(false, () => apply(op, args)) : apply(op, args);
+      return MASKS.has(op) ? mask(op, args) : apply(op, args);
     };
   return Object.fromEntries(
     (Object.keys(ALGEBRA_OPS) as AlgebraOp[]).map((op) => [op, make(op)]),

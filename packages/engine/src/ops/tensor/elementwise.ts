@@ -7,12 +7,7 @@ import { broadcastShapes, sameShape, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor/core.js';
 import { type Algebra, type AlgebraOp, makeAlgebra } from '../elementwise/algebra.js';
 import { gradients, type Params } from '../elementwise/declaration.js';
-import {
-  allElementwiseOps,
-  type ElementwiseKernelOp,
-  type ElementwiseOpName,
-  elementwiseOps,
-} from '../elementwise/index.js';
+import { allElementwiseOps, type ElementwiseKernelOp } from '../elementwise/index.js';
 import type { Raw, TensorRule, TensorRules } from './rule.js';
 
 const NO_PARAMS: Params = Object.freeze({});
@@ -40,20 +35,23 @@ export function elementwiseForward(op: ElementwiseKernelOp, inputs: readonly Ten
 }
 
 /**
- * Applies a declared op to tensors without checking arguments (the methods check): a recorded node,
- * or a constant for an op without a derivative (a mask).
+ * Applies a declared op to tensors without checking arguments (the methods check). Recorded when an
+ * input is in the graph; an op without a derivative (a comparison, a mask), or any op `detached`, is
+ * then a node that does not require grad: it shows what it was computed from, and no gradient flows
+ * through it.
  *
  * @internal
  */
-export function applyElementwise(op: ElementwiseKernelOp, inputs: Tensor[], params: Params): Tensor {
-  if (allElementwiseOps[op].derivative === null) {
-    const { data, shape } = elementwiseForward(op, inputs, params);
-    return inputs[0]!._constant(data, shape);
-  }
+export function applyElementwise(
+  op: ElementwiseKernelOp,
+  inputs: Tensor[],
+  params: Params,
+  detached = false,
+): Tensor {
   // through the instance's class: the op table loads inside Tensor's own import cycle, so it imports
   // Tensor as a type only
   const TensorClass = inputs[0]!.constructor as typeof Tensor;
-  return TensorClass._apply(op as ElementwiseOpName, inputs, params);
+  return TensorClass._apply(op, inputs, params, detached);
 }
 
 function applyNumbers(op: AlgebraOp, args: readonly number[]): number {
@@ -63,20 +61,23 @@ function applyNumbers(op: AlgebraOp, args: readonly number[]): number {
 
 /** The algebra over Tensors: a number operand is a constant (a scalar tensor, or pow's parameter). */
 const tensorAlgebra: Algebra<Tensor> = (() => {
-  const m = makeAlgebra<Tensor>((op, args) => {
+  const apply = (op: AlgebraOp, args: readonly (Tensor | number)[], detached = false): Tensor => {
     const d = allElementwiseOps[op];
     const first = args.find((x) => typeof x !== 'number') as Tensor;
     if (d.arity === 2 && d.numberOperandAsParam === true && typeof args[1] === 'number') {
-      return applyElementwise(op, [args[0] as Tensor], { b: args[1] });
+      return applyElementwise(op, [args[0] as Tensor], { b: args[1] }, detached);
     }
     return applyElementwise(
       op,
       args.map((x) => (typeof x === 'number' ? first._constant(Float64Array.of(x), []) : x)),
       NO_PARAMS,
+      detached,
     );
-  }, applyNumbers);
-  // relu's backward: recorded, the product with a constant mask; unrecorded, one fused pass with the
-  // same numbers
+  };
+  // a mask (sign included, whose derivative is 0) is a node without gradient when createGraph records
+  const m = makeAlgebra<Tensor>(apply, applyNumbers, (op, args) => apply(op, args, true));
+  // relu's backward: recorded, the product with a mask node; unrecorded, one fused pass with the same
+  // numbers
   const reluGrad = (g: Tensor, a: Tensor): Tensor => {
     if (isRecording() || !sameShape(g.shape, a.shape)) return m.mul(g, m.step(a));
     return applyElementwise('reluGrad', [g, a], NO_PARAMS);
@@ -109,10 +110,10 @@ export function elementwiseBackward(
 
 /** The elementwise ops' rules. */
 export const elementwiseRules = Object.fromEntries(
-  (Object.keys(elementwiseOps) as ElementwiseOpName[]).map(
-    (op): [ElementwiseOpName, TensorRule<ElementwiseOpName>] => [
+  (Object.keys(allElementwiseOps) as ElementwiseKernelOp[]).map(
+    (op): [ElementwiseKernelOp, TensorRule<ElementwiseKernelOp>] => [
       op,
       { forward: (inputs, params) => elementwiseForward(op, inputs, params), backward: elementwiseBackward },
     ],
   ),
-) as TensorRules<ElementwiseOpName>;
+) as TensorRules<ElementwiseKernelOp>;

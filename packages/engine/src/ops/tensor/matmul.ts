@@ -5,7 +5,8 @@ import type { MatmulCall } from '../../kernels/backend.js';
 import { kernels } from '../../kernels/index.js';
 import { broadcastShapes, type Shape, sizeOf, stridesOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { constUnary, type TensorRules } from './rule.js';
+import { applyElementwise } from './elementwise.js';
+import type { TensorRules } from './rule.js';
 
 /** The rules of matmul and linear. */
 export const matmulRules: TensorRules<'matmul' | 'linear'> = {
@@ -58,7 +59,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const [m, k] = x!.shape as [number, number];
       const n = w!.shape[0]!;
       if (isRecording()) {
-        const dz = out._attrs.relu ? g.mul(constUnary('step', out)) : g;
+        const dz = out._attrs.relu ? g.mul(applyElementwise('step', [out], {})) : g;
         const dx = needs[0] ? dz._matmul(w!, false, false) : null;
         const dw = needs[1] ? dz._matmul(x!, true, false) : null;
         return b ? [dx, dw, needs[2] ? dz.sumTo(b.shape) : null] : [dx, dw];

@@ -1,5 +1,6 @@
 // The reductions' rules: sum, max and prod over all elements or one axis, and the running sum cumsum.
 
+import { isRecording } from '../../graph/recording.js';
 import { kernels } from '../../kernels/index.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -40,7 +41,7 @@ export const reduceRules: TensorRules<'sum' | 'max' | 'prod' | 'cumsum'> = {
         g
           .reshape(keep)
           .broadcastTo(a.shape)
-          .mul(maxMask(a, out._data, keep, axis)),
+          .mul(maxMask(a, out, keep, axis)),
       ];
     },
   },
@@ -91,8 +92,17 @@ function reducedShape(shape: Shape, axis: number | null, keepDims: boolean): num
   return out;
 }
 
-/** 1/count where an element equals its slice's maximum, else 0: how max shares its gradient. */
-function maxMask(a: Tensor, maxima: Float64Array, keep: number[], axis: number | null): Tensor {
+/**
+ * 1/count where an element equals its slice's maximum, else 0: how max shares its gradient. Recorded
+ * (with createGraph) as the nodes that compute it, none of which requires grad: [a = max] over its sum
+ * along the axis, the same kernels on the same numbers as the unrecorded arrays below.
+ */
+function maxMask(a: Tensor, out: Tensor, keep: number[], axis: number | null): Tensor {
+  if (isRecording()) {
+    const hits = Tensor._apply('isEqual', [a, Tensor._apply('reshape', [out], { shape: keep })], {});
+    return Tensor._apply('div', [hits, Tensor._apply('sum', [hits], { axis, keepDims: true })], {});
+  }
+  const maxima = out._data;
   const m = new Float64Array(a._data.length);
   kernels().binary('isEqual', a._data, a.shape, maxima, keep, m, a.shape);
   const counts = new Float64Array(sizeOf(keep));

@@ -1,19 +1,18 @@
 // What an entry of the tensor op table is: the attributes each op records, and its forward beside its
 // backward; and the small helpers that several groups of rules share.
 
-import type { BinaryKernelOp, UnaryKernelOp } from '../../kernels/backend.js';
-import { kernels } from '../../kernels/index.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { Params } from '../elementwise/declaration.js';
-import type { ElementwiseOpName } from '../elementwise/index.js';
+import type { ElementwiseKernelOp } from '../elementwise/index.js';
 import type { SliceSpec } from '../slice.js';
 
 /**
  * The attributes each tensor op records beside its inputs: an elementwise op's parameters (see
- * ops/elementwise), or a structural op's own.
+ * ops/elementwise; the internal masks included, recorded as nodes without gradient), or a structural
+ * op's own.
  */
-export type TensorOpAttrs = { [K in ElementwiseOpName]: Params } & StructuralAttrs;
+export type TensorOpAttrs = { [K in ElementwiseKernelOp]: Params } & StructuralAttrs;
 
 /** The attributes of the ops that are not elementwise. */
 interface StructuralAttrs {
@@ -68,18 +67,4 @@ export function around(shape: Shape, axis: number): [number, number, number] {
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[axis]!, inner];
-}
-
-/** A gradient mask from a unary kernel: a constant, never part of the graph. */
-export function constUnary(op: UnaryKernelOp, a: Tensor): Tensor {
-  const data = new Float64Array(a._data.length);
-  kernels().unary(op, a._data, data);
-  return a._constant(data, a.shape);
-}
-
-/** A gradient mask from a binary kernel, broadcast to the gradient's shape. */
-export function constBinary(op: BinaryKernelOp, a: Tensor, b: Tensor, g: Tensor): Tensor {
-  const data = new Float64Array(g._data.length);
-  kernels().binary(op, a._data, a.shape, b._data, b.shape, data, g.shape);
-  return a._constant(data, g.shape);
 }

@@ -1,7 +1,6 @@
 // The selection rule: where(cond, a, b), each element from a or b as the condition says.
 
 import { formatShape, ShapeError } from '../../errors.js';
-import { withRecording } from '../../graph/recording.js';
 import { kernels } from '../../kernels/index.js';
 import { checkSize, type Shape, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -33,14 +32,14 @@ export function whereShape(cond: Shape, a: Shape, b: Shape): number[] {
 }
 
 /**
- * where(cond, a, b) on tensors whose shapes broadcast (the caller checked): a node when a or b takes
- * gradients (the condition never does), else a constant.
+ * where(cond, a, b) on tensors whose shapes broadcast (the caller checked): a node that requires grad
+ * when a or b does (the condition never takes gradients), a node without gradient when only the
+ * condition is in the graph (a comparison of a tensor that requires grad), else a constant.
  *
  * @internal
  */
 export function applyWhere(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-  if (a.requiresGrad || b.requiresGrad) return Tensor._apply('where', [cond, a, b], NO_ATTRS);
-  return withRecording(false, () => Tensor._apply('where', [cond, a, b], NO_ATTRS));
+  return Tensor._apply('where', [cond, a, b], NO_ATTRS, !(a.requiresGrad || b.requiresGrad));
 }
 
 /** The selection rule. */
