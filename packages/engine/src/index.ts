@@ -10,7 +10,7 @@ export {
 export { describe, formatShape, ShapeError } from './errors.js';
 export { add, atan2, div, mul, pow, sub } from './functions.js';
 export { GraphNode } from './graph/node.js';
-export { noGrad } from './graph/recording.js';
+export { noGrad, traceGraph } from './graph/recording.js';
 export {
   type CustomOpAttributes,
   type OpAttributes,

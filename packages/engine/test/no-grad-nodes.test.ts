@@ -1,6 +1,7 @@
-// Nodes without gradient: comparisons, the masks derivatives and composites split cases with, and detached
-// maxima are recorded with their op and inputs when an input is in the graph, change no number, and take
-// no gradient; a gradient recorded with createGraph is bit for bit the unrecorded one.
+// Nodes without gradient: inside traceGraph, comparisons, the masks derivatives and composites split cases
+// with, and detached maxima are recorded with their op and inputs when an input is in the graph, change no
+// number, and take no gradient; outside it they are constants as before; a gradient recorded with
+// createGraph, traced or not, is bit for bit the unrecorded one.
 
 import {
   defineOp,
@@ -11,6 +12,7 @@ import {
   type Tensor,
   tensor,
   toDot,
+  traceGraph,
   where,
 } from '@chainrule/engine';
 import { describe, expect, test } from 'vitest';
@@ -76,14 +78,14 @@ const CASES: Record<string, (x: Tensor) => Tensor> = {
 describe('nodes without gradient', () => {
   test('a comparison of a tensor in the graph is a node that does not require grad, and so is what is computed from it alone', () => {
     const x = leaf([-1, 2, 3]);
-    const c = x.gt(0);
+    const c = traceGraph(() => x.gt(0));
     expect([c.op, c.parents[0], c.requiresGrad]).toEqual(['gt', x, false]);
-    const scaled = c.mul(2);
+    const scaled = traceGraph(() => c.mul(2));
     expect([scaled.op, scaled.requiresGrad]).toEqual(['mul', false]);
     const y = x.mul(scaled).sum();
     y.backward();
     expect(Array.from(x.grad!.data)).toEqual([0, 2, 2]);
-    expect(() => scaled.sum().backward()).toThrow(
+    expect(() => traceGraph(() => scaled.sum()).backward()).toThrow(
       "backward: this tensor (made by 'sum') does not require grad: it comes from a comparison, a mask or a detached maximum, which carry no gradient",
     );
   });
@@ -95,7 +97,7 @@ describe('nodes without gradient', () => {
       backward: (g, { inputs: [a] }) => [g.mul(a!.pow(2).mul(3))],
     });
     const x = leaf([-1, 2]);
-    const c = cube(x.gt(0).mul(2));
+    const c = traceGraph(() => cube(x.gt(0).mul(2)));
     expect([c.op, c.requiresGrad, Array.from(c.data)]).toEqual(['cube', false, [0, 8]]);
     x.mul(c).sum().backward();
     expect(Array.from(x.grad!.data)).toEqual([0, 8]);
@@ -103,17 +105,17 @@ describe('nodes without gradient', () => {
 
   test('where whose branches take no gradient but whose condition is recorded is a node without gradient', () => {
     const x = leaf([-1, 2]);
-    const w = where(x.gt(0), 1, -1);
+    const w = traceGraph(() => where(x.gt(0), 1, -1));
     expect([w.op, w.requiresGrad, Array.from(w.data)]).toEqual(['where', false, [-1, 1]]);
   });
 
   test("a mixed-sign sigmoid's masks and the softmax's maximum are nodes of the input, seen by toDot and opAttributes", () => {
     const x = leaf([-1, 2]);
-    const s = x.sigmoid();
+    const s = traceGraph(() => x.sigmoid());
     const ops = opsBelow(s);
     expect(ops.has('isNegative') && ops.has('negativeSign')).toBe(true);
     expect(toDot(s)).toContain('label="isNegative"');
-    const m = nodesBelow(x.softmax()).find((n) => n.op === 'finiteOrZero')!;
+    const m = nodesBelow(traceGraph(() => x.softmax())).find((n) => n.op === 'finiteOrZero')!;
     expect([m.op, m.requiresGrad]).toEqual(['finiteOrZero', false]);
     expect(opAttributes(m.parents[0]!)).toEqual({ op: 'max', attributes: { axis: 0, keepDims: true } });
     expect([m.parents[0]!.requiresGrad, m.parents[0]!.parents[0]]).toEqual([false, x]);
@@ -121,15 +123,26 @@ describe('nodes without gradient', () => {
 
   test("relu's gradient recorded with createGraph multiplies by a step node of the input", () => {
     const x = leaf([-1, 2]);
-    x.relu().sum().backward({ createGraph: true });
+    traceGraph(() => x.relu().sum().backward({ createGraph: true }));
     expect(Array.from(x.grad!.data)).toEqual([0, 1]);
     const step = x.grad!.parents.find((p) => p.op === 'step')!;
     expect([x.grad!.op, step.requiresGrad, step.parents[0]]).toEqual(['mul', false, x]);
     // abs's sign and maximum's tie-sharing mask, likewise
     const y = leaf([-1, 2]);
-    y.abs().add(y.maximum(0)).sum().backward({ createGraph: true });
+    traceGraph(() => y.abs().add(y.maximum(0)).sum().backward({ createGraph: true }));
     const ops = opsBelow(y.grad!);
     expect(ops.has('sign') && ops.has('gtHalf')).toBe(true);
+  });
+
+  test('outside traceGraph they are constants, as before: a comparison keeps no graph alive', () => {
+    const x = leaf([-1, 2, 3]);
+    const c = x.gt(0);
+    expect([c.op, c.parents.length, c.requiresGrad]).toEqual(['', 0, false]);
+    expect(c.mul(2).op).toBe('');
+    expect(opsBelow(x.sigmoid()).has('isNegative')).toBe(false);
+    x.relu().sum().backward({ createGraph: true });
+    expect(opsBelow(x.grad!).has('step')).toBe(false);
+    expect(() => traceGraph(5 as never)).toThrow('traceGraph: expected a function, got the number 5');
   });
 
   for (const [name, f] of Object.entries(CASES)) {
@@ -137,6 +150,12 @@ describe('nodes without gradient', () => {
       const recorded = f(leaf(X));
       const plain = noGrad(() => f(tensor(X)));
       expectSameBits(recorded, plain);
+      const traced = leaf(X);
+      expectSameBits(
+        traceGraph(() => f(traced)),
+        plain,
+      );
+      traceGraph(() => f(traced).backward({ createGraph: true }));
       // backward without createGraph runs with recording off: the masks are arrays, as before
       const a = leaf(X);
       f(a).backward();
@@ -147,6 +166,7 @@ describe('nodes without gradient', () => {
       const c = leaf(X);
       const gc = grad(f)(c) as Tensor;
       expectSameBits(gc, a.grad!);
+      expectSameBits(traced.grad!, a.grad!);
     });
   }
 });

@@ -16,6 +16,7 @@ import {
   Tensor,
   tensor,
   toDot,
+  traceGraph,
   type Value,
   value,
   where,
@@ -133,15 +134,16 @@ describe('comparisons', () => {
     const c = x.gt(1);
     expect([c.op, c.parents.length, c.data]).toEqual(['', 0, 1]);
     const t = tensor([1, 2, 3], { requiresGrad: true });
-    const m = t.ge(2);
+    expect([t.ge(2).op, t.ge(2).requiresGrad]).toEqual(['', false]); // a constant, as PyTorch's bool tensors
+    const m = traceGraph(() => t.ge(2));
     expect(m.requiresGrad).toBe(false);
-    // recorded with what it compared, so graph pictures and exporters see it; no gradient enters it
+    // traced, it is recorded with what it compared, so exporters see it; no gradient enters it
     expect(m.op).toBe('ge');
     expect(m.parents[0]).toBe(t);
     expect(opAttributes(m)).toEqual({ op: 'ge', attributes: null });
-    // of a tensor outside any graph, or while nothing records, it is a constant as before
-    expect(tensor([1, 2, 3]).ge(2).op).toBe('');
-    expect(noGrad(() => t.ge(2)).op).toBe('');
+    // of a tensor outside any graph, or while nothing records, it is a constant in a trace too
+    expect(traceGraph(() => tensor([1, 2, 3]).ge(2)).op).toBe('');
+    expect(traceGraph(() => noGrad(() => t.ge(2))).op).toBe('');
     // x·[x > 1]: the mask is a constant factor, so d/dx = [x > 1] on both backward passes
     const y = x.mul(x.gt(1));
     y.backward();

@@ -61,10 +61,10 @@ function copySpec(spec: SliceSpec): SliceAttributes {
  * recorded). `t.op` and `t.parents` give the op's name and inputs; this gives the rest: the axis and
  * `keepDims` of a reduction, the target shape of a reshape, the axes of a permute, the transpose
  * flags of a matmul, whether a fused `linear` applies relu, a slice's ranges, a gather's indices.
- * A node of an op made with `defineOp` gives `{ op: 'custom', name, attributes: null }`. Nodes that do
- * not require grad are recorded too (a comparison, the masks a gradient recorded with `createGraph`
- * multiplies by, such as `step` and `isEqual`, a maximum held constant): an exporter computes them
- * from their inputs instead of keeping the example's values.
+ * A node of an op made with `defineOp` gives `{ op: 'custom', name, attributes: null }`. Inside
+ * `traceGraph`, nodes that do not require grad are recorded too (a comparison, the masks a gradient
+ * recorded with `createGraph` multiplies by, such as `step` and `isEqual`, a maximum held constant):
+ * an exporter computes them from their inputs instead of keeping the example's values.
  *
  * @example
  * ```ts

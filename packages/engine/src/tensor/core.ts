@@ -5,7 +5,7 @@
 
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { GraphNode } from '../graph/node.js';
-import { isRecording } from '../graph/recording.js';
+import { isRecording, isTracing } from '../graph/recording.js';
 import { markEscaped } from '../kernels/escape.js';
 import { declarationOf } from '../ops/elementwise/index.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
@@ -102,11 +102,11 @@ export class Tensor extends GraphNode<Tensor> {
   }
 
   /**
-   * @internal The output of `op`; recorded when recording is on and an input is in the graph (requires
-   * grad, or was recorded itself). It requires grad when an input does, unless `op` has no derivative
-   * (a comparison, a mask) or `detached` (a maximum held constant): such a node records what was
-   * computed from what, so graph pictures and exporters see it, but no gradient ever flows through it
-   * (the reverse pass does not enter a node that does not require grad).
+   * @internal The output of `op`; recorded when recording is on and it requires grad (an input does,
+   * and `op` has a derivative and is not `detached`, a maximum held constant). Inside `traceGraph` an
+   * output that takes no gradient (a comparison, a mask, a detached maximum) is recorded too when an
+   * input is in the graph, so exporters see what it was computed from; no gradient ever flows through
+   * it (the reverse pass does not enter a node that does not require grad). Elsewhere it is a constant.
    */
   static _apply<K extends TensorOpName>(
     op: K,
@@ -116,17 +116,18 @@ export class Tensor extends GraphNode<Tensor> {
   ): Tensor {
     const raw: Raw = tensorOps[op].forward(inputs, attrs);
     const out = Tensor._of(raw.data, raw.shape);
-    if (isRecording() && inputs.some((t) => t._inGraph)) {
+    const requires = !detached && carriesGradient(op) && inputs.some((t) => t._requiresGrad);
+    if (isRecording() && (requires || (isTracing() && inputs.some((t) => t._inGraph)))) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
       writable.op = op;
       writable.parents = inputs;
       writable._attrs = attrs;
-      out._requiresGrad = !detached && carriesGradient(op) && inputs.some((t) => t._requiresGrad);
+      out._requiresGrad = requires;
     }
     return out;
   }
 
-  /** @internal Whether this tensor is part of a recorded graph: it requires grad, or an op recorded it. */
+  /** @internal Whether this tensor is part of a recorded graph: it requires grad, or an op recorded it (a traced node). */
   get _inGraph(): boolean {
     return this._requiresGrad || this.op !== '';
   }

@@ -1,7 +1,7 @@
 // exportOnnx: runs a model (or a function of tensors) once on example inputs with recording on, walks the
 // recorded graph from the outputs, and writes it as an ONNX ModelProto: operators, weights, a batch axis.
 
-import { describe, formatShape, Tensor } from '@chainrule/engine';
+import { describe, formatShape, Tensor, traceGraph } from '@chainrule/engine';
 import { Module } from '../module.js';
 import { isPlainObject } from '../state-dict.js';
 import { type Composite, compositeOf } from './composites.js';
@@ -53,7 +53,8 @@ function trace(model: Module | TensorFunction, inputs: Tensor[]): Tensor[] {
   const modes = model instanceof Module ? model.modules().map((m) => [m, m.training] as const) : [];
   try {
     if (model instanceof Module) model.eval();
-    const result = model instanceof Module ? model.forward(inputs[0]!) : model(...inputs);
+    // traced: comparisons and masks become nodes with their inputs, not constants of the example
+    const result = traceGraph(() => (model instanceof Module ? model.forward(inputs[0]!) : model(...inputs)));
     const outputs = result instanceof Tensor ? [result] : result;
     if (!Array.isArray(outputs) || outputs.length === 0 || outputs.some((t) => !(t instanceof Tensor))) {
       throw new TypeError(

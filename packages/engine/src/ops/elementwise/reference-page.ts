@@ -16,13 +16,12 @@ const FAMILIES: readonly OpDoc['family'][] = [
 /** Prose under a family's table. */
 const NOTES: Partial<Record<OpDoc['family'], readonly string[]>> = {
   comparison: [
-    'A comparison gives 1 where its relation holds and 0 elsewhere, and carries no gradient, as',
-    "PyTorch's bool tensors never require grad: a Value result is a leaf; a Tensor result of an input",
-    'in the graph is a recorded node (`op` `gt`, its inputs as `parents`, so `toDot` and `exportOnnx`',
-    'see what it compared) whose `requiresGrad` is false, and the reverse pass never enters it; of',
-    "other tensors, or under `noGrad`, it is a leaf (`op` is `''`). The internal masks derivatives",
-    'split cases with (`step`, `isEqual`, ...) are recorded the same way when `createGraph` records a',
-    'gradient. Its use is as the condition of `where(cond, a, b)`, which takes `a`',
+    'A comparison gives 1 where its relation holds and 0 elsewhere, as a constant: the result of',
+    "`x.gt(0)` is a leaf (`op` is `''`, a Tensor result has `requiresGrad` false), as PyTorch's bool",
+    'tensors never require grad and keep no graph. Inside `traceGraph` (as `exportOnnx` traces) a',
+    'Tensor result of an input in the graph is a recorded node instead (`op` `gt`, its inputs as',
+    '`parents`) that does not require grad, and so are the masks derivatives split cases with (`step`,',
+    '`isEqual`, ...) under `createGraph`. Its use is as the condition of `where(cond, a, b)`, which takes `a`',
     'where `cond` is nonzero (NaN included) and `b` elsewhere, broadcasting the three on tensors',
     '(`x.where(cond, y)` is the method form). `where` is one node: its gradient goes whole to the branch',
     "each element took and is +0 for the other, as PyTorch's; the condition takes none. See",
