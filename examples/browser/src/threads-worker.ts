@@ -18,7 +18,6 @@ export interface WorkerReport {
   numThreads: number;
   /** The 'wasm' kernels' memory is shared (possible only cross-origin isolated). */
   shared: boolean;
-  fused: boolean;
   /** Pool workers started (by the first product) and chunks they ran after it: expected 1 and 0. */
   afterFirst: { workers: number; workerChunks: number };
   /** Products run, the last the first one that a pool worker helped with (if any did). */
@@ -79,7 +78,6 @@ async function run(): Promise<WorkerReport> {
     inWorkerScope: WorkerGlobalScope !== undefined && globalThis instanceof WorkerGlobalScope,
     numThreads: getNumThreads(),
     shared: info.shared,
-    fused: info.fused,
     afterFirst,
     products,
     chunksByProduct,

@@ -38,11 +38,11 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** a·b + c: one rounding in the relaxed-SIMD build, two otherwise (the branch folds at compile time). */
+/**
+ * a·b + c, rounded twice as the 'ts' loops round it: never relaxed SIMD's fused multiply-add, whose
+ * one rounding (or not, as the machine chooses) would make a product depend on the backend.
+ */
 function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f64x2.relaxed_madd(a, b, c);
-  }
   return f64x2.add(f64x2.mul(a, b), c);
 }
 

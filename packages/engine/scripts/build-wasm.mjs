@@ -6,9 +6,9 @@
 // the order the host (src/kernels/wasm/wasm-elementwise.ts) numbers them in too. So the op codes are
 // never kept in sync by hand.
 //
-// Four builds of the matmul kernel: plain SIMD and relaxed SIMD (fused multiply-add), each with a
-// private memory (browsers without cross-origin isolation) and a shared one (worker threads); one of
-// the elementwise kernels, which run on the calling thread and have no multiply-add. The output is
+// Two builds of the matmul kernel, SIMD with a private memory (browsers without cross-origin
+// isolation) and with a shared one (worker threads), and never relaxed SIMD, whose fused multiply-add
+// rounds otherwise than the 'ts' loops; one of the elementwise kernels, which run on the calling thread. The output is
 // git-ignored; the root `postinstall` runs this script, and it skips the work when the sources and
 // the compiler are unchanged since the last run.
 import { createHash } from 'node:crypto';
@@ -23,8 +23,6 @@ const outDir = join(root, 'src/kernels/wasm/generated');
 const allVariants = {
   simd: ['--enable', 'simd'],
   simdShared: ['--enable', 'simd,threads', '--sharedMemory'],
-  relaxed: ['--enable', 'simd,relaxed-simd'],
-  relaxedShared: ['--enable', 'simd,relaxed-simd,threads', '--sharedMemory'],
 };
 const kernels = [
   { source: 'assembly/matmul.ts', out: 'matmul-wasm.ts', name: 'matmulWasm', variants: allVariants },

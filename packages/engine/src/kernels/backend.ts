@@ -35,9 +35,8 @@ export type BinaryKernelOp = BinaryOpName;
  * it has just allocated, before a kernel keeps a copy of them. Otherwise the array is copied in again.
  *
  * No result depends on the backend, the thread count or a size threshold: the 'ts' and 'wasm'
- * kernels give the same bits (matrix products sum in one order, `MATMUL_BLOCK_DEPTH`), except the
- * relaxed-SIMD build's fused multiply-add in matrix products, which rounds once where 'ts' rounds
- * twice (docs/tensors.md).
+ * kernels give the same bits (matrix products sum in one order, `MATMUL_BLOCK_DEPTH`, and round each
+ * multiply and add as 'ts' does: no fused multiply-add, even where relaxed SIMD would allow one).
  *
  * @internal
  */

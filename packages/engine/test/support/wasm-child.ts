@@ -2,7 +2,7 @@
 // saw as one JSON line, and returns without closing anything, so the test can see the process exit.
 
 import { tsKernels } from '../../src/kernels/ts-kernels.js';
-import { createWasmKernels, getNumThreads } from '../../src/kernels/wasm/index.js';
+import { createWasmKernels, getNumThreads, hasRelaxedSimd } from '../../src/kernels/wasm/index.js';
 import { referenceMatmul } from './reference-matmul.js';
 
 const kernels = createWasmKernels(tsKernels, { threadMinFlops: 1 });
@@ -14,6 +14,8 @@ const out = new Float64Array(m * n);
 const expected = new Float64Array(m * n);
 kernels.matmul(a, b, out, m, k, n, false, true, 1, 0, 0);
 referenceMatmul(a, b, expected, m, k, n, false, true, 1, 0, 0);
+const viaTs = new Float64Array(m * n);
+tsKernels.matmul(a, b, viaTs, m, k, n, false, true, 1, 0, 0);
 let worst = 0;
 for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i]! - expected[i]!));
 console.log(
@@ -21,7 +23,8 @@ console.log(
     threads: getNumThreads(),
     workers: kernels.wasm.workers,
     workerChunks: kernels.wasm.workerChunks,
-    fused: kernels.wasm.fused,
+    relaxed: hasRelaxedSimd(),
+    identical: out.every((v, i) => Object.is(v, viaTs[i])),
     worst,
   }),
 );

@@ -1,4 +1,6 @@
-// Run-time detection of the WebAssembly features the kernels need: SIMD, relaxed SIMD, threads.
+// Run-time detection of WebAssembly features: SIMD and threads, which the kernels need, and relaxed SIMD,
+// which they never use (its fused multiply-add rounds otherwise than the ts loops; tests check that a
+// runtime offering it still gets the ts bits).
 
 import { wasmApi } from './wasm-api.js';
 

@@ -10,7 +10,7 @@
 
 import { defineKernels, type Kernels } from '../backend.js';
 import { linearBackwardWith } from '../ts-matmul.js';
-import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
+import { hasSharedMemory, hasSimd } from './features.js';
 import { matmulWasm } from './generated/matmul-wasm.js';
 import { fusedLinearBackward, matmulPair } from './matmul-fused.js';
 import {
@@ -32,22 +32,19 @@ import { createWasmElementwise } from './wasm-elementwise.js';
 
 if (KERNEL_ARITY !== 20) throw new Error('internal: wasm matmul takes 20 arguments');
 
-let compiled: { api: WasmApi; module: WasmModule; shared: boolean; fused: boolean } | null | undefined;
+let compiled: { api: WasmApi; module: WasmModule; shared: boolean } | null | undefined;
 
 function compile(): typeof compiled {
   const api = wasmApi();
   if (!api || !hasSimd()) return null;
-  const fused = hasRelaxedSimd();
   const shared = hasSharedMemory();
-  const name = `${fused ? 'relaxed' : 'simd'}${shared ? 'Shared' : ''}` as const;
+  const name = shared ? 'simdShared' : 'simd';
   // synchronous compilation: the module is about 2 KiB, under the 4 KiB browsers allow on the main thread
-  return { api, module: new api.Module(decodeBase64(matmulWasm[name])), shared, fused };
+  return { api, module: new api.Module(decodeBase64(matmulWasm[name])), shared };
 }
 
 /** Facts about a 'wasm' kernels object, for tests and benchmarks. */
 export interface WasmKernelInfo {
-  /** Relaxed-SIMD fused multiply-add in use. */
-  readonly fused: boolean;
   /** Memory shared, so worker threads are possible. */
   readonly shared: boolean;
   /** The elementwise kernels and reductions (unary, binary, sumTo, sumAxis, maxAxis) run in WebAssembly too. */
@@ -96,7 +93,7 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   if (compiled === undefined) compiled = compile();
   const found = compiled;
   if (!found) return null;
-  const { api, module, shared, fused } = found;
+  const { api, module, shared } = found;
   const made = newMemory(api, shared);
   if (!made) return null;
   const settings: MatmulSettings = {
@@ -138,7 +135,6 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
   const kernels: WasmKernels = defineKernels({
     name: 'wasm',
     wasm: {
-      fused,
       shared,
       elementwise: elementwise !== null,
       get workers() {
