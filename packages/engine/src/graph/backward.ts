@@ -14,6 +14,8 @@ let walk = 0;
  * @internal
  */
 export function topoOrder<N extends GraphNode<N>>(root: N, trackedOnly = false): N[] {
+  const kept = root._order(trackedOnly);
+  if (kept !== null) return kept;
   const mark = ++walk;
   const order: N[] = [];
   const stack: N[] = [root];
