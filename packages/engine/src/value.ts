@@ -77,12 +77,8 @@ export class Value extends GraphNode<Value> {
   declare _b: Value | null;
   /** @internal The third parent (where's second branch), or null. */
   declare _c: Value | null;
-  /** @internal The op's parameters (clamp's bounds, pow's number exponent as `b`); empty for most. */
-  declare _params: Params;
-  /** A name for `toDot` and `explain`; empty by default. */
-  declare label: string;
-  /** @internal The accumulated gradient when it is held as a Value (the chunk's `gradState` is 2). */
-  declare _gv: Value | null;
+  /** @internal What few nodes have (a label, parameters, a gradient held as a Value), or null. */
+  declare _x: ValueExtra | null;
 
   /**
    * A leaf Value.
@@ -106,11 +102,37 @@ export class Value extends GraphNode<Value> {
     this._a = null;
     this._b = null;
     this._c = null;
-    this._params = NO_PARAMS;
-    this.label = label;
-    this._gv = null;
-    this._pending = null;
     this._mark = 0;
+    this._x = label === '' ? null : extra(label);
+  }
+
+  /** @internal This node's extra record, made on first use. */
+  _extra(): ValueExtra {
+    if (this._x === null) this._x = extra('');
+    return this._x;
+  }
+
+  /** A name for `toDot` and `explain`; empty by default. */
+  get label(): string {
+    return this._x === null ? '' : this._x.label;
+  }
+
+  set label(name: string) {
+    if (name !== '' || this._x !== null) this._extra().label = name;
+  }
+
+  /** @internal The op's parameters (clamp's bounds, pow's number exponent as `b`); empty for most. */
+  get _params(): Params {
+    return this._x === null ? NO_PARAMS : this._x.params;
+  }
+
+  /** @internal The accumulated gradient when it is held as a Value (the chunk's `gradState` is 2). */
+  get _gv(): Value | null {
+    return this._x === null ? null : this._x.gv;
+  }
+
+  set _gv(g: Value | null) {
+    if (g !== null || this._x !== null) this._extra().gv = g;
   }
 
   /**
@@ -131,7 +153,7 @@ export class Value extends GraphNode<Value> {
       out._a = a;
       out._b = b;
       out._c = c;
-      out._params = params;
+      if (params !== NO_PARAMS) out._extra().params = params;
     }
     return out;
   }
@@ -336,6 +358,18 @@ export class Value extends GraphNode<Value> {
 
 installValueMethods(Value.prototype);
 
+/** @internal The fields of a Value that few nodes use, kept off the handle so that it stays small. */
+export interface ValueExtra {
+  label: string;
+  params: Params;
+  gv: Value | null;
+  pending: Value | null;
+}
+
+function extra(label: string): ValueExtra {
+  return { label, params: NO_PARAMS, gv: null, pending: null };
+}
+
 // GraphNode's fields, read from the handle and its chunk (defined on the prototype: the class cannot
 // redeclare a field as an accessor).
 Object.defineProperties(Value.prototype, {
@@ -356,6 +390,15 @@ Object.defineProperties(Value.prototype, {
     },
   },
   /** A gradient held as a number becomes a Value on the first read, kept, so every read gives the same one. */
+  /** A recorded pass's gradient in progress (createGraph, explain, grad). */
+  _pending: {
+    get(this: Value): Value | null {
+      return this._x === null ? null : this._x.pending;
+    },
+    set(this: Value, g: Value | null): void {
+      if (g !== null || this._x !== null) this._extra().pending = g;
+    },
+  },
   _grad: {
     get(this: Value): Value | null {
       const state = this._t.gradState[this._i];

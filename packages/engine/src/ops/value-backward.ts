@@ -7,21 +7,28 @@ import { Value } from '../value.js';
 import { numberAlgebra, VALUE_OP_DECLARATIONS } from './value-ops.js';
 
 let next = new Int32Array(1024);
+/** The walk's stack, reused; emptied (set to null) after every walk so it keeps no graph alive. */
+let stack: (Value | null)[] = new Array<Value | null>(1024).fill(null);
 
 /**
  * The nodes below `root`, root included, each after its parents: a depth-first post-order with an
  * explicit stack (a chain of a million nodes costs memory, not call-stack depth), parents in argument
  * order, the order graph/backward.ts's `topoOrder` gives, so Value and Tensor sum gradients alike. The
- * nodes are left marked with `stamp`; the caller sets the marks back to 0.
+ * nodes are left marked with `stamp`, and their pass gradient set to -0; the caller sets the marks back
+ * to 0.
  */
 function walk(root: Value, stamp: number): Value[] {
   const order: Value[] = [];
-  const stack: Value[] = [root];
+  // a walk inside a walk (a custom op's backward that differentiates) takes a stack of its own
+  const s = stack;
+  stack = [];
   let sp = 1;
+  let depth = 1;
+  s[0] = root;
   next[0] = 0;
   root._mark = stamp;
   while (sp > 0) {
-    const node = stack[sp - 1]!;
+    const node = s[sp - 1]!;
     const k = next[sp - 1]!;
     const op = node._op;
     let parent: Value | null;
@@ -30,6 +37,8 @@ function walk(root: Value, stamp: number): Value[] {
     else parent = k === 0 ? node._a : k === 1 ? node._b : k === 2 ? node._c : null;
     if (parent === null) {
       sp--;
+      // -0 is the identity of +: a first contribution lands unchanged, as the recorded pass assigns it
+      node._t.g[node._i] = -0;
       order.push(node);
       continue;
     }
@@ -41,10 +50,14 @@ function walk(root: Value, stamp: number): Value[] {
       grown.set(next);
       next = grown;
     }
-    stack[sp] = parent;
-    next[sp] = 0;
+    if (sp === s.length) s.push(parent);
+    else s[sp] = parent;
     sp++;
+    if (sp > depth) depth = sp;
+    next[sp - 1] = 0;
   }
+  s.fill(null, 0, depth);
+  stack = s;
   return order;
 }
 
@@ -96,17 +109,18 @@ export function numericBackward(root: Value): void {
   const order = walk(root, stamp);
   const outer = reached;
   reached = stamp + 1;
+  let k = order.length - 1;
   try {
-    // -0 is the identity of +: the first contribution lands unchanged, as the recorded pass assigns it
-    for (let k = 0; k < order.length; k++) order[k]!._t.g[order[k]!._i] = -0;
     give(root, 1);
-    for (let k = order.length - 1; k >= 0; k--) {
+    for (; k >= 0; k--) {
       const node = order[k]!;
       if (node._mark === reached) step(node);
+      // nothing gives to a node after its own step (its users come later in the order, so earlier here)
+      node._mark = 0;
     }
   } finally {
     reached = outer;
-    for (let k = 0; k < order.length; k++) order[k]!._mark = 0;
+    for (; k >= 0; k--) order[k]!._mark = 0;
   }
 }
 
