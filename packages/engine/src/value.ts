@@ -4,18 +4,13 @@ import { describe, formatNumber } from './errors.js';
 import { backpropagate } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
-import { type Chunk, CUSTOM, chunkFor, LEAF } from './graph/tape.js';
+import { type Chunk, chunkFor, LEAF } from './graph/tape.js';
 import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import type { ElementwiseMethods } from './ops/elementwise/index.js';
 import { numericBackward, valueOrder } from './ops/value-backward.js';
-import {
-  applyValueOp,
-  applyValueWhere,
-  installValueMethods,
-  VALUE_OP_NAMES,
-  valueVjp,
-} from './ops/value-ops.js';
+import { applyValueOp, applyValueWhere, installValueMethods, valueVjp } from './ops/value-ops.js';
 import { checkOptionKeys } from './tensor-options.js';
+import { extra, installValueFields, type ValueExtra } from './value-fields.js';
 
 /** What the scalar binary ops accept on their right: another Value or a plain number. */
 export type ValueLike = Value | number;
@@ -358,63 +353,7 @@ export class Value extends GraphNode<Value> {
 
 installValueMethods(Value.prototype);
 
-/** @internal The fields of a Value that few nodes use, kept off the handle so that it stays small. */
-export interface ValueExtra {
-  label: string;
-  params: Params;
-  gv: Value | null;
-  pending: Value | null;
-}
-
-function extra(label: string): ValueExtra {
-  return { label, params: NO_PARAMS, gv: null, pending: null };
-}
-
-// GraphNode's fields, read from the handle and its chunk (defined on the prototype: the class cannot
-// redeclare a field as an accessor).
-Object.defineProperties(Value.prototype, {
-  /** The operation that produced this node, `''` for a leaf. */
-  op: {
-    get(this: Value): string {
-      return this._op === CUSTOM ? this._customName() : VALUE_OP_NAMES[this._op]!;
-    },
-  },
-  /** The inputs of the operation, in argument order, as the op was given them. */
-  parents: {
-    get(this: Value): readonly Value[] {
-      if (this._op === CUSTOM) return this._customInputs();
-      const { _a: a, _b: b, _c: c } = this;
-      if (a === null) return [];
-      if (b === null) return [a];
-      return c === null ? [a, b] : [a, b, c];
-    },
-  },
-  /** A gradient held as a number becomes a Value on the first read, kept, so every read gives the same one. */
-  /** A recorded pass's gradient in progress (createGraph, explain, grad). */
-  _pending: {
-    get(this: Value): Value | null {
-      return this._x === null ? null : this._x.pending;
-    },
-    set(this: Value, g: Value | null): void {
-      if (g !== null || this._x !== null) this._extra().pending = g;
-    },
-  },
-  _grad: {
-    get(this: Value): Value | null {
-      const state = this._t.gradState[this._i];
-      if (state === 0) return null;
-      if (state === 1) {
-        this._gv = new Value(this._t.grad[this._i]!);
-        this._t.gradState[this._i] = 2;
-      }
-      return this._gv;
-    },
-    set(this: Value, g: Value | null): void {
-      this._gv = g;
-      this._t.gradState[this._i] = g === null ? 0 : 2;
-    },
-  },
-});
+installValueFields(Value.prototype, (x) => new Value(x));
 
 /** @internal Lifts a number operand to a constant leaf and rejects anything else, naming the op. */
 export function toValue(x: unknown, op: string): Value {
