@@ -2,13 +2,24 @@
 // derivatives bit for bit, second derivatives (forward-over-reverse on dual numbers) within 1e-12; two
 // graphs differentiated interleaved; a handle kept across many training steps.
 
-import { add, div, mul, noGrad, sub, type Value, value, where } from '@chainrule/engine';
+import { noGrad, type Value, value } from '@chainrule/engine';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { makeAlgebra, type Algebra as RuleAlgebra } from '../src/ops/elementwise/algebra.js';
-import type { AnyDeclaration, BinaryDerivative, Params } from '../src/ops/elementwise/declaration.js';
-import { declarationOf, type ElementwiseOpName, elementwiseOps } from '../src/ops/elementwise/index.js';
-import { type Algebra, type Program, programArbitrary, runProgram } from './support/programs.js';
+import {
+  type AnyDeclaration,
+  type BinaryDerivative,
+  gradients,
+  type Params,
+} from '../src/ops/elementwise/declaration.js';
+import { declarationOf, elementwiseOps } from '../src/ops/elementwise/index.js';
+import {
+  type Algebra,
+  type Program,
+  programArbitrary,
+  runProgram,
+  valueAlgebra,
+} from './support/programs.js';
 
 const seed = process.env['FC_SEED'] === undefined ? undefined : Number(process.env['FC_SEED']);
 const params = (numRuns: number): fc.Parameters<unknown> =>
@@ -125,6 +136,41 @@ class Reference {
   }
 }
 
+/**
+ * The reverse pass of `backward({ createGraph: true })` on the reference, recorded as reference nodes:
+ * each rule over an algebra that records (as Value's does: a number operand a leaf, or pow's parameter;
+ * g·[a > 0] as a product with a constant mask), a node's first contribution taken as it is and later ones
+ * added with an `add` node, where's untaken branch a +0 leaf. Returns each node's gradient node.
+ */
+function recordedGradients(ref: Reference, root: RefNode): (RefNode | null)[] {
+  const base = makeAlgebra<RefNode>((op, args) => ref.apply(op, args as (RefNode | number)[]), applyNumbers);
+  const m: RuleAlgebra<RefNode> = { ...base, reluGrad: (g, a) => base.mul(g, base.step(a)) };
+  const g: (RefNode | null)[] = [];
+  g[root.index] = ref.leaf(1);
+  const order = postOrder(root);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    const gi = g[node.index];
+    if (gi === null || gi === undefined || node.parents.length === 0) continue;
+    let grads: (RefNode | null)[];
+    if (node.op === 'where') {
+      const zero = ref.leaf(0);
+      grads = node.parents[0]!.data !== 0 ? [null, gi, zero] : [null, zero, gi];
+    } else {
+      const [a, b] = node.parents;
+      const io = { a: a!, b: b ?? (node.params.b as number), out: node, g: gi };
+      grads = gradients(declarationOf(node.op)!, m, io, node.params, node.parents.length);
+    }
+    node.parents.forEach((p, j) => {
+      const gj = grads[j];
+      if (gj === null || gj === undefined) return;
+      const prev = g[p.index];
+      g[p.index] = prev === null || prev === undefined ? gj : ref.apply('add', [prev, gj]);
+    });
+  }
+  return g.map((x) => x ?? null);
+}
+
 /** The nodes below `root`, each after its parents: a depth-first walk with its own stack. */
 function postOrder(root: RefNode): RefNode[] {
   const order: RefNode[] = [];
@@ -172,26 +218,6 @@ function referenceAlgebra(ref: Reference): Algebra<RefNode> {
     where: (cond, a, b) => ref.where(cond, a, b),
   };
 }
-
-const valueAlgebra: Algebra<Value> = {
-  add: (a, b) => (typeof a === 'number' ? add(a, b) : a.add(b)),
-  sub: (a, b) => (typeof a === 'number' ? sub(a, b) : a.sub(b)),
-  mul: (a, b) => (typeof a === 'number' ? mul(a, b) : a.mul(b)),
-  div: (a, b) => (typeof a === 'number' ? div(a, b) : a.div(b)),
-  pow: (a, e) => a.pow(e),
-  neg: (a) => a.neg(),
-  exp: (a) => a.exp(),
-  log: (a) => a.log(),
-  tanh: (a) => a.tanh(),
-  relu: (a) => a.relu(),
-  sigmoid: (a) => a.sigmoid(),
-  reciprocal: (a) => a.reciprocal(),
-  declared: (name, args, a, b) => {
-    const method = (a as unknown as Record<string, (...xs: unknown[]) => Value>)[name]!;
-    return method.apply(a, elementwiseOps[name as ElementwiseOpName].arity === 1 ? [...args] : [b, ...args]);
-  },
-  where: (cond, a, b) => where(cond, a, b),
-};
 
 /** Plain numbers, each op its declaration's `f`. */
 const numbers: RuleAlgebra<number> = makeAlgebra<number>(
@@ -312,6 +338,37 @@ describe('Value against a plain-number reference evaluator', () => {
           expect(Math.abs(h - expected), `H[${i}][0] = ${h}, reference ${expected}`).toBeLessThanOrEqual(
             1e-12 * Math.max(1, Math.abs(expected)),
           );
+        });
+      }),
+      params(300),
+    );
+  });
+});
+
+describe('Value against the reference, reverse over reverse', () => {
+  test('random DAGs: first derivatives recorded, then differentiated again, the same bits as the reference', () => {
+    fc.assert(
+      fc.property(programArbitrary({ maxInstructions: 10 }), (program) => {
+        const { leaves, out, ref, refLeaves, refOut } = build(program);
+        out.backward({ createGraph: true });
+        const firsts = leaves.map((l) => l.gradValue);
+        const refFirsts = recordedGradients(ref, refOut);
+        firsts.forEach((first, i) => {
+          const expected = refFirsts[refLeaves[i]!.index] ?? null;
+          expect(first === null, `first ${i} exists`).toBe(expected === null);
+          if (first === null || expected === null) return;
+          expect(first.data, `first ${i}`).toBe(expected.data);
+          for (const l of leaves) l.zeroGrad();
+          first.backward();
+          const g = ref.gradients(
+            expected,
+            numbers,
+            (n) => n.data,
+            (x) => x,
+          );
+          leaves.forEach((l, j) => {
+            expect(l.grad, `d(first ${i})/d(leaf ${j})`).toBe(g[refLeaves[j]!.index] ?? 0);
+          });
         });
       }),
       params(300),

@@ -112,17 +112,19 @@ export function applyValueWhere(cond: Value, a: Value, b: Value): Value {
  */
 function whereVjp(node: Value, g: Value): readonly (Value | null)[] {
   const zero = new Value(0);
-  return node.parents[0]!.data !== 0 ? [null, g, zero] : [null, zero, g];
+  return node._a!.data !== 0 ? [null, g, zero] : [null, zero, g];
 }
 
 /** The local backward rule of a Value node: its declaration's derivative over Values. */
 export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
-  if (node.op === 'where') return whereVjp(node, g);
-  const d = declaration(node.op);
-  const [a, b] = node.parents as readonly Value[];
+  if (node._op === WHERE) return whereVjp(node, g);
+  const d = VALUE_OP_DECLARATIONS[node._op];
+  if (d === undefined) throw new Error(`internal: no declared op for a node '${node.op}'`);
+  const a = node._a!;
+  const b = node._b;
   const p = node._params;
-  const io = { a: a!, b: b ?? (p.b as number), out: node, g };
-  return gradients(d, valueAlgebra, io, p, node.parents.length);
+  const io = { a, b: b ?? (p.b as number), out: node, g };
+  return gradients(d, valueAlgebra, io, p, b === null ? 1 : 2);
 }
 
 /**
