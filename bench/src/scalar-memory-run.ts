@@ -1,5 +1,6 @@
 // micrograd's demo step repeated, with the resident set every `every` steps: flat when old graphs are
-// collected. node ... scalar-memory-run.ts [steps] [every]
+// collected (the heap, and the array buffers holding the Values' chunks).
+// node ... scalar-memory-run.ts [steps] [every]
 
 import { chainruleEngine, moonsDemo } from './scalar-workloads.js';
 
@@ -8,9 +9,12 @@ const every = Number(process.argv[3] ?? 250);
 const gc = (globalThis as { gc?: () => void }).gc;
 for (let done = 0; done < steps; done += every) {
   moonsDemo(chainruleEngine, every);
+  // twice: array buffers are freed by a sweep after a collection, which the next one waits for
   gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
+  gc?.();
+  const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+  const mib = (x: number): string => (x / 2 ** 20).toFixed(1);
   console.log(
-    `after ${done + every} steps: rss ${(rss / 2 ** 20).toFixed(0)} MiB, heap ${(heapUsed / 2 ** 20).toFixed(1)} MiB`,
+    `after ${done + every} steps: rss ${mib(rss)} MiB, heap ${mib(heapUsed)} MiB, array buffers ${mib(arrayBuffers)} MiB`,
   );
 }

@@ -13,8 +13,12 @@ const keep = process.argv[4] === 'keep';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('scalar-memory-child: run with --expose-gc');
 
-/** Heap and typed-array memory (the Values' chunks) after a full collection, in MiB. */
+/**
+ * Heap and typed-array memory (the Values' chunks) after a full collection, in MiB. Twice: array
+ * buffers are freed by a sweep that runs after a collection, and the next collection waits for it.
+ */
 function held(): number {
+  gc!();
   gc!();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return (heapUsed + arrayBuffers) / 2 ** 20;
