@@ -17,8 +17,8 @@ let stack: (Value | null)[] = new Array<Value | null>(1024).fill(null);
  * nodes are left marked with `stamp`, and their pass gradient set to -0; the caller sets the marks back
  * to 0.
  */
-function walk(root: Value, stamp: number): Value[] {
-  const order: Value[] = [];
+function walk(root: Value, stamp: number, order: (Value | null)[]): number {
+  let n = 0;
   // a walk inside a walk (a custom op's backward that differentiates) takes a stack of its own
   const s = stack;
   stack = [];
@@ -39,7 +39,9 @@ function walk(root: Value, stamp: number): Value[] {
       sp--;
       // -0 is the identity of +: a first contribution lands unchanged, as the recorded pass assigns it
       node._t.g[node._i] = -0;
-      order.push(node);
+      if (n === order.length) order.push(node);
+      else order[n] = node;
+      n++;
       continue;
     }
     next[sp - 1] = k + 1;
@@ -58,7 +60,7 @@ function walk(root: Value, stamp: number): Value[] {
   }
   s.fill(null, 0, depth);
   stack = s;
-  return order;
+  return n;
 }
 
 /**
@@ -66,10 +68,17 @@ function walk(root: Value, stamp: number): Value[] {
  * recorded reverse passes (createGraph, explain, grad, gradcheck) and `toDot` walk.
  */
 export function valueOrder(root: Value): Value[] {
-  const order = walk(root, nextStamp());
-  for (let k = 0; k < order.length; k++) order[k]!._mark = 0;
+  const order: Value[] = [];
+  const n = walk(root, nextStamp(), order);
+  for (let k = 0; k < n; k++) order[k]!._mark = 0;
   return order;
 }
+
+/**
+ * The numeric pass's order, reused from pass to pass (allocating it each time was a fifth of a training
+ * step's allocation); the pass sets each entry back to null as it goes, so it keeps no graph alive.
+ */
+let spareOrder: (Value | null)[] = [];
 
 /** The stamp of the nodes the numeric pass in progress has given a gradient. */
 let reached = 0;
@@ -106,10 +115,13 @@ const io = { a: 0, b: 0, out: 0, g: 0 };
  */
 export function numericBackward(root: Value): void {
   const stamp = nextStamp();
-  const order = walk(root, stamp);
+  // a pass inside a pass (a custom op's backward that differentiates) takes an order of its own
+  const order = spareOrder;
+  spareOrder = [];
+  const n = walk(root, stamp, order);
   const outer = reached;
   reached = stamp + 1;
-  let k = order.length - 1;
+  let k = n - 1;
   try {
     give(root, 1);
     for (; k >= 0; k--) {
@@ -117,10 +129,16 @@ export function numericBackward(root: Value): void {
       if (node._mark === reached) step(node);
       // nothing gives to a node after its own step (its users come later in the order, so earlier here)
       node._mark = 0;
+      order[k] = null;
     }
   } finally {
     reached = outer;
-    for (; k >= 0; k--) order[k]!._mark = 0;
+    for (; k >= 0; k--) {
+      order[k]!._mark = 0;
+      order[k] = null;
+    }
+    // kept for the next pass unless a huge graph grew it (its length stays)
+    spareOrder = order.length > 1 << 18 ? [] : order;
   }
 }
 
