@@ -2,7 +2,8 @@
 // ops, recorded as one node under its own name (PyTorch's autograd.Function, JAX's custom_vjp).
 
 import { describe, formatShape, ShapeError } from './errors.js';
-import { isRecording, isTracing, withRecording } from './graph/recording.js';
+import { isRecording, isTracing } from './graph/recording.js';
+import { CUSTOM } from './graph/tape.js';
 import { kernels } from './kernels/index.js';
 import { declarationOf } from './ops/elementwise/index.js';
 import { tensorOps } from './ops/tensor/index.js';
@@ -84,26 +85,31 @@ function checkedGradients<T extends Value | Tensor>(rule: Rule, out: T, g: T): (
   });
 }
 
-/** A Value node of a custom op: its backward is the user's. */
+/**
+ * A Value node of a custom op: its backward is the user's; it keeps its name and inputs itself (op code
+ * CUSTOM), and the numeric backward runs its rule on Values, recorded nowhere, read as numbers.
+ */
 class CustomValue extends Value {
-  constructor(
-    data: number,
-    private readonly rule: Rule,
-  ) {
+  private readonly rule: Rule;
+  private readonly inputs: readonly Value[];
+
+  constructor(data: number, rule: Rule, inputs: readonly Value[]) {
     super(data);
+    this.rule = rule;
+    this.inputs = inputs;
+    this._op = CUSTOM;
+  }
+
+  override _customName(): string {
+    return this.rule.name;
+  }
+
+  override _customInputs(): readonly Value[] {
+    return this.inputs;
   }
 
   override _vjp(g: Value): readonly (Value | null)[] {
     return checkedGradients(this.rule, this as Value, g);
-  }
-
-  /** The non-recording backward: the user's rule on Values, recorded nowhere, read as numbers. */
-  override _numericVjp(g: number): void {
-    const grads = withRecording(false, () => this._vjp(new Value(g)));
-    this.parents.forEach((p, i) => {
-      const d = grads[i];
-      if (d !== null && d !== undefined) p._addGrad(d.data);
-    });
   }
 }
 
@@ -122,11 +128,11 @@ class CustomTensor extends Tensor {
   }
 }
 
-function recordAs(out: Value | Tensor, name: string, parents: readonly (Value | Tensor)[]): void {
-  const writable = out as unknown as { op: string; parents: readonly (Value | Tensor)[] };
+function recordAs(out: Tensor, name: string, parents: readonly Tensor[]): void {
+  const writable = out as unknown as { op: string; parents: readonly Tensor[] };
   writable.op = name;
   writable.parents = parents;
-  if (out instanceof Tensor) out._requiresGrad = true;
+  out._requiresGrad = true;
 }
 
 function applyToValues(rule: Rule, inputs: Value[]): Value {
@@ -139,9 +145,7 @@ function applyToValues(rule: Rule, inputs: Value[]): Value {
   if (typeof data !== 'number')
     throw new TypeError(`${rule.name}: forward returned ${describe(data)}, not a number`);
   if (!isRecording()) return new Value(data);
-  const out = new CustomValue(data, rule);
-  recordAs(out, rule.name, inputs);
-  return out;
+  return new CustomValue(data, rule, inputs);
 }
 
 function applyToTensors(rule: Rule, given: Tensor[]): Tensor {

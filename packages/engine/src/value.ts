@@ -1,20 +1,16 @@
 // Value: a scalar node of the graph, micrograd's object with PyTorch's accumulation semantics.
 
 import { describe, formatNumber } from './errors.js';
-import { backpropagate, topoOrder } from './graph/backward.js';
+import { backpropagate } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
-import type { Params } from './ops/elementwise/declaration.js';
+import { type Chunk, chunkFor, LEAF } from './graph/tape.js';
+import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import type { ElementwiseMethods } from './ops/elementwise/index.js';
-import {
-  applyValueOp,
-  applyValueWhere,
-  installValueMethods,
-  type ValueOpName,
-  valueNumericVjp,
-  valueVjp,
-} from './ops/value-ops.js';
+import { numericBackward, valueOrder } from './ops/value-backward.js';
+import { applyValueOp, applyValueWhere, installValueMethods, valueVjp } from './ops/value-ops.js';
 import { checkOptionKeys } from './tensor-options.js';
+import { extra, installValueFields, type ValueExtra } from './value-fields.js';
 
 /** What the scalar binary ops accept on their right: another Value or a plain number. */
 export type ValueLike = Value | number;
@@ -57,24 +53,27 @@ export function createGraphOf(options: unknown): boolean {
 // on the prototype below the class.
 export interface Value extends ElementwiseMethods<Value> {}
 
-const NO_PARAMS: Params = Object.freeze({});
-
+// A Value is a handle on one entry of a chunk (graph/tape.ts), where its number and its gradient live:
+// the handle's own fields are references and small integers only, never a boxed double, and no closure.
+// The handle holds its parents itself, so `parents` gives back the very Values the op was given and
+// nothing but reachable Values keeps a Value (or a chunk) alive. Entries are never reused: a kept Value
+// always reads its own node.
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Value extends GraphNode<Value> {
-  /** The number this node holds. Optimizers update it in place. */
-  data: number;
-  /** A name for `toDot` and `explain`; empty by default. */
-  label: string;
-  /** @internal The op's parameters (clamp's bounds, pow's number exponent as `b`); empty for most. */
-  readonly _params: Params;
-  /** @internal The gradient of a numeric backward pass in progress. */
-  _g = 0;
-  /**
-   * @internal Whether the numeric backward pass in progress gave this node a gradient. A node below
-   * the root that receives none (the condition of a `where`, an input a custom op's backward returns
-   * null for) keeps its accumulated gradient and passes nothing on, as in the recorded pass.
-   */
-  _reached = false;
+  /** @internal The chunk holding this node's number and gradient. */
+  declare readonly _t: Chunk;
+  /** @internal The node's entry in its chunk. */
+  declare readonly _i: number;
+  /** @internal The op's code (see `VALUE_OP_NAMES`): 0 for a leaf. */
+  declare _op: number;
+  /** @internal The first parent (where's condition), or null. */
+  declare _a: Value | null;
+  /** @internal The second parent, or null. */
+  declare _b: Value | null;
+  /** @internal The third parent (where's second branch), or null. */
+  declare _c: Value | null;
+  /** @internal What few nodes have (a label, parameters, a gradient held as a Value), or null. */
+  declare _x: ValueExtra | null;
 
   /**
    * A leaf Value.
@@ -88,22 +87,94 @@ export class Value extends GraphNode<Value> {
     if (typeof data !== 'number') throw new TypeError(`value: expected a number, got ${describe(data)}`);
     if (typeof label !== 'string')
       throw new TypeError(`value: the label must be a string, got ${describe(label)}`);
-    super('', []);
-    this.data = data;
-    this.label = label;
-    this._params = NO_PARAMS;
+    super();
+    const t = chunkFor(data);
+    const self = this as { _t: Chunk; _i: number };
+    // every field set here, in this order, so that all Values share one shape
+    self._t = t;
+    self._i = t.length++;
+    this._op = LEAF;
+    this._a = null;
+    this._b = null;
+    this._c = null;
+    this._mark = 0;
+    this._x = label === '' ? null : extra(label);
   }
 
-  /** @internal Creates the output node of `op`; a leaf when recording is off. */
-  static _node(op: ValueOpName, parents: Value[], data: number, params: Params = NO_PARAMS): Value {
+  /** @internal This node's extra record, made on first use. */
+  _extra(): ValueExtra {
+    if (this._x === null) this._x = extra('');
+    return this._x;
+  }
+
+  /** A name for `toDot` and `explain`; empty by default. */
+  get label(): string {
+    return this._x === null ? '' : this._x.label;
+  }
+
+  set label(name: string) {
+    if (name !== '' || this._x !== null) this._extra().label = name;
+  }
+
+  /** @internal The op's parameters (clamp's bounds, pow's number exponent as `b`); empty for most. */
+  get _params(): Params {
+    return this._x === null ? NO_PARAMS : this._x.params;
+  }
+
+  /** @internal The accumulated gradient when it is held as a Value (the chunk's `gradState` is 2). */
+  get _gv(): Value | null {
+    return this._x === null ? null : this._x.gv;
+  }
+
+  set _gv(g: Value | null) {
+    if (g !== null || this._x !== null) this._extra().gv = g;
+  }
+
+  /**
+   * @internal Creates the output node of the op `code` on parents `a`, `b`, `c` (null where the op has
+   * fewer); a leaf when recording is off.
+   */
+  static _node(
+    code: number,
+    a: Value,
+    b: Value | null,
+    c: Value | null,
+    data: number,
+    params: Params = NO_PARAMS,
+  ): Value {
     const out = new Value(data);
     if (isRecording()) {
-      const writable = out as unknown as { op: string; parents: readonly Value[]; _params: Params };
-      writable.op = op;
-      writable.parents = parents;
-      writable._params = params;
+      out._op = code;
+      out._a = a;
+      out._b = b;
+      out._c = c;
+      if (params !== NO_PARAMS) out._extra().params = params;
     }
     return out;
+  }
+
+  /** The number this node holds. Optimizers update it in place. */
+  get data(): number {
+    return this._t.data[this._i]!;
+  }
+
+  set data(x: number) {
+    this._t.data[this._i] = x;
+  }
+
+  /** @internal The name of a custom op's node (CustomValue). */
+  _customName(): string {
+    return '';
+  }
+
+  /** @internal The inputs of a custom op's node (CustomValue). */
+  _customInputs(): readonly Value[] {
+    return [];
+  }
+
+  /** @internal The nodes below this one, each after its parents, in `topoOrder`'s order. */
+  override _order(_trackedOnly: boolean): Value[] {
+    return valueOrder(this);
   }
 
   /**
@@ -116,12 +187,16 @@ export class Value extends GraphNode<Value> {
    * ```
    */
   get grad(): number {
-    return this._grad === null ? 0 : this._grad.data;
+    const state = this._t.gradState[this._i];
+    if (state === 1) return this._t.grad[this._i]!;
+    return state === 0 ? 0 : this._gv!.data;
   }
 
   set grad(g: number) {
     if (typeof g !== 'number') throw new TypeError(`grad: expected a number, got ${describe(g)}`);
-    this._grad = g === 0 ? null : new Value(g);
+    this._gv = null;
+    this._t.gradState[this._i] = g === 0 ? 0 : 1;
+    this._t.grad[this._i] = g;
   }
 
   /**
@@ -148,20 +223,6 @@ export class Value extends GraphNode<Value> {
   /** @internal */
   _vjp(g: Value): readonly (Value | null)[] {
     return valueVjp(this, g);
-  }
-
-  /**
-   * @internal The step of the non-recording backward pass at this node: adds the gradient `g` times
-   * the local derivative to each parent's `_g`.
-   */
-  _numericVjp(g: number): void {
-    valueNumericVjp(this, g);
-  }
-
-  /** @internal Adds `d` to the gradient of the numeric backward pass in progress. */
-  _addGrad(d: number): void {
-    this._g += d;
-    this._reached = true;
   }
 
   /** @internal */
@@ -265,7 +326,7 @@ export class Value extends GraphNode<Value> {
    */
   backward(options: BackwardOptions = {}): void {
     if (createGraphOf(options)) backpropagate(this, this._seed('backward'), true);
-    else numericBackprop(this);
+    else numericBackward(this);
   }
 
   /**
@@ -279,7 +340,8 @@ export class Value extends GraphNode<Value> {
    * ```
    */
   zeroGrad(): void {
-    this._grad = null;
+    this._gv = null;
+    this._t.gradState[this._i] = 0;
   }
 
   /** `Value(data=…, grad=…)`, with the label when there is one. */
@@ -291,28 +353,7 @@ export class Value extends GraphNode<Value> {
 
 installValueMethods(Value.prototype);
 
-/**
- * The reverse pass without createGraph, on plain numbers: the same order and the same arithmetic as
- * `backpropagate` with each op's `numeric` rule, without a Value per intermediate gradient.
- */
-function numericBackprop(root: Value): void {
-  const order = topoOrder(root, true);
-  // -0 is the identity of +: the first contribution lands unchanged, as the recorded pass assigns it
-  for (const node of order) {
-    node._g = -0;
-    node._reached = false;
-  }
-  root._addGrad(1);
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i]!;
-    if (node._reached && node.op !== '') node._numericVjp(node._g);
-  }
-  // a node that received nothing keeps its gradient untouched (not -0), as the recorded pass leaves it
-  for (const node of order) {
-    if (!node._reached) continue;
-    node._grad = new Value(node._grad === null ? node._g : node._grad.data + node._g);
-  }
-}
+installValueFields(Value.prototype, (x) => new Value(x));
 
 /** @internal Lifts a number operand to a constant leaf and rejects anything else, naming the op. */
 export function toValue(x: unknown, op: string): Value {

@@ -14,6 +14,8 @@ let walk = 0;
  * @internal
  */
 export function topoOrder<N extends GraphNode<N>>(root: N, trackedOnly = false): N[] {
+  const kept = root._order(trackedOnly);
+  if (kept !== null) return kept;
   const mark = ++walk;
   const order: N[] = [];
   const stack: N[] = [root];
@@ -51,9 +53,11 @@ function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, creat
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i]!;
       const g = node._pending;
-      if (g === null || node.parents.length === 0) continue;
-      const grads = node._vjp(g);
+      if (g === null) continue;
+      // read once: a Value's parents are an array made on each read
       const parents = node.parents;
+      if (parents.length === 0) continue;
+      const grads = node._vjp(g);
       if (grads.length !== parents.length) {
         throw new Error(
           `internal: ${node.op} returned ${grads.length} gradients for ${parents.length} inputs`,

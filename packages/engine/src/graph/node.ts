@@ -5,20 +5,37 @@
  * reverse pass in `backward.ts` work on any subclass without knowing which one it is.
  */
 export abstract class GraphNode<N extends GraphNode<N>> {
+  // Declared, not initialised here: a Tensor holds them as fields (set in the constructor), a Value
+  // reads them from its tape through accessors.
   /** The operation that produced this node, `''` for a leaf. */
-  readonly op: string;
+  declare readonly op: string;
   /** The inputs of the operation, in argument order; a repeated input stays repeated. */
-  readonly parents: readonly N[];
+  declare readonly parents: readonly N[];
   /** @internal Gradient accumulated by backward passes (PyTorch's `.grad`). */
-  _grad: N | null = null;
+  declare _grad: N | null;
   /** @internal Gradient collected by the pass in progress; always null between passes. */
-  _pending: N | null = null;
+  declare _pending: N | null;
   /** @internal Stamp of the last topological walk that visited this node. */
-  _mark = 0;
+  declare _mark: number;
 
-  protected constructor(op: string, parents: readonly N[]) {
-    this.op = op;
-    this.parents = parents;
+  /** With `op` and `parents` the fields are set here; without, the subclass provides them (Value). */
+  protected constructor(op?: string, parents?: readonly N[]) {
+    if (op !== undefined) {
+      const self = this as { op: string; parents: readonly N[] };
+      self.op = op;
+      self.parents = parents ?? [];
+      this._grad = null;
+      this._pending = null;
+      this._mark = 0;
+    }
+  }
+
+  /**
+   * @internal The nodes below this one in an order where each comes after its parents, when the kind
+   * keeps one (Value's tape); null to let `topoOrder` walk the graph.
+   */
+  _order(_trackedOnly: boolean): N[] | null {
+    return null;
   }
 
   /** @internal Whether gradients flow into this node (always for Value, `requiresGrad` for Tensor). */

@@ -2,10 +2,12 @@
 // Values (recorded) or over plain numbers (Value's non-recording backward), the same rule both times;
 // and where, the one op of three inputs.
 
+import { WHERE } from '../graph/tape.js';
 import { toValue, Value } from '../value.js';
 import { type Algebra, makeAlgebra } from './elementwise/algebra.js';
-import { type AnyDeclaration, gradients, type Params } from './elementwise/declaration.js';
+import { type AnyDeclaration, gradients, NO_PARAMS, type Params } from './elementwise/declaration.js';
 import {
+  allElementwiseOps,
   declarationOf,
   type ElementwiseKernelOp,
   type ElementwiseOpName,
@@ -15,7 +17,23 @@ import {
 /** Names of the scalar operations; every Value node carries one of these (or '' for a leaf). */
 export type ValueOpName = ElementwiseOpName | 'where';
 
-const NO_PARAMS: Params = Object.freeze({});
+/**
+ * The op of each code a Value node can carry: a leaf, a custom op, where, then every declared
+ * elementwise op (masks included, though they record nothing).
+ */
+export const VALUE_OP_NAMES: readonly string[] = ['', '', 'where', ...Object.keys(allElementwiseOps)];
+/** @internal The declaration of each code (undefined for a leaf, a custom op and where). */
+export const VALUE_OP_DECLARATIONS: readonly (AnyDeclaration | undefined)[] = VALUE_OP_NAMES.map(
+  (name, code) => (code <= WHERE ? undefined : declarationOf(name)),
+);
+const codes = new Map<string, number>(VALUE_OP_NAMES.map((name, code) => [name, code]));
+
+/** The code of a declared op. */
+function codeOf(op: string): number {
+  const code = codes.get(op);
+  if (code === undefined || code <= WHERE) throw new Error(`internal: no elementwise op '${op}'`);
+  return code;
+}
 
 function declaration(op: string): AnyDeclaration {
   const d = declarationOf(op);
@@ -31,18 +49,15 @@ function declaration(op: string): AnyDeclaration {
  * @internal
  */
 export function applyValueOp(op: ElementwiseKernelOp, inputs: Value[], params: Params): Value {
-  return applyDeclared(op, declaration(op), inputs, params);
+  return applyDeclared(codeOf(op), declaration(op), inputs[0]!, inputs[1] ?? null, params);
 }
 
-/** `applyValueOp` with the declaration at hand; `inputs` becomes the node's parents. */
-function applyDeclared(op: string, d: AnyDeclaration, inputs: Value[], params: Params): Value {
-  const a = inputs[0]!.data;
-  const data =
-    d.arity === 1
-      ? d.f(a, params)
-      : d.f(a, inputs.length > 1 ? inputs[1]!.data : (params.b as number), params);
+/** `applyValueOp` with the declaration and its code at hand; `a` and `b` become the node's parents. */
+function applyDeclared(code: number, d: AnyDeclaration, a: Value, b: Value | null, params: Params): Value {
+  const x = a.data;
+  const data = d.arity === 1 ? d.f(x, params) : d.f(x, b !== null ? b.data : (params.b as number), params);
   if (d.derivative === null) return new Value(data);
-  return Value._node(op as ValueOpName, inputs, data, params);
+  return Value._node(code, a, b, null, data, params);
 }
 
 function applyNumbers(op: ElementwiseKernelOp, args: readonly number[]): number {
@@ -65,8 +80,8 @@ function directNumberAlgebra(): Algebra<number> {
 
 const lift = (x: Value | number): Value => (typeof x === 'number' ? new Value(x) : x);
 
-/** The algebra over plain numbers: what Value's non-recording backward computes with. */
-const numberAlgebra: Algebra<number> = directNumberAlgebra();
+/** @internal The algebra over plain numbers: what Value's non-recording backward computes with. */
+export const numberAlgebra: Algebra<number> = directNumberAlgebra();
 
 /** The algebra over Values: recorded under createGraph; masks are constants. */
 const valueAlgebra: Algebra<Value> = (() => {
@@ -88,7 +103,7 @@ const valueAlgebra: Algebra<Value> = (() => {
  * @internal
  */
 export function applyValueWhere(cond: Value, a: Value, b: Value): Value {
-  return Value._node('where', [cond, a, b], cond.data !== 0 ? a.data : b.data);
+  return Value._node(WHERE, cond, a, b, cond.data !== 0 ? a.data : b.data);
 }
 
 /**
@@ -97,58 +112,19 @@ export function applyValueWhere(cond: Value, a: Value, b: Value): Value {
  */
 function whereVjp(node: Value, g: Value): readonly (Value | null)[] {
   const zero = new Value(0);
-  return node.parents[0]!.data !== 0 ? [null, g, zero] : [null, zero, g];
+  return node._a!.data !== 0 ? [null, g, zero] : [null, zero, g];
 }
 
 /** The local backward rule of a Value node: its declaration's derivative over Values. */
 export function valueVjp(node: Value, g: Value): readonly (Value | null)[] {
-  if (node.op === 'where') return whereVjp(node, g);
-  const d = declaration(node.op);
-  const [a, b] = node.parents as readonly Value[];
+  if (node._op === WHERE) return whereVjp(node, g);
+  const d = VALUE_OP_DECLARATIONS[node._op];
+  if (d === undefined) throw new Error(`internal: no declared op for a node '${node.op}'`);
+  const a = node._a!;
+  const b = node._b;
   const p = node._params;
-  const io = { a: a!, b: b ?? (p.b as number), out: node, g };
-  return gradients(d, valueAlgebra, io, p, node.parents.length);
-}
-
-/** The inputs of the numeric derivative in progress: one object reused, so the pass allocates none. */
-const io = { a: 0, b: 0, out: 0, g: 0 };
-
-/**
- * The same rule over plain numbers, for a backward pass that records nothing: adds each input's
- * gradient to its `_g`. It is the one derivative, run on numbers, so it gives the recorded pass's
- * numbers exactly while allocating no Value per step.
- */
-export function valueNumericVjp(node: Value, g: number): void {
-  const parents = node.parents;
-  if (node.op === 'where') {
-    // as whereVjp, in the same order: a's share first, then b's; the condition is not reached
-    const taken = parents[0]!.data !== 0;
-    parents[1]!._addGrad(taken ? g : 0);
-    parents[2]!._addGrad(taken ? 0 : g);
-    return;
-  }
-  const d = declaration(node.op);
-  const a = parents[0]!;
-  const b = parents[1];
-  const p = node._params;
-  io.a = a.data;
-  io.b = b === undefined ? (p.b as number) : b.data;
-  io.out = node.data;
-  io.g = g;
-  if (d.derivative === null) throw new Error(`internal: ${node.op} has no derivative but was recorded`);
-  if (d.arity === 1) {
-    a._addGrad(d.derivative(numberAlgebra, io, p));
-    return;
-  }
-  // both partials before either sum, and a's first, as the recorded pass adds them (x.mul(x))
-  const da = d.derivative[0](numberAlgebra, io, p);
-  if (b === undefined) {
-    a._addGrad(da);
-    return;
-  }
-  const db = d.derivative[1](numberAlgebra, io, p);
-  a._addGrad(da);
-  b._addGrad(db);
+  const io = { a, b: b ?? (p.b as number), out: node, g };
+  return gradients(d, valueAlgebra, io, p, b === null ? 1 : 2);
 }
 
 /**
@@ -157,21 +133,22 @@ export function valueNumericVjp(node: Value, g: number): void {
  */
 function valueMethod(name: ElementwiseOpName, d: AnyDeclaration): (this: Value, ...args: unknown[]) => Value {
   const read = d.params as ((p0?: unknown, p1?: unknown) => Params) | undefined;
+  const code = codeOf(name);
   if (d.arity === 1) {
     return function (this: Value, p0?: unknown, p1?: unknown): Value {
       const p = read === undefined ? NO_PARAMS : read(p0, p1);
       if (d.domain !== undefined && !d.domain.ok(this.data)) {
         throw new RangeError(`${name}: ${this.data} is outside the domain of ${name} (${d.domain.text})`);
       }
-      return applyDeclared(name, d, [this], p);
+      return applyDeclared(code, d, this, null, p);
     };
   }
   return function (this: Value, other: unknown, p0?: unknown, p1?: unknown): Value {
     const p = read === undefined ? NO_PARAMS : read(p0, p1);
     if (typeof other === 'number' && d.numberOperandAsParam === true) {
-      return applyDeclared(name, d, [this], { ...p, b: other });
+      return applyDeclared(code, d, this, null, { ...p, b: other });
     }
-    return applyDeclared(name, d, [this, toValue(other, name)], p);
+    return applyDeclared(code, d, this, toValue(other, name), p);
   };
 }
 

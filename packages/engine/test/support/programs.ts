@@ -1,7 +1,7 @@
 // Random scalar expression DAGs for property tests: a program of instructions, each reading earlier
 // results, run by one interpreter over any algebra (Value, or plain numbers as the independent reference).
 
-import type { ElementwiseOpName } from '@chainrule/engine';
+import { add, div, type ElementwiseOpName, mul, sub, type Value, where } from '@chainrule/engine';
 import fc from 'fast-check';
 import type { AnyDeclaration, Params } from '../../src/ops/elementwise/declaration.js';
 import { elementwiseOps } from '../../src/ops/elementwise/index.js';
@@ -52,6 +52,27 @@ export const numberAlgebra: Algebra<number> = {
     return d.arity === 1 ? d.f(a, p) : d.f(a, b, p);
   },
   where: (cond, a, b) => (cond !== 0 ? a : b),
+};
+
+/** The engine's algebra: methods when a Value is on the left, the free functions when a number is. */
+export const valueAlgebra: Algebra<Value> = {
+  add: (a, b) => (typeof a === 'number' ? add(a, b) : a.add(b)),
+  sub: (a, b) => (typeof a === 'number' ? sub(a, b) : a.sub(b)),
+  mul: (a, b) => (typeof a === 'number' ? mul(a, b) : a.mul(b)),
+  div: (a, b) => (typeof a === 'number' ? div(a, b) : a.div(b)),
+  pow: (a, e) => a.pow(e),
+  neg: (a) => a.neg(),
+  exp: (a) => a.exp(),
+  log: (a) => a.log(),
+  tanh: (a) => a.tanh(),
+  relu: (a) => a.relu(),
+  sigmoid: (a) => a.sigmoid(),
+  reciprocal: (a) => a.reciprocal(),
+  declared: (name, args, a, b) => {
+    const method = (a as unknown as Record<string, (...xs: unknown[]) => Value>)[name]!;
+    return method.apply(a, elementwiseOps[name].arity === 1 ? [...args] : [b, ...args]);
+  },
+  where: (cond, a, b) => where(cond, a, b),
 };
 
 /**

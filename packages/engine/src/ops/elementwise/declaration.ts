@@ -5,6 +5,9 @@ import type { Algebra } from './algebra.js';
 /** An op's numeric (or named) parameters, recorded on its node: elu's alpha, clamp's bounds. */
 export type Params = Readonly<Record<string, number | string>>;
 
+/** The parameters object of every node whose op takes none (one object, so a node can tell it apart). */
+export const NO_PARAMS: Params = Object.freeze({});
+
 /** The parameters of an op that has none. */
 export type NoParams = Readonly<Record<string, never>>;
 

@@ -1,0 +1,60 @@
+// The numbers under scalar Values: node data and gradients in typed-array chunks, so that a Value holds
+// no boxed double, with a Value a handle (chunk, index) on one entry.
+
+/** Op code of a leaf. */
+export const LEAF = 0;
+/** Op code of a node made by a custom op (`defineOp`): its name and inputs live on its handle. */
+export const CUSTOM = 1;
+/** Op code of `where`, the one op of three inputs. */
+export const WHERE = 2;
+
+/**
+ * Nodes per chunk. A chunk is referenced only by the Values whose numbers it holds (never by another
+ * chunk, nor by a global list), so it is collected once none of them is reachable: a finished training
+ * step's graph, or the graphs of a forward-only loop outside `noGrad`, go with their chunks. A kept
+ * Value keeps its whole chunk (this many nodes' numbers, about 100 KiB), so chunks stay small.
+ */
+export const CHUNK = 1 << 12;
+
+/** One block of nodes' numbers, filled in the order the nodes are made and never reused. */
+export class Chunk {
+  /** The entries handed out so far. */
+  length = 0;
+  /** Each node's number. */
+  readonly data = new Float64Array(CHUNK);
+  /** The accumulated gradient, where `gradState` is 1. */
+  readonly grad = new Float64Array(CHUNK);
+  /** The gradient collected by the numeric pass in progress, for the nodes the pass has reached. */
+  readonly g = new Float64Array(CHUNK);
+  /** 0: no gradient; 1: the number in `grad`; 2: a Value held by the node's handle (createGraph). */
+  readonly gradState = new Uint8Array(CHUNK);
+}
+
+let current = new Chunk();
+
+/**
+ * The chunk of a new node holding `data`: the current one while it has room, else a fresh one. The
+ * node's index is the chunk's `length`, which the caller takes and counts in.
+ */
+export function chunkFor(data: number): Chunk {
+  let t = current;
+  if (t.length === CHUNK) {
+    t = new Chunk();
+    current = t;
+  }
+  t.data[t.length] = data;
+  return t;
+}
+
+let passes = 0;
+
+/**
+ * Fresh stamps for the walk starting now: `s` marks the nodes it visits, `s + 1` those the numeric
+ * pass then reaches with a gradient. Every walk sets its nodes' marks back to 0 when it ends, so a
+ * stamp only has to differ from those of walks still under way, and the counter can wrap (the marks
+ * stay small integers, which keeps a Value free of boxed numbers).
+ */
+export function nextStamp(): number {
+  passes = passes >= 0x3ffffff0 ? 2 : passes + 2;
+  return passes;
+}
