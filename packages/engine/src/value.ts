@@ -4,7 +4,7 @@ import { describe, formatNumber } from './errors.js';
 import { backpropagate } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
-import { type Chunk, chunkFor, LEAF } from './graph/tape.js';
+import { type Chunk, chunkFor, detachNext, LEAF } from './graph/tape.js';
 import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import type { ElementwiseMethods } from './ops/elementwise/index.js';
 import { numericBackward, valueOrder } from './ops/value-backward.js';
@@ -277,6 +277,7 @@ export class Value extends GraphNode<Value> {
    * ```
    */
   detach(): Value {
+    detachNext(); // in a chunk of its own kind: keeping it keeps no step's numbers alive
     return new Value(this.data);
   }
 

@@ -21,14 +21,14 @@ interface Report {
 }
 
 /** Runs the child in a fresh Node process with --expose-gc. */
-function run(...args: string[]): Report {
+function run<R = Report>(...args: string[]): R {
   const proc = spawnSync(
     process.execPath,
     ['--expose-gc', '--conditions=@chainrule/source', '--import', 'tsx', child, ...args],
     { cwd: root, encoding: 'utf8', timeout: 120_000 },
   );
   expect(proc.status, proc.stderr).toBe(0);
-  return JSON.parse(proc.stdout.trim().split('\n').at(-1)!) as Report;
+  return JSON.parse(proc.stdout.trim().split('\n').at(-1)!) as R;
 }
 
 const spread = (series: readonly number[]): number => Math.max(...series) - Math.min(...series);
@@ -44,4 +44,12 @@ test('100,000 ScalarMLP steps, and 100,000 forward passes never differentiated, 
 test('the check sees a leak: a loop that keeps every output grows past the bound', () => {
   const report = run('40000', '4000', 'keep');
   expect(spread(report.forwardOnly), report.forwardOnly.join(', ')).toBeGreaterThan(SLACK);
+}, 150_000);
+
+test('keeping a detached Value per step keeps a few bytes each, not the chunk of its step', () => {
+  const report = run<{ grown: number; kept: number }>('2000', '1', 'detach');
+  expect(report.kept).toBe(2000);
+  // 2,000 handles and their numbers: well under a MiB of numbers, a few of handles; a chunk per step
+  // would be about 200 MiB
+  expect(report.grown).toBeLessThan(SLACK);
 }, 150_000);

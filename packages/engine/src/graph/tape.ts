@@ -31,19 +31,33 @@ export class Chunk {
 }
 
 let current = new Chunk();
+/** The chunks of detached Values, kept apart: a detached Value is often kept (a loss per step). */
+let detached = new Chunk();
+let nextDetached = false;
 
 /**
  * The chunk of a new node holding `data`: the current one while it has room, else a fresh one. The
  * node's index is the chunk's `length`, which the caller takes and counts in.
  */
 export function chunkFor(data: number): Chunk {
-  let t = current;
+  let t = nextDetached ? detached : current;
   if (t.length === CHUNK) {
     t = new Chunk();
-    current = t;
+    if (nextDetached) detached = t;
+    else current = t;
   }
+  nextDetached = false;
   t.data[t.length] = data;
   return t;
+}
+
+/**
+ * Puts the next node in the chunks of detached Values, so that keeping one (say a loss per step, as
+ * `losses.push(loss.detach())`) keeps a few bytes of a chunk of such Values, not the chunk of a
+ * step's whole graph.
+ */
+export function detachNext(): void {
+  nextDetached = true;
 }
 
 let passes = 0;

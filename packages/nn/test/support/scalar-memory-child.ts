@@ -3,8 +3,9 @@
 // memory held after a forced collection every `every` steps, as one JSON line.
 // node --expose-gc --conditions=@chainrule/source --import tsx scalar-memory-child.ts [steps] [every] [keep]
 // With `keep`, the forward-only loop keeps every output: a leak on purpose, to show the check sees one.
+// With `detach`, a loop keeps one detached Value per step of a 5,000-node graph and prints the growth.
 
-import type { Value } from '@chainrule/engine';
+import { type Value, value } from '@chainrule/engine';
 import { ScalarMLP } from '@chainrule/nn';
 
 const steps = Number(process.argv[2] ?? 100_000);
@@ -22,6 +23,20 @@ function held(): number {
   gc!();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return (heapUsed + arrayBuffers) / 2 ** 20;
+}
+
+if (process.argv[4] === 'detach') {
+  // a loss kept per step as `loss.detach()`, each step's graph 5,000 nodes: the kept Values' chunks
+  // must not keep the steps' graphs (one chunk each, about 100 KiB, would be 200 MiB here)
+  const start = held();
+  const losses: Value[] = [];
+  for (let step = 0; step < steps; step++) {
+    let y = value(step);
+    for (let j = 0; j < 2500; j++) y = y.mul(1.0001).add(0.1);
+    losses.push(y.detach());
+  }
+  console.log(JSON.stringify({ grown: held() - start, kept: losses.length }));
+  process.exit(0);
 }
 
 const model = new ScalarMLP(2, [4, 1], { seed: 1 });
