@@ -2,7 +2,7 @@
 // ops, recorded as one node under its own name (PyTorch's autograd.Function, JAX's custom_vjp).
 
 import { describe, formatShape, ShapeError } from './errors.js';
-import { isRecording, isTracing } from './graph/recording.js';
+import { isRecording } from './graph/recording.js';
 import { CUSTOM } from './graph/tape.js';
 import { kernels } from './kernels/index.js';
 import { declarationOf } from './ops/elementwise/index.js';
@@ -180,9 +180,10 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
   if (inputs.some((t) => t.data === data)) {
     throw new Error(`${rule.name}: forwardTensor returned an input's own array; return a new one`);
   }
-  // inside traceGraph recorded also when an input is only a node without gradient (a comparison)
-  const tracked =
-    isRecording() && (inputs.some((t) => t.requiresGrad) || (isTracing() && inputs.some((t) => t._inGraph)));
+  const tracked = Tensor._records(
+    inputs,
+    inputs.some((t) => t.requiresGrad),
+  );
   const out = tracked ? new CustomTensor(data, shape, rule) : new Tensor(data, shape);
   if (tracked) recordAs(out, rule.name, inputs);
   if (tracked) out._requiresGrad = inputs.some((t) => t.requiresGrad);

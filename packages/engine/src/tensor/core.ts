@@ -117,7 +117,7 @@ export class Tensor extends GraphNode<Tensor> {
     const raw: Raw = tensorOps[op].forward(inputs, attrs);
     const out = Tensor._of(raw.data, raw.shape);
     const requires = !detached && carriesGradient(op) && inputs.some((t) => t._requiresGrad);
-    if (isRecording() && (requires || (isTracing() && inputs.some((t) => t._inGraph)))) {
+    if (Tensor._records(inputs, requires)) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
       writable.op = op;
       writable.parents = inputs;
@@ -125,6 +125,14 @@ export class Tensor extends GraphNode<Tensor> {
       out._requiresGrad = requires;
     }
     return out;
+  }
+
+  /**
+   * @internal Whether an op on `inputs` records a node: while recording, when its output requires
+   * grad, or inside `traceGraph` when an input is in the graph at all.
+   */
+  static _records(inputs: readonly Tensor[], requires: boolean): boolean {
+    return isRecording() && (requires || (isTracing() && inputs.some((t) => t._inGraph)));
   }
 
   /** @internal Whether this tensor is part of a recorded graph: it requires grad, or an op recorded it (a traced node). */
