@@ -1,7 +1,7 @@
 // The fields of a Value handle that live elsewhere: the side record of the few nodes that need one, and
 // GraphNode's op, parents and gradients as accessors over the handle and its chunk.
 
-import { CUSTOM } from './graph/tape.js';
+import { CHUNK, CUSTOM } from './graph/tape.js';
 import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import { VALUE_OP_NAMES } from './ops/value-ops.js';
 import type { Value } from './value.js';
@@ -9,6 +9,8 @@ import type { Value } from './value.js';
 /** @internal The fields of a Value that few nodes use, kept off the handle so that it stays small. */
 export interface ValueExtra {
   label: string;
+  /** where's second branch, its third parent. */
+  c: Value | null;
   params: Params;
   gv: Value | null;
   pending: Value | null;
@@ -16,7 +18,7 @@ export interface ValueExtra {
 
 /** @internal A side record holding `label` and nothing else. */
 export function extra(label: string): ValueExtra {
-  return { label, params: NO_PARAMS, gv: null, pending: null };
+  return { label, c: null, params: NO_PARAMS, gv: null, pending: null };
 }
 
 /**
@@ -39,6 +41,41 @@ export function installValueFields(proto: Value, make: (x: number) => Value): vo
         if (a === null) return [];
         if (b === null) return [a];
         return c === null ? [a, b] : [a, b, c];
+      },
+    },
+    _op: {
+      get(this: Value): number {
+        return this._t.op[this._i]!;
+      },
+      set(this: Value, code: number): void {
+        this._t.op[this._i] = code;
+      },
+    },
+    _mark: {
+      get(this: Value): number {
+        return this._t.mark[this._i]!;
+      },
+      set(this: Value, stamp: number): void {
+        this._t.mark[this._i] = stamp;
+      },
+    },
+    _c: {
+      get(this: Value): Value | null {
+        return this._x === null ? null : this._x.c;
+      },
+    },
+    _x: {
+      get(this: Value): ValueExtra | null {
+        const extras = this._t.extras;
+        return extras === null ? null : (extras[this._i] ?? null);
+      },
+      set(this: Value, x: ValueExtra | null): void {
+        const t = this._t;
+        if (t.extras === null) {
+          if (x === null) return;
+          t.extras = new Array<ValueExtra | undefined>(CHUNK);
+        }
+        t.extras[this._i] = x ?? undefined;
       },
     },
     /** A gradient held as a number becomes a Value on the first read, kept, so every read gives the same one. */

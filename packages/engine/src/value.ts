@@ -4,7 +4,7 @@ import { describe, formatNumber } from './errors.js';
 import { backpropagate } from './graph/backward.js';
 import { GraphNode } from './graph/node.js';
 import { isRecording } from './graph/recording.js';
-import { type Chunk, chunkFor, detachNext, LEAF } from './graph/tape.js';
+import { type Chunk, chunkFor, detachNext } from './graph/tape.js';
 import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import type { ElementwiseMethods } from './ops/elementwise/index.js';
 import { numericBackward, valueOrder } from './ops/value-backward.js';
@@ -53,24 +53,26 @@ export function createGraphOf(options: unknown): boolean {
 // on the prototype below the class.
 export interface Value extends ElementwiseMethods<Value> {}
 
-// A Value is a handle on one entry of a chunk (graph/tape.ts), where its number and its gradient live:
-// the handle's own fields are references and small integers only, never a boxed double, and no closure.
-// The handle holds its parents itself, so `parents` gives back the very Values the op was given and
-// nothing but reachable Values keeps a Value (or a chunk) alive. Entries are never reused: a kept Value
-// always reads its own node.
+// A Value is a handle on one entry of a chunk (graph/tape.ts), where its number, its gradient, its op
+// code and its walk mark live: the handle's own fields are its chunk, its index and its first two
+// parents, never a boxed double, and no closure. Four fields keep a step's graph small, which is what
+// the young generation's collector pays for (with eight fields, op and mark among them, the micrograd
+// demo's forward pass took twice as long, the difference in the collector). The handle holds its parents itself, so `parents` gives back the very
+// Values the op was given and nothing but reachable Values keeps a Value (or a chunk) alive. Entries
+// are never reused: a kept Value always reads its own node.
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Value extends GraphNode<Value> {
-  /** @internal The chunk holding this node's number and gradient. */
-  declare readonly _t: Chunk;
+  /** @internal The chunk holding this node's number, gradient, op code and mark. */
+  declare readonly _t: Chunk<ValueExtra>;
   /** @internal The node's entry in its chunk. */
   declare readonly _i: number;
-  /** @internal The op's code (see `VALUE_OP_NAMES`): 0 for a leaf. */
-  declare _op: number;
   /** @internal The first parent (where's condition), or null. */
   declare _a: Value | null;
   /** @internal The second parent, or null. */
   declare _b: Value | null;
-  /** @internal The third parent (where's second branch), or null. */
+  /** @internal The op's code (see `VALUE_OP_NAMES`), in the chunk: 0 for a leaf. */
+  declare _op: number;
+  /** @internal The third parent (where's second branch), in the side record, or null. */
   declare _c: Value | null;
   /** @internal What few nodes have (a label, parameters, a gradient held as a Value), or null. */
   declare _x: ValueExtra | null;
@@ -88,17 +90,15 @@ export class Value extends GraphNode<Value> {
     if (typeof label !== 'string')
       throw new TypeError(`value: the label must be a string, got ${describe(label)}`);
     super();
-    const t = chunkFor(data);
-    const self = this as { _t: Chunk; _i: number };
-    // every field set here, in this order, so that all Values share one shape
+    const t = chunkFor(data) as Chunk<ValueExtra>;
+    const self = this as { _t: Chunk<ValueExtra>; _i: number };
+    // every field set here, in this order, so that all Values share one shape; a fresh entry's op code
+    // is already 0, a leaf (entries are never reused)
     self._t = t;
     self._i = t.length++;
-    this._op = LEAF;
     this._a = null;
     this._b = null;
-    this._c = null;
-    this._mark = 0;
-    this._x = label === '' ? null : extra(label);
+    if (label !== '') this._x = extra(label);
   }
 
   /** @internal This node's extra record, made on first use. */
@@ -144,10 +144,10 @@ export class Value extends GraphNode<Value> {
   ): Value {
     const out = new Value(data);
     if (isRecording()) {
-      out._op = code;
+      out._t.op[out._i] = code;
       out._a = a;
       out._b = b;
-      out._c = c;
+      if (c !== null) out._extra().c = c;
       if (params !== NO_PARAMS) out._extra().params = params;
     }
     return out;

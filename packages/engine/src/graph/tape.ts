@@ -12,22 +12,45 @@ export const WHERE = 2;
  * Nodes per chunk. A chunk is referenced only by the Values whose numbers it holds (never by another
  * chunk, nor by a global list), so it is collected once none of them is reachable: a finished training
  * step's graph, or the graphs of a forward-only loop outside `noGrad`, go with their chunks. A kept
- * Value keeps its whole chunk (this many nodes' numbers, about 100 KiB), so chunks stay small.
+ * Value keeps its whole chunk (this many nodes' numbers, 120 KiB), so chunks stay small.
  */
 export const CHUNK = 1 << 12;
 
-/** One block of nodes' numbers, filled in the order the nodes are made and never reused. */
-export class Chunk {
+/** Bytes per node in a chunk's one buffer: data, gradient, pass gradient, mark, op code, gradient state. */
+const BYTES = 8 + 8 + 8 + 4 + 1 + 1;
+
+/**
+ * One block of nodes' numbers, filled in the order the nodes are made and never reused. Everything but
+ * the rare side record lives in one buffer, so that a node costs its handle (four fields) and 30 bytes
+ * here: a step's graph then stays small enough for the young generation's collector to keep up.
+ */
+export class Chunk<X = unknown> {
   /** The entries handed out so far. */
   length = 0;
   /** Each node's number. */
-  readonly data = new Float64Array(CHUNK);
+  readonly data: Float64Array;
   /** The accumulated gradient, where `gradState` is 1. */
-  readonly grad = new Float64Array(CHUNK);
+  readonly grad: Float64Array;
   /** The gradient collected by the numeric pass in progress, for the nodes the pass has reached. */
-  readonly g = new Float64Array(CHUNK);
-  /** 0: no gradient; 1: the number in `grad`; 2: a Value held by the node's handle (createGraph). */
-  readonly gradState = new Uint8Array(CHUNK);
+  readonly g: Float64Array;
+  /** The stamp of the walk under way that reached the node, else 0. */
+  readonly mark: Int32Array;
+  /** The op code of each node (`LEAF`, `CUSTOM`, `WHERE`, or a declared op's). */
+  readonly op: Uint8Array;
+  /** 0: no gradient; 1: the number in `grad`; 2: a Value held by the node's side record (createGraph). */
+  readonly gradState: Uint8Array;
+  /** The side records of the few nodes that have one (a label, parameters, a gradient as a Value). */
+  extras: (X | undefined)[] | null = null;
+
+  constructor() {
+    const buffer = new ArrayBuffer(CHUNK * BYTES);
+    this.data = new Float64Array(buffer, 0, CHUNK);
+    this.grad = new Float64Array(buffer, 8 * CHUNK, CHUNK);
+    this.g = new Float64Array(buffer, 16 * CHUNK, CHUNK);
+    this.mark = new Int32Array(buffer, 24 * CHUNK, CHUNK);
+    this.op = new Uint8Array(buffer, 28 * CHUNK, CHUNK);
+    this.gradState = new Uint8Array(buffer, 29 * CHUNK, CHUNK);
+  }
 }
 
 let current = new Chunk();

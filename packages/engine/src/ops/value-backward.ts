@@ -26,15 +26,15 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
   let depth = 1;
   s[0] = root;
   next[0] = 0;
-  root._mark = stamp;
+  root._t.mark[root._i] = stamp;
   while (sp > 0) {
     const node = s[sp - 1]!;
     const k = next[sp - 1]!;
-    const op = node._op;
+    const op = node._t.op[node._i];
     let parent: Value | null;
     if (op === LEAF) parent = null;
     else if (op === CUSTOM) parent = node._customInputs()[k] ?? null;
-    else parent = k === 0 ? node._a : k === 1 ? node._b : k === 2 ? node._c : null;
+    else parent = k === 0 ? node._a : k === 1 ? node._b : k === 2 && op === WHERE ? node._c : null;
     if (parent === null) {
       sp--;
       // -0 is the identity of +: a first contribution lands unchanged, as the recorded pass assigns it
@@ -45,8 +45,9 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
       continue;
     }
     next[sp - 1] = k + 1;
-    if (parent._mark === stamp) continue;
-    parent._mark = stamp;
+    const pt = parent._t;
+    if (pt.mark[parent._i] === stamp) continue;
+    pt.mark[parent._i] = stamp;
     if (sp === next.length) {
       const grown = new Int32Array(next.length * 2);
       grown.set(next);
@@ -70,7 +71,7 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
 export function valueOrder(root: Value): Value[] {
   const order: Value[] = [];
   const n = walk(root, nextStamp(), order);
-  for (let k = 0; k < n; k++) order[k]!._mark = 0;
+  for (let k = 0; k < n; k++) order[k]!._t.mark[order[k]!._i] = 0;
   return order;
 }
 
@@ -85,8 +86,10 @@ let reached = 0;
 
 /** Adds `v` to the pass's gradient of `node`. */
 function give(node: Value, v: number): void {
-  node._t.g[node._i]! += v;
-  node._mark = reached;
+  const t = node._t;
+  const i = node._i;
+  t.g[i]! += v;
+  t.mark[i] = reached;
 }
 
 /** Adds the pass's gradient `g` of `node` to its accumulated gradient. */
@@ -126,15 +129,17 @@ export function numericBackward(root: Value): void {
     give(root, 1);
     for (; k >= 0; k--) {
       const node = order[k]!;
-      if (node._mark === reached) step(node);
+      const t = node._t;
+      if (t.mark[node._i] === reached) step(node);
       // nothing gives to a node after its own step (its users come later in the order, so earlier here)
-      node._mark = 0;
+      t.mark[node._i] = 0;
       order[k] = null;
     }
   } finally {
     reached = outer;
     for (; k >= 0; k--) {
-      order[k]!._mark = 0;
+      const node = order[k]!;
+      node._t.mark[node._i] = 0;
       order[k] = null;
     }
     // kept for the next pass unless a huge graph grew it (its length stays)
@@ -146,7 +151,7 @@ export function numericBackward(root: Value): void {
 function step(node: Value): void {
   const g = node._t.g[node._i]!;
   accumulate(node, g);
-  const code = node._op;
+  const code = node._t.op[node._i]!;
   if (code === LEAF) return;
   if (code === CUSTOM) {
     customStep(node, g);

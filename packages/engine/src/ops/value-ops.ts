@@ -26,6 +26,8 @@ export const VALUE_OP_NAMES: readonly string[] = ['', '', 'where', ...Object.key
 export const VALUE_OP_DECLARATIONS: readonly (AnyDeclaration | undefined)[] = VALUE_OP_NAMES.map(
   (name, code) => (code <= WHERE ? undefined : declarationOf(name)),
 );
+// a node's op code is a byte of its chunk (graph/tape.ts)
+if (VALUE_OP_NAMES.length > 256) throw new Error('internal: more than 256 Value op codes');
 const codes = new Map<string, number>(VALUE_OP_NAMES.map((name, code) => [name, code]));
 
 /** The code of a declared op. */
