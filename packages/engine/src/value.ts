@@ -195,7 +195,8 @@ export class Value extends GraphNode<Value> {
   set grad(g: number) {
     if (typeof g !== 'number') throw new TypeError(`grad: expected a number, got ${describe(g)}`);
     this._gv = null;
-    this._t.gradState[this._i] = g === 0 ? 0 : 1;
+    // +0 is the state of no gradient; -0 is kept as a number, so that it reads back as -0
+    this._t.gradState[this._i] = Object.is(g, 0) ? 0 : 1;
     this._t.grad[this._i] = g;
   }
 

@@ -28,6 +28,10 @@ describe('construction', () => {
     expect(x.grad).toBe(8);
     x.grad = 0;
     expect(x.grad).toBe(0);
+    x.grad = -0;
+    expect(Object.is(x.grad, -0)).toBe(true);
+    x.mul(3).backward();
+    expect(x.grad).toBe(3);
   });
 
   test('data can be updated in place, as optimizers do, and the next pass sees it', () => {
