@@ -96,6 +96,48 @@ describe('a custom op on Values', () => {
     });
     expect(gradcheck((x: Value) => wrong(x), [1.5]).ok).toBe(false);
   });
+
+  // A backward that backpropagates another graph sharing nodes with the one being differentiated: the
+  // inner pass adds its own gradients and leaves the outer pass's state as it found it. The outer
+  // y = op(s) + s² with op's derivative 2 gives dy/ds = 2 + 2s = 20 at x = 3 (s = x²), so dy/dx = 120;
+  // the inner t = 2s adds 2 to s and 4x = 12 to x.
+  test('a backward that runs backward, or walks the graph, on nodes of the graph being differentiated', () => {
+    for (const createGraph of [false, true]) {
+      const x = value(3);
+      const s = x.mul(x);
+      const t = s.mul(2);
+      const op = defineOp({
+        name: 'nested',
+        forward: (a) => a,
+        backward: (g: Value) => {
+          t.backward();
+          return [g.mul(2)];
+        },
+      });
+      op(s).add(s.mul(s)).backward({ createGraph });
+      expect([x.grad, s.grad, t.grad]).toEqual([132, 22, 1]);
+    }
+    // explain, toDot and grad walk the graph too; inside the numeric pass they change nothing of it
+    const x = value(0.7);
+    const s = x.mul(x).sin();
+    const looks = defineOp({
+      name: 'looks',
+      forward: (a) => a,
+      backward: (g: Value) => {
+        explain(s);
+        toDot(s);
+        grad((v: Value) => v.mul(s))(2);
+        return [g.mul(3)];
+      },
+    });
+    const plain = defineOp({ name: 'plain', forward: (a) => a, backward: (g: Value) => [g.mul(3)] });
+    looks(s).mul(s).add(s).backward();
+    const expected = x.grad;
+    x.zeroGrad();
+    plain(s).mul(s).add(s).backward();
+    expect(expected).toBe(x.grad);
+    expect(x.grad).not.toBe(0);
+  });
 });
 
 describe('a custom op on Tensors', () => {

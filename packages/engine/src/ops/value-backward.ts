@@ -15,9 +15,9 @@ let stack: (Value | null)[] = new Array<Value | null>(1024).fill(null);
  * explicit stack (a chain of a million nodes costs memory, not call-stack depth), parents in argument
  * order, the order graph/backward.ts's `topoOrder` gives, so Value and Tensor sum gradients alike. The
  * nodes are left marked with `stamp`, and their pass gradient set to -0; the caller sets the marks back
- * to 0.
+ * to 0. Inside a numeric pass, the mark and pass gradient each node had go to `saved` first.
  */
-function walk(root: Value, stamp: number, order: (Value | null)[]): number {
+function walk(root: Value, stamp: number, order: (Value | null)[], saved: Overwritten | null): number {
   let n = 0;
   // a walk inside a walk (a custom op's backward that differentiates) takes a stack of its own
   const s = stack;
@@ -26,6 +26,7 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
   let depth = 1;
   s[0] = root;
   next[0] = 0;
+  if (saved !== null) keep(saved, root);
   root._t.mark[root._i] = stamp;
   while (sp > 0) {
     const node = s[sp - 1]!;
@@ -47,6 +48,7 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
     next[sp - 1] = k + 1;
     const pt = parent._t;
     if (pt.mark[parent._i] === stamp) continue;
+    if (saved !== null) keep(saved, parent);
     pt.mark[parent._i] = stamp;
     if (sp === next.length) {
       const grown = new Int32Array(next.length * 2);
@@ -64,14 +66,50 @@ function walk(root: Value, stamp: number, order: (Value | null)[]): number {
   return n;
 }
 
+/** Numeric passes under way: a custom op's backward can start one (or a walk) inside another. */
+let active = 0;
+
+/**
+ * What a walk inside a numeric pass overwrote, to put back when it is done: the outer pass keeps its
+ * state in the same places (a node's mark and pass gradient), and the two graphs can share nodes.
+ */
+interface Overwritten {
+  nodes: Value[];
+  marks: number[];
+  gs: number[];
+}
+
+/** A record of overwritten state when a numeric pass is under way, else null (nothing to keep). */
+function overwritten(): Overwritten | null {
+  return active === 0 ? null : { nodes: [], marks: [], gs: [] };
+}
+
+/** Notes `node`'s mark and pass gradient before a walk changes them. */
+function keep(saved: Overwritten, node: Value): void {
+  saved.nodes.push(node);
+  saved.marks.push(node._t.mark[node._i]!);
+  saved.gs.push(node._t.g[node._i]!);
+}
+
+/** Puts back what a walk inside a numeric pass overwrote. */
+function restore(saved: Overwritten): void {
+  for (let k = 0; k < saved.nodes.length; k++) {
+    const node = saved.nodes[k]!;
+    node._t.mark[node._i] = saved.marks[k]!;
+    node._t.g[node._i] = saved.gs[k]!;
+  }
+}
+
 /**
  * The nodes below `root`, root included, each after its parents, in `topoOrder`'s order: what the
  * recorded reverse passes (createGraph, explain, grad, gradcheck) and `toDot` walk.
  */
 export function valueOrder(root: Value): Value[] {
   const order: Value[] = [];
-  const n = walk(root, nextStamp(), order);
+  const saved = overwritten();
+  const n = walk(root, nextStamp(), order, saved);
   for (let k = 0; k < n; k++) order[k]!._t.mark[order[k]!._i] = 0;
+  if (saved !== null) restore(saved);
   return order;
 }
 
@@ -121,7 +159,9 @@ export function numericBackward(root: Value): void {
   // a pass inside a pass (a custom op's backward that differentiates) takes an order of its own
   const order = spareOrder;
   spareOrder = [];
-  const n = walk(root, stamp, order);
+  const saved = overwritten();
+  const n = walk(root, stamp, order, saved);
+  active++;
   const outer = reached;
   reached = stamp + 1;
   let k = n - 1;
@@ -136,12 +176,14 @@ export function numericBackward(root: Value): void {
       order[k] = null;
     }
   } finally {
+    active--;
     reached = outer;
     for (; k >= 0; k--) {
       const node = order[k]!;
       node._t.mark[node._i] = 0;
       order[k] = null;
     }
+    if (saved !== null) restore(saved);
     // kept for the next pass unless a huge graph grew it (its length stays)
     spareOrder = order.length > 1 << 18 ? [] : order;
   }
