@@ -1,7 +1,7 @@
 // The fields of a Value handle that live elsewhere: the side record of the few nodes that need one, and
 // GraphNode's op, parents and gradients as accessors over the handle and its chunk.
 
-import { CHUNK, CUSTOM } from './graph/tape.js';
+import { CUSTOM } from './graph/tape.js';
 import { NO_PARAMS, type Params } from './ops/elementwise/declaration.js';
 import { VALUE_OP_NAMES } from './ops/value-ops.js';
 import type { Value } from './value.js';
@@ -62,20 +62,6 @@ export function installValueFields(proto: Value, make: (x: number) => Value): vo
     _c: {
       get(this: Value): Value | null {
         return this._x === null ? null : this._x.c;
-      },
-    },
-    _x: {
-      get(this: Value): ValueExtra | null {
-        const extras = this._t.extras;
-        return extras === null ? null : (extras[this._i] ?? null);
-      },
-      set(this: Value, x: ValueExtra | null): void {
-        const t = this._t;
-        if (t.extras === null) {
-          if (x === null) return;
-          t.extras = new Array<ValueExtra | undefined>(CHUNK);
-        }
-        t.extras[this._i] = x ?? undefined;
       },
     },
     /** A gradient held as a number becomes a Value on the first read, kept, so every read gives the same one. */

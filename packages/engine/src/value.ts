@@ -54,28 +54,29 @@ export function createGraphOf(options: unknown): boolean {
 export interface Value extends ElementwiseMethods<Value> {}
 
 // A Value is a handle on one entry of a chunk (graph/tape.ts), where its number, its gradient, its op
-// code and its walk mark live: the handle's own fields are its chunk, its index and its first two
-// parents, never a boxed double, and no closure. Four fields keep a step's graph small, which is what
-// the young generation's collector pays for (with eight fields, op and mark among them, the micrograd
-// demo's forward pass took twice as long, the difference in the collector). The handle holds its parents itself, so `parents` gives back the very
-// Values the op was given and nothing but reachable Values keeps a Value (or a chunk) alive. Entries
-// are never reused: a kept Value always reads its own node.
+// code and its walk mark live: the handle's own fields are its chunk, its index, its first two parents
+// and its side record, never a boxed double, and no closure. Few fields keep a step's graph small,
+// which is what the young generation's collector pays for (with eight, op and mark among them, the
+// micrograd demo's forward pass took twice as long, the difference in the collector). The handle holds
+// its parents and side record itself (the record can hold Values: a gradient, where's third parent), so
+// `parents` gives back the very Values the op was given, and nothing but reachable Values keeps a Value
+// (or a chunk) alive. Entries are never reused: a kept Value always reads its own node.
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Value extends GraphNode<Value> {
   /** @internal The chunk holding this node's number, gradient, op code and mark. */
-  declare readonly _t: Chunk<ValueExtra>;
+  declare readonly _t: Chunk;
   /** @internal The node's entry in its chunk. */
   declare readonly _i: number;
   /** @internal The first parent (where's condition), or null. */
   declare _a: Value | null;
   /** @internal The second parent, or null. */
   declare _b: Value | null;
+  /** @internal What few nodes have (a label, parameters, where's third parent, a gradient held as a Value), or null. */
+  declare _x: ValueExtra | null;
   /** @internal The op's code (see `VALUE_OP_NAMES`), in the chunk: 0 for a leaf. */
   declare _op: number;
   /** @internal The third parent (where's second branch), in the side record, or null. */
   declare _c: Value | null;
-  /** @internal What few nodes have (a label, parameters, a gradient held as a Value), or null. */
-  declare _x: ValueExtra | null;
 
   /**
    * A leaf Value.
@@ -90,15 +91,15 @@ export class Value extends GraphNode<Value> {
     if (typeof label !== 'string')
       throw new TypeError(`value: the label must be a string, got ${describe(label)}`);
     super();
-    const t = chunkFor(data) as Chunk<ValueExtra>;
-    const self = this as { _t: Chunk<ValueExtra>; _i: number };
+    const t = chunkFor(data);
+    const self = this as { _t: Chunk; _i: number };
     // every field set here, in this order, so that all Values share one shape; a fresh entry's op code
     // is already 0, a leaf (entries are never reused)
     self._t = t;
     self._i = t.length++;
     this._a = null;
     this._b = null;
-    if (label !== '') this._x = extra(label);
+    this._x = label === '' ? null : extra(label);
   }
 
   /** @internal This node's extra record, made on first use. */

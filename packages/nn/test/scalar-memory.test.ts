@@ -53,3 +53,11 @@ test('keeping a detached Value per step keeps a few bytes each, not the chunk of
   // would be about 200 MiB
   expect(report.grown).toBeLessThan(SLACK);
 }, 150_000);
+
+test('gradients recorded as graphs (createGraph) go with their nodes: such loops keep memory flat', () => {
+  const report = run<{ large: number[]; small: number[]; kept: number }>('150', '15', 'createGraph');
+  expect(report.kept).toBe(30_000);
+  expect(report.large).toHaveLength(10);
+  expect(spread(report.large), report.large.join(', ')).toBeLessThan(SLACK);
+  expect(spread(report.small), report.small.join(', ')).toBeLessThan(SLACK);
+}, 150_000);

@@ -20,11 +20,11 @@ export const CHUNK = 1 << 12;
 const BYTES = 8 + 8 + 8 + 4 + 1 + 1;
 
 /**
- * One block of nodes' numbers, filled in the order the nodes are made and never reused. Everything but
- * the rare side record lives in one buffer, so that a node costs its handle (four fields) and 30 bytes
- * here: a step's graph then stays small enough for the young generation's collector to keep up.
+ * One block of nodes' numbers, filled in the order the nodes are made and never reused. All of it lives
+ * in one buffer, so that a node costs its handle and 30 bytes here; a chunk holds numbers only, never a
+ * Value, so it keeps no other chunk alive.
  */
-export class Chunk<X = unknown> {
+export class Chunk {
   /** The entries handed out so far. */
   length = 0;
   /** Each node's number. */
@@ -39,8 +39,6 @@ export class Chunk<X = unknown> {
   readonly op: Uint8Array;
   /** 0: no gradient; 1: the number in `grad`; 2: a Value held by the node's side record (createGraph). */
   readonly gradState: Uint8Array;
-  /** The side records of the few nodes that have one (a label, parameters, a gradient as a Value). */
-  extras: (X | undefined)[] | null = null;
 
   constructor() {
     const buffer = new ArrayBuffer(CHUNK * BYTES);

@@ -4,6 +4,8 @@
 // node --expose-gc --conditions=@chainrule/source --import tsx scalar-memory-child.ts [steps] [every] [keep]
 // With `keep`, the forward-only loop keeps every output: a leak on purpose, to show the check sees one.
 // With `detach`, a loop keeps one detached Value per step of a 5,000-node graph and prints the growth.
+// With `createGraph`, two loops differentiate with createGraph: `steps` steps of 6,000 nodes, then 200
+// times as many small ones.
 
 import { type Value, value } from '@chainrule/engine';
 import { ScalarMLP } from '@chainrule/nn';
@@ -36,6 +38,36 @@ if (process.argv[4] === 'detach') {
     losses.push(y.detach());
   }
   console.log(JSON.stringify({ grown: held() - start, kept: losses.length }));
+  process.exit(0);
+}
+
+if (process.argv[4] === 'createGraph') {
+  // gradients recorded as graphs (createGraph) hold Values of later steps: they must go with the node
+  // they belong to. A step of 6,000 nodes, more than a chunk holds; then small steps with a detach as a
+  // stop-gradient inside, each loss kept detached, as the docs suggest
+  const w = value(0.5, 'w');
+  const large: number[] = [];
+  for (let step = 1; step <= steps; step++) {
+    let y = w;
+    for (let j = 0; j < 3000; j++) y = y.mul(0.9999).add(w);
+    y.backward({ createGraph: true });
+    w.data -= 1e-9 * w.grad;
+    w.zeroGrad();
+    if (step % every === 0) large.push(held());
+  }
+  const small: number[] = [];
+  const losses: Value[] = [];
+  for (let step = 1; step <= steps * 200; step++) {
+    const pred = w.mul(step % 7).tanh();
+    const target = pred.mul(0.9).detach();
+    const loss = pred.sub(target).pow(2).add(w.pow(2).mul(1e-3));
+    loss.backward({ createGraph: true });
+    w.data -= 1e-3 * w.grad;
+    w.zeroGrad();
+    losses.push(loss.detach());
+    if (step % (every * 200) === 0) small.push(held());
+  }
+  console.log(JSON.stringify({ large, small, kept: losses.length }));
   process.exit(0);
 }
 
