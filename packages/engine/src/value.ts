@@ -57,10 +57,10 @@ export interface Value extends ElementwiseMethods<Value> {}
 // code and its walk mark live: the handle's own fields are its chunk, its index, its first two parents
 // and its side record, never a boxed double, and no closure. Few fields keep a step's graph small,
 // which is what the young generation's collector pays for (with eight, op and mark among them, the
-// micrograd demo's forward pass took twice as long, the difference in the collector). The handle holds
-// its parents and side record itself (the record can hold Values: a gradient, where's third parent), so
-// `parents` gives back the very Values the op was given, and nothing but reachable Values keeps a Value
-// (or a chunk) alive. Entries are never reused: a kept Value always reads its own node.
+// micrograd demo ran 1.4 times as long, bench/README.md). The handle holds its parents and side record
+// itself (the record can hold Values: a gradient, where's third parent), so `parents` gives back the
+// very Values the op was given, and nothing but reachable Values keeps a Value (or a chunk) alive; a
+// chunk holds no Value. Entries are never reused: a kept Value always reads its own node.
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Value extends GraphNode<Value> {
   /** @internal The chunk holding this node's number, gradient, op code and mark. */
