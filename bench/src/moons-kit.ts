@@ -1,9 +1,10 @@
 // The moons workload without TensorFlow.js: the data, and a chainrule epoch written with separate ops
 // (in rows or in the tutorial's columns) or with fused layers. tensor-moons.ts times it beside
-// TensorFlow.js; moons-run.ts runs it alone.
+// TensorFlow.js; moons-run.ts runs it alone. The epoch through nn is in moons-nn.ts, so that a process
+// timing the engine alone does not load nn (and its ONNX exporter's protobuf code: bench/README.md,
+// "Issue 14's performance must hold", for what that heap does to the collector).
 
 import { createRng, type Rng, sub, Tensor } from '@chainrule/engine';
-import { binaryCrossEntropy, Linear, Sequential, SGD, Sigmoid } from '@chainrule/nn';
 import { chainruleNet, heParams, type Style, sgdInPlace, transposed } from './train-kit.js';
 
 export const points = 900;
@@ -81,29 +82,5 @@ export function columnEpoch(sizes: readonly number[]): () => void {
       .neg();
     loss.backward();
     sgdInPlace(params, lr);
-  };
-}
-
-/**
- * The same epoch as a user of nn writes it, nn's public pieces only: a `Sequential` of `Linear` layers
- * (PyTorch's default initialisation, seeded; the hidden ones with `activation: 'relu'`, so each runs
- * as one fused `linear`) ending in `Sigmoid`, `binaryCrossEntropy`, and the `SGD` optimizer's zeroGrad
- * and step around backward.
- */
-export function nnEpoch(sizes: readonly number[]): () => void {
-  const data = makeMoons(createRng(2));
-  const x = new Tensor(data.x, [points, 2]);
-  const y = new Tensor(data.y, [points, 1]);
-  const layers = sizes.slice(1).map((fanOut, i) => {
-    const activation = i < sizes.length - 2 ? 'relu' : 'none';
-    return new Linear(sizes[i]!, fanOut, { seed: 10 + i, activation });
-  });
-  const model = new Sequential(...layers, new Sigmoid());
-  const optimizer = new SGD(model.parameters(), { lr });
-  return () => {
-    const loss = binaryCrossEntropy(model.forward(x), y);
-    optimizer.zeroGrad();
-    loss.backward();
-    optimizer.step();
   };
 }

@@ -28,12 +28,15 @@ export function checkOptionKeys(op: string, options: unknown, known: readonly st
   }
 }
 
+const NO_LEAF_OPTIONS: LeafOptions = Object.freeze({ requiresGrad: false, label: '' });
+
 /**
  * @internal Reads `{ requiresGrad, label }` from a constructor's options, refusing what is not a
  * boolean or a string: a `requiresGrad: 'yes'` kept as it is would read as true but not be one.
  */
 export function checkLeafOptions(options: unknown, op: string): LeafOptions {
-  if (options === undefined) return { requiresGrad: false, label: '' };
+  // one object for every tensor made without options (each op's output): nothing to allocate
+  if (options === undefined) return NO_LEAF_OPTIONS;
   checkOptionKeys(op, options, CONSTRUCTOR_OPTIONS);
   const { requiresGrad = false, label = '' } = options as { requiresGrad?: unknown; label?: unknown };
   if (typeof requiresGrad !== 'boolean') {

@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { atan2, grad, pow, type Tensor, tensor, type Value, value } from '../src/index.js';
+import { allElementwiseOps } from '../src/ops/elementwise/index.js';
 
 /** d f / d x at x, on a Value and on a 1-element Tensor (the two must agree exactly). */
 function slope(f: (x: Value | Tensor) => Value | Tensor, x: number): number {
@@ -121,6 +122,16 @@ describe('errors', () => {
   test('NaN passes every domain check and propagates', () => {
     expect(value(Number.NaN).sqrt().data).toBeNaN();
     expect(tensor([Number.NaN]).asin().item()).toBeNaN();
+  });
+
+  test("a domain's bounds (a tensor's check) accept exactly what its ok accepts (a Value's check)", () => {
+    const edges = [-2, -1.5, -1, -0.5, -0, 0, 0.5, 1, 1.5, 2, Number.NaN, Number.POSITIVE_INFINITY];
+    const xs = [...edges, Number.NEGATIVE_INFINITY, -Number.MIN_VALUE, Number.MIN_VALUE];
+    for (const [name, d] of Object.entries(allElementwiseOps)) {
+      if (d.domain === undefined) continue;
+      const { ok, min, max } = d.domain;
+      for (const x of xs) expect([name, x, ok(x)]).toEqual([name, x, !(x < min || x > max)]);
+    }
   });
 
   test('bad parameters are TypeErrors naming the op', () => {

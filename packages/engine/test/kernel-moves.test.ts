@@ -283,6 +283,18 @@ describe.each(backends)('the moved kernels on %s give the old loops’ bits', (_
         'map',
       );
       expect(k.findIndex(u, Number.isNaN)).toBe(u.findIndex(Number.isNaN));
+      expect(k.findNaN(u)).toBe(u.findIndex(Number.isNaN));
+      // the bounds the ops search with: a domain, a sign either way, the finite numbers
+      for (const [min, max] of [
+        [0, Number.POSITIVE_INFINITY],
+        [-1, 1],
+        [Number.NEGATIVE_INFINITY, -Number.MIN_VALUE],
+        [-Number.MAX_VALUE, Number.MAX_VALUE],
+      ] as const) {
+        expect(k.findOutside(u, min, max)).toBe(u.findIndex((x) => x < min || x > max));
+      }
+      // x > -MIN_VALUE is x >= 0 (sigmoid's test that no element is >= 0), zeros of both signs included
+      expect(k.findOutside(Float64Array.of(-1, -0), Number.NEGATIVE_INFINITY, -Number.MIN_VALUE)).toBe(1);
     }
     for (const [rows, cols] of [
       [0, 3],

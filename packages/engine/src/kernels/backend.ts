@@ -214,6 +214,10 @@ export interface Kernels {
   map(inputs: readonly Float64Array[], f: (...args: number[]) => number, out: Float64Array): void;
   /** The first i where test(x[i]) holds, or -1: the ops' checks of their inputs. */
   findIndex(x: Float64Array, test: (v: number) => boolean): number;
+  /** The first i where x[i] < min or x[i] > max, or -1 (NaN is never outside): domain and sign checks. */
+  findOutside(x: Float64Array, min: number, max: number): number;
+  /** The first i where x[i] is NaN, or -1. */
+  findNaN(x: Float64Array): number;
   /**
    * The elements of x as indices into `out` (of x's length): -1 when every one is an integer in
    * [0, bound), else the position of the first that is not.

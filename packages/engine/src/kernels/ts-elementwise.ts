@@ -50,6 +50,13 @@ export function unary(
         out[i] = v > 0 ? 1 : v <= 0 ? 0 : Number.NaN;
       }
       return;
+    case 'isNegative':
+      // sigmoid's masks (ops/elementwise/masks.ts): 0 and 1 for a NaN, as declared
+      for (let i = 0; i < n; i++) out[i] = x[i]! < 0 ? 1 : 0;
+      return;
+    case 'negativeSign':
+      for (let i = 0; i < n; i++) out[i] = x[i]! < 0 ? -1 : 1;
+      return;
     case 'sign':
       for (let i = 0; i < n; i++) {
         const v = x[i]!;

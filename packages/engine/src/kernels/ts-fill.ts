@@ -41,6 +41,25 @@ export function findIndex(x: Float64Array, test: (v: number) => boolean): number
 }
 
 /**
+ * The first i where x[i] < min or x[i] > max, or -1; NaN is never outside. The comparisons are
+ * written out, not passed in as a function: a test through a function value is a call per element
+ * that V8 does not inline where several tests share the loop.
+ */
+export function findOutside(x: Float64Array, min: number, max: number): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v < min || v > max) return i;
+  }
+  return -1;
+}
+
+/** The first i where x[i] is NaN, or -1. */
+export function findNaN(x: Float64Array): number {
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i]!)) return i;
+  return -1;
+}
+
+/**
  * The elements of x as indices below `bound` into `out` (an Int32Array of x's length): -1 when all
  * are integers in [0, bound), else the position of the first that is not (out then partly written).
  */

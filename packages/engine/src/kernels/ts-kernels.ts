@@ -2,7 +2,17 @@
 
 import { defineKernels } from './backend.js';
 import { binary, broadcastTo, sumTo, unary } from './ts-elementwise.js';
-import { arange, fill, fillDiagonal, findIndex, generate, map, toIndices } from './ts-fill.js';
+import {
+  arange,
+  fill,
+  fillDiagonal,
+  findIndex,
+  findNaN,
+  findOutside,
+  generate,
+  map,
+  toIndices,
+} from './ts-fill.js';
 import { linear, linearBackwardWith, matmul, matmulPair } from './ts-matmul.js';
 import { argmaxAxis, cumsum, maxAxis, prodAxis, sumAxis } from './ts-reduce.js';
 import { where } from './ts-select.js';
@@ -37,5 +47,7 @@ export const tsKernels = defineKernels({
   generate,
   map,
   findIndex,
+  findOutside,
+  findNaN,
   toIndices,
 });

@@ -67,7 +67,7 @@ export class Tensor extends GraphNode<Tensor> {
    * const t = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
    * ```
    */
-  constructor(data: Float64Array, shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}) {
+  constructor(data: Float64Array, shape: readonly number[], options?: Omit<TensorOptions, 'shape'>) {
     if (!(data instanceof Float64Array))
       throw new TypeError(`Tensor: expected a Float64Array, got ${describe(data)}`);
     const checked = checkShape(shape, 'Tensor');
@@ -88,11 +88,7 @@ export class Tensor extends GraphNode<Tensor> {
    * @internal A tensor over an array the engine made and has handed to no one: unlike the constructor,
    * it does not mark the array as held outside the engine, so a kernel may keep a copy of it.
    */
-  static _of(
-    data: Float64Array,
-    shape: readonly number[],
-    options: Omit<TensorOptions, 'shape'> = {},
-  ): Tensor {
+  static _of(data: Float64Array, shape: readonly number[], options?: Omit<TensorOptions, 'shape'>): Tensor {
     adopting = false;
     try {
       return new Tensor(data, shape, options);

@@ -56,7 +56,7 @@ export function elementwiseMethods() {
         if (!Number.isFinite(exponent))
           throw new TypeError(`pow: the exponent must be a finite number, got ${exponent}`);
         if (!Number.isInteger(exponent)) {
-          const i = kernels().findIndex(this._data, (v) => v < 0);
+          const i = kernels().findOutside(this._data, 0, Number.POSITIVE_INFINITY);
           if (i >= 0)
             throw new RangeError(
               `pow: a negative base ${this._data[i]} (element ${i}) has no real power ${exponent}`,
@@ -67,8 +67,8 @@ export function elementwiseMethods() {
       const b = toTensor(exponent, 'pow');
       const out = applyElementwise('pow', [this, b], NO_PARAMS);
       const k = kernels();
-      if (k.findIndex(this._data, Number.isNaN) < 0 && k.findIndex(b._data, Number.isNaN) < 0) {
-        const i = k.findIndex(out._data, Number.isNaN);
+      if (k.findNaN(this._data) < 0 && k.findNaN(b._data) < 0) {
+        const i = k.findNaN(out._data);
         if (i >= 0) throw new RangeError(`pow: element ${i} raises a negative base to a non-integer power`);
       }
       return out;
@@ -81,9 +81,10 @@ export function elementwiseMethods() {
     },
     sigmoid(): Tensor {
       const k = kernels();
-      // (a NaN is neither: it leaves both forms open)
-      const nonNegative = k.findIndex(this._data, (v) => v < 0) < 0;
-      const negative = k.findIndex(this._data, (v) => v >= 0) < 0;
+      // no element < 0, or none >= 0 (-MIN_VALUE is the largest double below 0, so x > -MIN_VALUE is
+      // x >= 0); a NaN is neither: it leaves both forms open
+      const nonNegative = k.findOutside(this._data, 0, Number.POSITIVE_INFINITY) < 0;
+      const negative = k.findOutside(this._data, Number.NEGATIVE_INFINITY, -Number.MIN_VALUE) < 0;
       if (nonNegative) return this.neg().exp().add(1).reciprocal();
       if (negative) {
         const b = this.exp();
@@ -93,9 +94,7 @@ export function elementwiseMethods() {
       // min(x, 0) and x·(±1) is |x| without a kink (min and abs would split or drop gradients at 0 and
       // make the second derivative wrong there).
       // (With an infinite element, x·0 would be NaN: there min and abs stand in, exact to first order.)
-      if (
-        k.findIndex(this._data, (v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) >= 0
-      ) {
+      if (k.findOutside(this._data, -Number.MAX_VALUE, Number.MAX_VALUE) >= 0) {
         return this.minimum(0).exp().mul(this.abs().neg().exp().add(1).reciprocal());
       }
       // (the masks are nodes of this without gradient: the graph shows what they were computed from)
@@ -118,7 +117,7 @@ function declaredMethods(): Record<string, (this: Tensor, ...args: unknown[]) =>
         ? function (this: Tensor, ...args: unknown[]): Tensor {
             const p = read === undefined ? NO_PARAMS : read(...args);
             if (d.domain !== undefined) {
-              const i = kernels().findIndex(this._data, (v) => !d.domain!.ok(v));
+              const i = kernels().findOutside(this._data, d.domain.min, d.domain.max);
               if (i >= 0) {
                 throw new RangeError(
                   `${name}: element ${i} is ${this._data[i]}, outside the domain of ${name} (${d.domain.text})`,

@@ -184,6 +184,8 @@ export function createWasmKernels(base: Kernels, options: WasmKernelOptions = {}
     generate: base.generate,
     map: base.map,
     findIndex: base.findIndex,
+    findOutside: base.findOutside,
+    findNaN: base.findNaN,
     toIndices: base.toIndices,
   });
   return kernels;

@@ -70,7 +70,7 @@ interface DeclarationBase<P extends Params, A extends unknown[]> {
    * The domain of the (first) input, checked by the method before any work: an element outside is
    * a RangeError saying `text` (e.g. 'x >= 0'). NaN always passes: it propagates.
    */
-  readonly domain?: { readonly ok: (x: number) => boolean; readonly text: string };
+  readonly domain?: Domain;
   /** For the reference page. */
   readonly doc: OpDoc;
   /**
@@ -85,8 +85,24 @@ interface DeclarationBase<P extends Params, A extends unknown[]> {
   readonly internal?: true;
 }
 
+/**
+ * An op's domain, an interval [min, max]: `ok` for one number (Values), the bounds for a tensor's
+ * elements (one typed search, kernels' findOutside). NaN is inside: it propagates.
+ */
+export interface Domain {
+  readonly ok: (x: number) => boolean;
+  readonly min: number;
+  readonly max: number;
+  readonly text: string;
+}
+
+/** The domain [min, max], said as `text` in errors. */
+export function interval(min: number, max: number, text: string): Domain {
+  return { ok: (x) => !(x < min || x > max), min, max, text };
+}
+
 /** The domain x >= 0 (sqrt, log, …). */
-export const NON_NEGATIVE = { ok: (x: number): boolean => !(x < 0), text: 'x >= 0' };
+export const NON_NEGATIVE = interval(0, Number.POSITIVE_INFINITY, 'x >= 0');
 
 /** A unary elementwise op. */
 export interface UnaryDeclaration<P extends Params = NoParams, A extends unknown[] = []>

@@ -2,9 +2,9 @@
 // None has a SIMD form: a WebAssembly version would round differently from Math, and no result may
 // depend on the backend.
 
-import { binary, NON_NEGATIVE, unary } from './declaration.js';
+import { binary, interval, NON_NEGATIVE, unary } from './declaration.js';
 
-const unitInterval = { ok: (x: number) => !(x < -1 || x > 1), text: '-1 <= x <= 1' };
+const unitInterval = interval(-1, 1, '-1 <= x <= 1');
 
 export const exponential = {
   /**
@@ -70,7 +70,7 @@ export const exponential = {
    */
   log1p: unary({
     arity: 1,
-    domain: { ok: (x) => !(x < -1), text: 'x >= -1' },
+    domain: interval(-1, Number.POSITIVE_INFINITY, 'x >= -1'),
     f: (a) => Math.log1p(a),
     derivative: (m, { a, g }) => m.div(g, m.add(a, 1)),
     doc: {
