@@ -74,6 +74,26 @@ function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, creat
   });
 }
 
+/** Recorded passes under way: a custom op's backward can run one (explain, grad, …) inside another. */
+let passes = 0;
+
+/**
+ * Runs `body`, a pass over `order` that keeps its gradients in `_pending`, and then clears them. A
+ * pass inside a pass may share nodes with it: it starts them from null and gives back the outer
+ * pass's gradients when it is done.
+ */
+function inPass<N extends GraphNode<N>, T>(order: readonly N[], body: () => T): T {
+  const outer = passes > 0 ? order.map((node) => node._pending) : null;
+  if (outer !== null) for (const node of order) node._pending = null;
+  passes++;
+  try {
+    return body();
+  } finally {
+    passes--;
+    for (let k = 0; k < order.length; k++) order[k]!._pending = outer === null ? null : outer[k]!;
+  }
+}
+
 /**
  * Backpropagates from `root`: every node below it that takes gradients adds d(root)/d(node) to
  * its accumulated gradient, as PyTorch's `backward()` does for leaves (and micrograd for every node).
@@ -82,7 +102,7 @@ function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, creat
  */
 export function backpropagate<N extends GraphNode<N>>(root: N, seed: N, createGraph: boolean): void {
   const order = topoOrder(root, true);
-  try {
+  inPass(order, () => {
     reversePass(order, seed, createGraph);
     withRecording(createGraph, () => {
       for (const node of order) {
@@ -91,9 +111,7 @@ export function backpropagate<N extends GraphNode<N>>(root: N, seed: N, createGr
         node._grad = node._grad === null ? node._keepGrad(g, createGraph) : node._sumGrads(node._grad, g);
       }
     });
-  } finally {
-    for (const node of order) node._pending = null;
-  }
+  });
 }
 
 /**
@@ -109,12 +127,10 @@ export function gradientsOf<N extends GraphNode<N>>(
   createGraph: boolean,
 ): (N | null)[] {
   const order = topoOrder(root, true);
-  try {
+  return inPass(order, () => {
     reversePass(order, seed, createGraph);
     return inputs.map((input) => input._pending);
-  } finally {
-    for (const node of order) node._pending = null;
-  }
+  });
 }
 
 /**
@@ -125,10 +141,8 @@ export function gradientsOf<N extends GraphNode<N>>(
  */
 export function allGradients<N extends GraphNode<N>>(root: N, seed: N): { node: N; grad: N | null }[] {
   const order = topoOrder(root, true);
-  try {
+  return inPass(order, () => {
     reversePass(order, seed, false);
     return order.map((node) => ({ node, grad: node._pending }));
-  } finally {
-    for (const node of order) node._pending = null;
-  }
+  });
 }
