@@ -128,11 +128,11 @@ class CustomTensor extends Tensor {
   }
 }
 
-function recordAs(out: Tensor, name: string, parents: readonly Tensor[]): void {
+function recordAs(out: Tensor, name: string, parents: readonly Tensor[], requires: boolean): void {
   const writable = out as unknown as { op: string; parents: readonly Tensor[] };
   writable.op = name;
   writable.parents = parents;
-  out._requiresGrad = true;
+  out._requiresGrad = requires;
 }
 
 function applyToValues(rule: Rule, inputs: Value[]): Value {
@@ -180,13 +180,10 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
   if (inputs.some((t) => t.data === data)) {
     throw new Error(`${rule.name}: forwardTensor returned an input's own array; return a new one`);
   }
-  const tracked = Tensor._records(
-    inputs,
-    inputs.some((t) => t.requiresGrad),
-  );
-  const out = tracked ? new CustomTensor(data, shape, rule) : new Tensor(data, shape);
-  if (tracked) recordAs(out, rule.name, inputs);
-  if (tracked) out._requiresGrad = inputs.some((t) => t.requiresGrad);
+  const requires = inputs.some((t) => t.requiresGrad);
+  if (!Tensor._records(inputs, requires)) return new Tensor(data, shape);
+  const out = new CustomTensor(data, shape, rule);
+  recordAs(out, rule.name, inputs, requires);
   return out;
 }
 

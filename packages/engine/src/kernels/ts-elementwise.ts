@@ -6,11 +6,9 @@
 // does not inline). Those loops compute exactly what `f` computes: ts-elementwise.test.ts holds
 // every op's kernel to its declaration, bit for bit.
 
-import type { Params } from '../ops/elementwise/declaration.js';
+import { NO_PARAMS, type Params } from '../ops/elementwise/declaration.js';
 import { allElementwiseOps } from '../ops/elementwise/index.js';
 import type { BinaryKernelOp, UnaryKernelOp } from './backend.js';
-
-const NO_PARAMS: Params = Object.freeze({});
 
 /** out[i] = op(x[i]); the switch sits outside the loop so each loop body is one expression. */
 export function unary(

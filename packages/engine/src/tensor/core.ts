@@ -112,7 +112,7 @@ export class Tensor extends GraphNode<Tensor> {
   ): Tensor {
     const raw: Raw = tensorOps[op].forward(inputs, attrs);
     const out = Tensor._of(raw.data, raw.shape);
-    const requires = !detached && carriesGradient(op) && inputs.some((t) => t._requiresGrad);
+    const requires = !detached && inputs.some((t) => t._requiresGrad) && carriesGradient(op);
     if (Tensor._records(inputs, requires)) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
       writable.op = op;

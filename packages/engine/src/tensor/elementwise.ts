@@ -1,9 +1,7 @@
 // Tensor's elementwise methods: one per op declaration (ops/elementwise), pow's checks, sigmoid and where.
 
-const NO_PARAMS: Params = Object.freeze({});
-
 import { kernels } from '../kernels/index.js';
-import type { AnyDeclaration, Params } from '../ops/elementwise/declaration.js';
+import { type AnyDeclaration, NO_PARAMS, type Params } from '../ops/elementwise/declaration.js';
 import { type ElementwiseMethods, type ElementwiseOpName, elementwiseOps } from '../ops/elementwise/index.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { applyWhere, whereShape } from '../ops/tensor/select.js';

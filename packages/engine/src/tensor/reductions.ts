@@ -2,6 +2,7 @@
 
 import { describe, formatShape } from '../errors.js';
 import { kernels } from '../kernels/index.js';
+import { NO_PARAMS } from '../ops/elementwise/declaration.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
@@ -235,5 +236,5 @@ function detachedMax(t: Tensor, axis: number): Tensor {
   }
   // a node of t that does not require grad (the graph shows it; no gradient flows through it)
   const m = Tensor._apply('max', [t], { axis, keepDims: true }, true);
-  return applyElementwise('finiteOrZero', [m], {});
+  return applyElementwise('finiteOrZero', [m], NO_PARAMS);
 }

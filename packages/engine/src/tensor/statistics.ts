@@ -2,13 +2,12 @@
 // logcumsumexp.
 
 import { describe, formatShape } from '../errors.js';
+import { NO_PARAMS } from '../ops/elementwise/declaration.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { around } from '../ops/tensor/rule.js';
 import { scan } from '../ops/tensor/scan.js';
 import { Tensor } from './core.js';
 import { checkNotEmpty, reductionAxis, withAxis } from './reductions.js';
-
-const NO_PARAMS = Object.freeze({});
 
 /**
  * How `var` and `std` reduce: `correction` is subtracted from the element count n before dividing

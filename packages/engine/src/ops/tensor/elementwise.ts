@@ -6,11 +6,9 @@ import { kernels } from '../../kernels/index.js';
 import { broadcastShapes, sameShape, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor/core.js';
 import { type Algebra, type AlgebraOp, makeAlgebra } from '../elementwise/algebra.js';
-import { gradients, type Params } from '../elementwise/declaration.js';
+import { gradients, NO_PARAMS, type Params } from '../elementwise/declaration.js';
 import { allElementwiseOps, type ElementwiseKernelOp } from '../elementwise/index.js';
 import type { Raw, TensorRule, TensorRules } from './rule.js';
-
-const NO_PARAMS: Params = Object.freeze({});
 
 /**
  * The forward of a declared op over the kernels. A binary op with one input is one whose number
