@@ -83,6 +83,22 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
   // a threshold of 0 sends every array, however small, through WebAssembly
   const wasm = createWasmKernels(tsKernels, { minElements: 0 }) as WasmKernels;
 
+  /** op(a, b) on both kernels, the wasm output first filled with 7s so that an unwritten element shows. */
+  function expectSameBinary(
+    op: BinaryKernelOp,
+    aShape: number[],
+    a: Float64Array,
+    bShape: number[],
+    b: Float64Array,
+  ) {
+    const outShape = broadcastShapes(aShape, bShape, op);
+    const expected = new Float64Array(sizeOf(outShape));
+    const actual = new Float64Array(expected.length).fill(7);
+    tsKernels.binary(op, a, aShape, b, bShape, expected, outShape, paramsOf(op));
+    wasm.binary(op, a, aShape, b, bShape, actual, outShape, paramsOf(op));
+    expect(differences(actual, expected), `${op} [${aShape}] [${bShape}]`).toEqual([]);
+  }
+
   test('are in use', () => {
     expect(wasm.wasm.elementwise).toBe(true);
     expect(wasm.binary).not.toBe(tsKernels.binary);
@@ -112,17 +128,58 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
         shapePair.chain(([aShape, bShape]) =>
           fc.tuple(fc.constant(aShape), fc.constant(bShape), values(sizeOf(aShape)), values(sizeOf(bShape))),
         ),
-        (op, [aShape, bShape, a, b]) => {
-          const outShape = broadcastShapes(aShape, bShape, op);
-          const expected = new Float64Array(sizeOf(outShape));
-          const actual = new Float64Array(expected.length).fill(7);
-          tsKernels.binary(op, a, aShape, b, bShape, expected, outShape, paramsOf(op));
-          wasm.binary(op, a, aShape, b, bShape, actual, outShape, paramsOf(op));
-          expect(differences(actual, expected), `${op} [${aShape}] [${bShape}]`).toEqual([]);
-        },
+        (op, [aShape, bShape, a, b]) => expectSameBinary(op, aShape, a, bShape, b),
       ),
       { numRuns: 600 },
     );
+  });
+
+  test('every op through each of its loops (one compiled per op): the TypeScript numbers exactly', () => {
+    // odd widths take each loop's last-element path; the special values sit in both operands
+    const specials = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      5e-324,
+    ];
+    const fill = (n: number, shift: number) =>
+      Float64Array.from({ length: n }, (_, i) => specials[(i + shift) % specials.length]! * (1 + i / 8));
+    const layouts: [number[], number[]][] = [
+      [
+        [3, 5],
+        [3, 5],
+      ], // equal sizes
+      [[3, 5], [5]], // a row under
+      [[5], [3, 5]], // a row first
+      [
+        [3, 5],
+        [3, 1],
+      ], // a column under
+      [
+        [3, 1],
+        [3, 5],
+      ], // a column first
+      [[3, 5], []], // a scalar under
+      [[], [3, 5]], // a scalar first
+    ];
+    for (const op of binaryOps) {
+      for (const [aShape, bShape] of layouts) {
+        expectSameBinary(op, aShape, fill(sizeOf(aShape), 0), bShape, fill(sizeOf(bShape), 4));
+      }
+    }
+    for (const op of unaryOps) {
+      const x = fill(2 * specials.length + 1, 0);
+      const expected = new Float64Array(x.length);
+      const actual = new Float64Array(x.length).fill(7);
+      tsKernels.unary(op, x, expected, paramsOf(op));
+      wasm.unary(op, x, actual, paramsOf(op));
+      expect(differences(actual, expected), op).toEqual([]);
+    }
   });
 
   test('sumTo: bias gradients (rows summed into one) agree exactly', () => {
