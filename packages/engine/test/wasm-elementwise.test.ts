@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { ElementwiseOpName } from '../src/index.js';
 import type { BinaryKernelOp, Kernels, UnaryKernelOp } from '../src/kernels/backend.js';
 import { getBackend, kernels, setBackend } from '../src/kernels/index.js';
+import { outputArray, UNFILLED_MIN_ELEMENTS } from '../src/kernels/output.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
 import {
   createWasmKernels,
@@ -179,6 +180,58 @@ describe.skipIf(!hasSimd())('wasm elementwise kernels', () => {
       tsKernels.unary(op, x, expected, paramsOf(op));
       wasm.unary(op, x, actual, paramsOf(op));
       expect(differences(actual, expected), op).toEqual([]);
+    }
+  });
+
+  test('both backends write every element of an output (outputs arrive unfilled, kernels/output.ts)', () => {
+    // the same call into zeros and into other contents must give the same bits, for each layout the
+    // kernels tell apart (the last one, an outer broadcast, is the TypeScript loop's alone)
+    const layouts: [number[], number[]][] = [
+      [
+        [4, 3],
+        [4, 3],
+      ],
+      [[4, 3], [3]],
+      [
+        [4, 1],
+        [4, 3],
+      ],
+      [[], [4, 3]],
+      [
+        [4, 1],
+        [1, 3],
+      ],
+    ];
+    const x = Float64Array.from({ length: 12 }, (_, i) => (i - 5.5) / 3);
+    const y = Float64Array.from({ length: 12 }, (_, i) => (7 - i) / 4);
+    for (const k of [tsKernels, wasm]) {
+      for (const op of binaryOps) {
+        for (const [aShape, bShape] of layouts) {
+          const outShape = broadcastShapes(aShape, bShape, op);
+          const [a, b] = [x.subarray(0, sizeOf(aShape)), y.subarray(0, sizeOf(bShape))];
+          const zeroed = new Float64Array(sizeOf(outShape));
+          const filled = new Float64Array(zeroed.length).fill(-123.5);
+          k.binary(op, a, aShape, b, bShape, zeroed, outShape, paramsOf(op));
+          k.binary(op, a, aShape, b, bShape, filled, outShape, paramsOf(op));
+          expect(differences(filled, zeroed), `${k.name} ${op} [${aShape}] [${bShape}]`).toEqual([]);
+        }
+      }
+      for (const op of unaryOps) {
+        const zeroed = new Float64Array(x.length);
+        const filled = new Float64Array(x.length).fill(-123.5);
+        k.unary(op, x, zeroed, paramsOf(op));
+        k.unary(op, x, filled, paramsOf(op));
+        expect(differences(filled, zeroed), `${k.name} ${op}`).toEqual([]);
+      }
+    }
+  });
+
+  test('an output array is unfilled only at a size where that pays, and owns exactly its bytes', () => {
+    const small = outputArray(UNFILLED_MIN_ELEMENTS - 1);
+    expect(small.every((v) => v === 0)).toBe(true);
+    for (const n of [UNFILLED_MIN_ELEMENTS - 1, UNFILLED_MIN_ELEMENTS, 45_001]) {
+      const out = outputArray(n);
+      expect([out.length, out.byteOffset, out.buffer.byteLength]).toEqual([n, 0, n * 8]);
     }
   });
 

@@ -43,11 +43,16 @@ export type BinaryKernelOp = BinaryOpName;
 export interface Kernels {
   /** The backend's name, as `getBackend()` reports it. */
   readonly name: string;
-  /** out[i] = op(x[i]) with the op's parameters (elu's alpha, clamp's bounds), if any. `out` may be `x`. */
+  /**
+   * out[i] = op(x[i]) with the op's parameters (elu's alpha, clamp's bounds), if any. `out` may be `x`.
+   * `out` may arrive with any contents (output.ts: allocated without the zero fill): every element is
+   * written.
+   */
   unary(op: UnaryKernelOp, x: Float64Array, out: Float64Array, params?: Params): void;
   /**
    * out = op(a, b) with NumPy broadcasting: `outShape` is the broadcast of `aShape` and `bShape`
-   * (already checked). `out` may alias an operand of the output's shape.
+   * (already checked). `out` may alias an operand of the output's shape. As for `unary`, every
+   * element of `out` is written, whatever it held.
    */
   binary(
     op: BinaryKernelOp,

@@ -3,6 +3,7 @@
 
 import { isRecording } from '../../graph/recording.js';
 import { kernels } from '../../kernels/index.js';
+import { outputArray } from '../../kernels/output.js';
 import { broadcastShapes, sameShape, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor/core.js';
 import { type Algebra, type AlgebraOp, makeAlgebra } from '../elementwise/algebra.js';
@@ -12,7 +13,8 @@ import type { Raw, TensorRule, TensorRules } from './rule.js';
 
 /**
  * The forward of a declared op over the kernels. A binary op with one input is one whose number
- * right operand became the parameter `b` (pow's exponent).
+ * right operand became the parameter `b` (pow's exponent). The output is allocated without its zero
+ * fill (kernels/output.ts): the elementwise kernels write every element.
  *
  * @internal
  */
@@ -20,14 +22,14 @@ export function elementwiseForward(op: ElementwiseKernelOp, inputs: readonly Ten
   const d = allElementwiseOps[op];
   const a = inputs[0]!;
   if (d.arity === 1) {
-    const data = new Float64Array(a._data.length);
+    const data = outputArray(a._data.length);
     kernels().unary(op as never, a._data, data, params);
     return { data, shape: a.shape.slice() };
   }
   const [b, bShape] =
     inputs.length > 1 ? [inputs[1]!._data, inputs[1]!.shape] : [Float64Array.of(params.b as number), []];
   const shape = broadcastShapes(a.shape, bShape, op);
-  const data = new Float64Array(sizeOf(shape));
+  const data = outputArray(sizeOf(shape));
   kernels().binary(op as never, a._data, a.shape, b, bShape, data, shape, params);
   return { data, shape };
 }
