@@ -1,0 +1,51 @@
+// The moons epoch of moons-kit.ts timed in windows, for paired runs of two commits (each from its own
+// worktree, in fresh processes taking turns): warm-up epochs first, then windows of epochs, and one line
+// of JSON with the median and fastest window (ms per epoch), the mean, and the main thread's CPU time
+// per epoch (from /proc, so Linux only; the worker threads' time is not in it). The median of windows
+// and the CPU time are steadier than one long run's wall time on a shared machine.
+// Usage: node … moons-window.ts <threads> <ops|columns|fused> [warm-up epochs, 300] [windows, 40]
+// [epochs a window, 50]
+import { readFileSync } from 'node:fs';
+import { setBackend, setNumThreads } from '@chainrule/engine';
+import { chainruleEpoch, columnEpoch } from './moons-kit.js';
+
+const [threads, style] = [Number(process.argv[2]), process.argv[3] ?? ''];
+const warmup = Number(process.argv[4] ?? 300);
+const windows = Number(process.argv[5] ?? 40);
+const per = Number(process.argv[6] ?? 50);
+if (!(threads >= 1) || !['ops', 'columns', 'fused'].includes(style) || !(windows >= 1 && per >= 1)) {
+  throw new Error(
+    `moons-window: expected a thread count and ops, columns or fused, got ${process.argv.slice(2).join(' ')}`,
+  );
+}
+setBackend('wasm');
+setNumThreads(threads);
+const sizes = [2, 25, 50, 50, 25, 1];
+const epoch = style === 'columns' ? columnEpoch(sizes) : chainruleEpoch(sizes, style as 'ops' | 'fused');
+/** The main thread's user and system time in ms: fields 14 and 15 of its stat, in 100 Hz ticks. */
+const mainCpu = (): number => {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+for (let i = 0; i < warmup; i++) epoch();
+const ms: number[] = [];
+const c0 = mainCpu();
+const t0 = performance.now();
+for (let w = 0; w < windows; w++) {
+  const s = performance.now();
+  for (let i = 0; i < per; i++) epoch();
+  ms.push((performance.now() - s) / per);
+}
+const total = performance.now() - t0;
+const cpu = (mainCpu() - c0) / (windows * per);
+ms.sort((a, b) => a - b);
+console.log(
+  JSON.stringify({
+    threads,
+    style,
+    median: +ms[ms.length >> 1]!.toFixed(3),
+    min: +ms[0]!.toFixed(3),
+    mean: +(total / (windows * per)).toFixed(3),
+    mainCpu: +cpu.toFixed(3),
+  }),
+);
