@@ -1,12 +1,14 @@
 // The moons epoch of moons-kit.ts timed in windows, for paired runs of two commits (each from its own
 // worktree, in fresh processes taking turns): warm-up epochs first, then windows of epochs, and one line
 // of JSON with the median and fastest window (ms per epoch), the mean, and the main thread's CPU time
-// per epoch (from /proc, so Linux only; the worker threads' time is not in it). The median of windows
+// per epoch (from /proc, so Linux only; the worker threads' time is not in it), and the main thread's
+// full collections and share of time in collector pauses (collector.ts). The median of windows
 // and the CPU time are steadier than one long run's wall time on a shared machine.
 // Usage: node … moons-window.ts <threads> <ops|columns|fused> [warm-up epochs, 300] [windows, 40]
 // [epochs a window, 50]
 import { readFileSync } from 'node:fs';
 import { setBackend, setNumThreads } from '@chainrule/engine';
+import { watchCollector } from './collector.js';
 import { chainruleEpoch, columnEpoch } from './moons-kit.js';
 
 const [threads, style] = [Number(process.argv[2]), process.argv[3] ?? ''];
@@ -29,6 +31,7 @@ const mainCpu = (): number => {
 };
 for (let i = 0; i < warmup; i++) epoch();
 const ms: number[] = [];
+const collector = watchCollector();
 const c0 = mainCpu();
 const t0 = performance.now();
 for (let w = 0; w < windows; w++) {
@@ -39,6 +42,7 @@ for (let w = 0; w < windows; w++) {
 const total = performance.now() - t0;
 const cpu = (mainCpu() - c0) / (windows * per);
 ms.sort((a, b) => a - b);
+const gc = await collector();
 console.log(
   JSON.stringify({
     threads,
@@ -47,5 +51,6 @@ console.log(
     min: +ms[0]!.toFixed(3),
     mean: +(total / (windows * per)).toFixed(3),
     mainCpu: +cpu.toFixed(3),
+    ...gc,
   }),
 );
