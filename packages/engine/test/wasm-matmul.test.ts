@@ -215,7 +215,7 @@ describe.skipIf(!available)('wasm matmul', () => {
           const first = {
             a: g,
             b,
-            out: new Float64Array(m * k),
+            out: new Float64Array(m * k).fill(Number.NaN), // every element must be written
             m,
             k: n,
             n: k,
@@ -225,7 +225,7 @@ describe.skipIf(!available)('wasm matmul', () => {
           const second = {
             a,
             b: g,
-            out: new Float64Array(k * n),
+            out: new Float64Array(k * n).fill(Number.NaN),
             m: k,
             k: m,
             n,

@@ -5,12 +5,14 @@
 // the WebAssembly kernel that then overwrites every element (20–35 µs against 16 µs, bench/README.md,
 // "Separate ops"). Node's `Buffer.allocUnsafeSlow` hands out memory without the fill; browsers have
 // nothing like it and get a plain array. Only a caller whose kernel assigns every element of its
-// output may use this: the elementwise kernels do (`Kernels.unary`, `Kernels.binary`), and a kernel
-// that adds into its output (sumTo, a product's accumulation) must not get one. A custom backend
+// output may use this: the elementwise kernels do (`Kernels.unary`, `Kernels.binary`), as do the
+// products (`matmul`, `matmulPair`, and `linear`'s output and `linearBackward`'s dx and dw), and a
+// kernel that adds into its output (sumTo, a bias gradient) must not get one. A custom backend
 // registered through `@chainrule/engine/internal` takes on the same duty.
 //
 // How that is checked: test/wasm-elementwise.test.ts runs every TypeScript op and layout into zeros and
-// into other contents and compares. The WebAssembly kernels write into their own memory and the host
+// into other contents and compares; the product tests (wasm-matmul, linear, thread-determinism) start
+// every output filled with NaN. The WebAssembly kernels write into their own memory and the host
 // copies the whole output range back, so a skipped element would arrive as whatever the arena held
 // there; the bit-for-bit comparisons with the TypeScript kernels over random inputs would show it.
 

@@ -1,6 +1,7 @@
 // TypeScript matmul: B packed into 4-column strips per cache block, then a 2×4 register micro-kernel.
 
 import type { Kernels, MatmulCall } from './backend.js';
+import { outputArray } from './output.js';
 
 /** Grow-only scratch for the packed B panel, so a call allocates nothing in steady state. */
 let panel: Float64Array = new Float64Array(0);
@@ -304,7 +305,7 @@ export function linearBackwardWith(
 ): void {
   let dz = g;
   if (y !== null) {
-    dz = new Float64Array(m * n);
+    dz = outputArray(m * n);
     k.binary('reluGrad', g, [m, n], y, [m, n], dz, [m, n]);
   }
   const toX: MatmulCall | null = dx && {

@@ -3,6 +3,7 @@
 import { isRecording } from '../../graph/recording.js';
 import type { MatmulCall } from '../../kernels/backend.js';
 import { kernels } from '../../kernels/index.js';
+import { outputArray } from '../../kernels/output.js';
 import { broadcastShapes, type Shape, sizeOf, stridesOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { applyElementwise } from './elementwise.js';
@@ -19,7 +20,8 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const n = transB ? b!.shape[br - 2]! : b!.shape[br - 1]!;
       const batch = broadcastShapes(batchShape(a!.shape), batchShape(b!.shape), 'matmul');
       const shape = [...batch, m, n];
-      const data = new Float64Array(sizeOf(shape));
+      // every kernel path overwrites the whole product (Kernels.matmul), so it needs no zero fill
+      const data = outputArray(sizeOf(shape));
       batchedMatmul(a!, b!, data, batch, m, k, n, transA, transB);
       return { data, shape };
     },
@@ -48,7 +50,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
     forward: ([x, w, b], { relu }) => {
       const [m, k] = x!.shape as [number, number];
       const n = w!.shape[0]!;
-      const data = new Float64Array(m * n);
+      const data = outputArray(m * n);
       kernels().linear(x!._data, w!._data, b?._data ?? null, data, m, k, n, relu);
       return { data, shape: [m, n] };
     },
@@ -64,8 +66,9 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
         const dw = needs[1] ? dz._matmul(x!, true, false) : null;
         return b ? [dx, dw, needs[2] ? dz.sumTo(b.shape) : null] : [dx, dw];
       }
-      const dx = needs[0] ? new Float64Array(m * k) : null;
-      const dw = needs[1] ? new Float64Array(n * k) : null;
+      // dx and dw are products, written whole; db is a sum that a backend may add into its output
+      const dx = needs[0] ? outputArray(m * k) : null;
+      const dw = needs[1] ? outputArray(n * k) : null;
       const db = b && needs[2] ? new Float64Array(n) : null;
       const y = out._attrs.relu ? out._data : null;
       kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n);
@@ -86,7 +89,7 @@ function product(x: Tensor, transX: boolean, y: Tensor, transY: boolean): Matmul
   const m = transX ? xCols : xRows;
   const k = transX ? xRows : xCols;
   const n = transY ? yRows : yCols;
-  return { a: x._data, b: y._data, out: new Float64Array(m * n), m, k, n, transA: transX, transB: transY };
+  return { a: x._data, b: y._data, out: outputArray(m * n), m, k, n, transA: transX, transB: transY };
 }
 
 /** Runs the matmul kernel over broadcast batch dimensions, in one call when the batch strides allow. */
