@@ -105,10 +105,11 @@ export interface Kernels {
     out: Float64Array,
   ): void;
   /**
-   * Batched matrix product C = op(A)·op(B), overwriting `out`. For batch item t, A starts at
-   * `t·aStride` and holds m×k (k×m when `transA`, read transposed), B starts at `t·bStride` and holds
-   * k×n (n×k when `transB`), C starts at `t·m·n` and holds m×n, all row-major. A stride of 0
-   * broadcasts one matrix over the batch. `out` never aliases `a` or `b`.
+   * Batched matrix product C = op(A)·op(B), overwriting every element of `out` (which may arrive
+   * with any contents: output.ts). For batch item t, A starts at `t·aStride` and holds m×k (k×m when
+   * `transA`, read transposed), B starts at `t·bStride` and holds k×n (n×k when `transB`), C starts
+   * at `t·m·n` and holds m×n, all row-major. A stride of 0 broadcasts one matrix over the batch.
+   * `out` never aliases `a` or `b`.
    */
   matmul(
     a: Float64Array,
@@ -128,7 +129,8 @@ export interface Kernels {
    * m×k and w is n×k (row-major, as `Linear` stores its weight) and bias has n elements or is null.
    * The numbers are exactly those of `matmul` (transB) followed by the binary add and the unary relu
    * of the same backend, each result rounded as those ops round it; fused, the product's output is
-   * not copied out and back in twice more. `out` aliases nothing.
+   * not copied out and back in twice more. `out` aliases nothing; it may arrive with any contents
+   * (output.ts), and every element is written.
    */
   linear(
     x: Float64Array,
@@ -146,7 +148,8 @@ export interface Kernels {
    * dx = dz·w (m×k), dw = dzᵀ·x (n×k) and db = dz summed down the rows (n), each into its array
    * when that is not null. The numbers are exactly those of the binary reluGrad, `matmulPair` (or
    * two `matmul` calls) and `sumTo` of the same backend; fused, dz is computed where the products read
-   * it. The outputs alias nothing.
+   * it. The outputs alias nothing. dx and dw may arrive with any contents (output.ts) and are written
+   * whole; db arrives zeroed.
    */
   linearBackward(
     g: Float64Array,
@@ -163,7 +166,8 @@ export interface Kernels {
   /**
    * Two independent products of single matrices, exactly as two `matmul` calls give them (a backend
    * may compute each whole on one thread where `matmul` would split it): a layer's input gradient and
-   * weight gradient, which a backend with threads may run side by side.
+   * weight gradient, which a backend with threads may run side by side. Each `out` may arrive with
+   * any contents (output.ts) and is written whole, as `matmul` overwrites its output.
    */
   matmulPair(first: MatmulCall, second: MatmulCall): void;
   /** x viewed as [outer, len, inner]: out[o, i] = Π_j x[o, j, i], multiplied in order of j; 1 when len is 0. */
