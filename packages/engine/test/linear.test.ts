@@ -162,7 +162,7 @@ describe('linear kernels', () => {
           const g = fill(rng, m * n).map((v, i) => (i % 3 === 0 ? -0 : v));
           const y = fill(rng, m * n, 0.2).map((v) => Math.max(v, 0));
           for (const relu of [false, true]) {
-            const got = [new Float64Array(m * depth), new Float64Array(n * depth), new Float64Array(n)];
+            const got = [m * depth, n * depth, n].map((size) => new Float64Array(size).fill(Number.NaN));
             k.linearBackward(g, relu ? y : null, x, w, got[0]!, got[1]!, got[2]!, m, depth, n);
             const expected = backwardApart(k, g, relu ? y : null, x, w, m, depth, n, [true, true, true]);
             got.forEach((a, i) => {

@@ -115,7 +115,7 @@ describe.skipIf(!hasWasm)('matmul sums in one order on every backend and thread 
     // worker has taken some, so the split itself is what is compared
     const before = kernels.wasm.workerChunks;
     for (let i = 0; i < 50 && kernels.wasm.workerChunks === before; i++) {
-      const got = new Float64Array(m * n);
+      const got = new Float64Array(m * n).fill(Number.NaN); // every element must be written
       kernels.matmul(a, b, got, m, k, n, true, false, 1, 0, 0);
       expect(firstDifference(got, want)).toBe(-1);
     }

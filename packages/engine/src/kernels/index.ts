@@ -25,7 +25,12 @@ export function kernels(): Kernels {
   return current;
 }
 
-/** @internal Makes a backend available to `setBackend`. */
+/**
+ * @internal Makes a backend available to `setBackend`. Its kernels keep the `Kernels` contract, and
+ * one part of it is easy to miss: outputs may arrive with any contents (not zeroed), so `unary`,
+ * `binary`, `matmul`, `matmulPair`, `linear` and `linearBackward`'s dx and dw must write every
+ * element, never add into what is there.
+ */
 export function registerBackend(k: Kernels): void {
   backends.set(k.name, k);
 }

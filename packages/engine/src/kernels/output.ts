@@ -12,7 +12,7 @@
 //
 // How that is checked: test/wasm-elementwise.test.ts runs every TypeScript op and layout into zeros and
 // into other contents and compares; the product tests (wasm-matmul, linear, thread-determinism) start
-// every output filled with NaN. The WebAssembly kernels write into their own memory and the host
+// their outputs filled with NaN. The WebAssembly kernels write into their own memory and the host
 // copies the whole output range back, so a skipped element would arrive as whatever the arena held
 // there; the bit-for-bit comparisons with the TypeScript kernels over random inputs would show it.
 

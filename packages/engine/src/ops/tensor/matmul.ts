@@ -66,7 +66,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
         const dw = needs[1] ? dz._matmul(x!, true, false) : null;
         return b ? [dx, dw, needs[2] ? dz.sumTo(b.shape) : null] : [dx, dw];
       }
-      // dx and dw are products, written whole; db is a sum that a backend may add into its output
+      // dx and dw are products, written whole; db arrives zeroed, as Kernels.linearBackward says
       const dx = needs[0] ? outputArray(m * k) : null;
       const dw = needs[1] ? outputArray(n * k) : null;
       const db = b && needs[2] ? new Float64Array(n) : null;
