@@ -7,8 +7,8 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 /**
  * Counts the main thread's garbage collections from now on: call the returned function once the work
  * is done. Full collections (mark-compact) are counted apart, because V8 can fall into a mode where
- * one follows every few scavenges (bench/README.md, "A collector mode"), and a run in that mode is
- * slower for a reason that has nothing to do with the code measured. Entries arrive only when the
+ * one follows every few scavenges (bench/README.md, "A collector mode"), and a run in that mode may
+ * be slower for a reason that has nothing to do with the code measured. Entries arrive only when the
  * event loop turns, so reading the counts waits a moment.
  */
 export function watchCollector(): () => Promise<{ fullCollections: number; gcShare: number }> {
