@@ -3,7 +3,8 @@
 // Users import `@chainrule/engine`; nothing here is needed to use the engine.
 
 // A backend for `registerBackend` is built with `defineKernels` (every kernel named, or it does not
-// compile), and writes every element of the outputs that arrive unfilled (see `registerBackend`); `examples/browser` reads `kernels()` and its `wasm` facts to check where products ran.
+// compile) and writes every element of the outputs that arrive unfilled (see `registerBackend`);
+// `examples/browser` reads `kernels()` and its `wasm` facts to check where products ran.
 export {
   type BinaryKernelOp,
   defineKernels,

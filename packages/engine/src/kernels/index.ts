@@ -27,9 +27,8 @@ export function kernels(): Kernels {
 
 /**
  * @internal Makes a backend available to `setBackend`. Its kernels keep the `Kernels` contract, and
- * one part of it is easy to miss: outputs may arrive with any contents (not zeroed), so `unary`,
- * `binary`, `matmul`, `matmulPair`, `linear` and `linearBackward`'s dx and dw must write every
- * element, never add into what is there.
+ * one part of it is easy to miss: where a kernel's comment says an output may arrive with any
+ * contents (not zeroed), the kernel writes every element of it and never adds into what is there.
  */
 export function registerBackend(k: Kernels): void {
   backends.set(k.name, k);

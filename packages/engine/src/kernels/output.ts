@@ -5,10 +5,8 @@
 // the WebAssembly kernel that then overwrites every element (20–35 µs against 16 µs, bench/README.md,
 // "Separate ops"). Node's `Buffer.allocUnsafeSlow` hands out memory without the fill; browsers have
 // nothing like it and get a plain array. Only a caller whose kernel assigns every element of its
-// output may use this: the elementwise kernels do (`Kernels.unary`, `Kernels.binary`), as do the
-// products (`matmul`, `matmulPair`, and `linear`'s output and `linearBackward`'s dx and dw), and a
-// kernel that adds into its output (sumTo, a bias gradient) must not get one. A custom backend
-// registered through `@chainrule/engine/internal` takes on the same duty.
+// output may use this: the `Kernels` interface (backend.ts) says which outputs may arrive with any
+// contents, and a kernel that adds into its output (sumTo, a bias gradient) must not get one.
 //
 // How that is checked: test/wasm-elementwise.test.ts runs every TypeScript op and layout into zeros and
 // into other contents and compares; the product tests (wasm-matmul, linear, thread-determinism) start
@@ -42,7 +40,6 @@ export function allocatesUnfilled(length: number): boolean {
  * @internal
  */
 export function outputArray(length: number): Float64Array {
-  if (!allocatesUnfilled(length)) return new Float64Array(length);
-  const bytes = (allocUnsafeSlow as (bytes: number) => Uint8Array)(length * 8);
-  return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+  const bytes = allocatesUnfilled(length) ? allocUnsafeSlow?.(length * 8) : undefined;
+  return bytes ? new Float64Array(bytes.buffer, bytes.byteOffset, length) : new Float64Array(length);
 }
