@@ -76,6 +76,17 @@ function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, creat
 
 /** Recorded passes under way: a custom op's backward can run one (explain, grad, …) inside another. */
 let passes = 0;
+/** Passes started so far, and the number of the innermost one under way (0 outside every pass). */
+let started = 0;
+let current = 0;
+
+/**
+ * @internal The number of the innermost pass under way, 0 outside every pass: each pass gets a new
+ * one, so a mark a pass leaves on a tensor (Tensor's `_madeFor`) means nothing to any other pass.
+ */
+export function currentPass(): number {
+  return current;
+}
 
 /**
  * Runs `body`, a pass over `order` that keeps its gradients in `_pending`, and then clears them. A
@@ -86,10 +97,13 @@ function inPass<N extends GraphNode<N>, T>(order: readonly N[], body: () => T): 
   const outer = passes > 0 ? order.map((node) => node._pending) : null;
   if (outer !== null) for (const node of order) node._pending = null;
   passes++;
+  const outside = current;
+  current = ++started;
   try {
     return body();
   } finally {
     passes--;
+    current = outside;
     for (let k = 0; k < order.length; k++) order[k]!._pending = outer === null ? null : outer[k]!;
   }
 }

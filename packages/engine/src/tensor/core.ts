@@ -4,6 +4,7 @@
 // this module putting them on it when it loads (the calls at the end of this file).
 
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
+import { currentPass } from '../graph/backward.js';
 import { GraphNode } from '../graph/node.js';
 import { isRecording, isTracing } from '../graph/recording.js';
 import { markEscaped } from '../kernels/escape.js';
@@ -56,6 +57,13 @@ export class Tensor extends GraphNode<Tensor> {
   _requiresGrad: boolean;
   /** @internal The attributes of the op that made this tensor (null for a leaf). */
   readonly _attrs: unknown;
+  /**
+   * @internal The leaf a backward rule made this gradient for, in an array no other tensor holds,
+   * and the pass that made it (`currentPass()`); null and 0 otherwise. See `_gradientFor`.
+   */
+  _madeFor: Tensor | null;
+  /** @internal */
+  _madeIn: number;
 
   /**
    * A leaf tensor over `data` read with `shape` (the array is used as it is, not copied). Most code
@@ -82,6 +90,8 @@ export class Tensor extends GraphNode<Tensor> {
     this.label = leaf.label;
     this._requiresGrad = leaf.requiresGrad;
     this._attrs = null;
+    this._madeFor = null;
+    this._madeIn = 0;
   }
 
   /**
@@ -267,9 +277,32 @@ export class Tensor extends GraphNode<Tensor> {
     return this._requiresGrad ? this : Tensor._of(this._data, this.shape, { requiresGrad: true });
   }
 
-  /** @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. */
+  /**
+   * @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. A
+   * gradient a rule made for this leaf alone (`_gradientFor`) is kept as it is; any other is copied.
+   */
   override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
-    return createGraph || this.op !== '' ? g : Tensor._of(g._data.slice(), g.shape);
+    if (createGraph || this.op !== '') return g;
+    if (g._madeFor === this && g._madeIn === currentPass()) {
+      g._madeFor = null;
+      return g;
+    }
+    return Tensor._of(g._data.slice(), g.shape);
+  }
+
+  /**
+   * @internal `g`, a gradient that a backward rule has just made for this input in an array of its
+   * own and returns for it alone, marked so that a leaf keeps it without the copy `_keepGrad` makes
+   * of a gradient that may be shared. Only in a pass that records nothing: there the mark can reach
+   * no code but the pass's own (a recorded gradient is a node whose `parents` anyone can walk), and
+   * the reverse pass gives a leaf's gradient to nothing but the leaf. Another pass never honours it.
+   */
+  _gradientFor(g: Tensor): Tensor {
+    if (this.op === '' && g !== this && !isRecording() && currentPass() !== 0) {
+      g._madeFor = this;
+      g._madeIn = currentPass();
+    }
+    return g;
   }
 
   /** @internal */
@@ -281,7 +314,7 @@ export class Tensor extends GraphNode<Tensor> {
         `internal: ${childOp} produced a gradient of shape ${formatShape(g.shape)} for an input of shape ${formatShape(this.shape)}`,
       );
     }
-    return g.sumTo(this.shape);
+    return this._gradientFor(g.sumTo(this.shape));
   }
 
   /** @internal */

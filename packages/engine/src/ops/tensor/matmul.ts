@@ -36,12 +36,15 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
         const da = transA ? product(b!, transB, g, true) : product(g, false, b!, !transB);
         const db = transB ? product(g, true, a!, transA) : product(a!, !transA, g, false);
         pair(da, db);
-        return [a!._constant(da.out, a!.shape), b!._constant(db.out, b!.shape)];
+        return [
+          a!._gradientFor(a!._constant(da.out, a!.shape)),
+          b!._gradientFor(b!._constant(db.out, b!.shape)),
+        ];
       }
       // each product is as large as the forward: compute only the gradients someone takes
       const da = needs[0] ? (transA ? b!._matmul(g, transB, true) : g._matmul(b!, false, !transB)) : null;
       const db = needs[1] ? (transB ? g._matmul(a!, true, transA) : a!._matmul(g, !transA, false)) : null;
-      return [da, db];
+      return [da && a!._gradientFor(da), db && b!._gradientFor(db)];
     },
   },
   // A dense layer fused: x [m, k], weight [n, k], optional bias [n]; relu(x·wᵀ + b) when `relu`.
@@ -72,8 +75,11 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const db = b && needs[2] ? new Float64Array(n) : null;
       const y = out._attrs.relu ? out._data : null;
       kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n);
-      const grads = [dx && x!._constant(dx, x!.shape), dw && w!._constant(dw, w!.shape)];
-      return b ? [...grads, db && b._constant(db, b.shape)] : grads;
+      const grads = [
+        dx && x!._gradientFor(x!._constant(dx, x!.shape)),
+        dw && w!._gradientFor(w!._constant(dw, w!.shape)),
+      ];
+      return b ? [...grads, db && b._gradientFor(b._constant(db, b.shape))] : grads;
     },
   },
 };
