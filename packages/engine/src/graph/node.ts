@@ -71,7 +71,8 @@ export abstract class GraphNode<N extends GraphNode<N>> {
   /**
    * @internal The gradient to store as this node's first accumulated gradient. A gradient can be
    * shared (an add passes one tensor to both inputs; the seed is the caller's), so a kind whose
-   * gradients are mutable arrays copies it for leaves, which users read and clip in place.
+   * gradients are mutable arrays copies it for leaves, which users read and clip in place, unless
+   * it knows the gradient was made for that leaf alone (Tensor's `_gradientFor`).
    */
   _keepGrad(g: N, _createGraph: boolean): N {
     return g;
