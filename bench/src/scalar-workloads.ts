@@ -1,5 +1,5 @@
 // The scalar workloads of issue 19, written once over a minimal scalar interface, so that chainrule's
-// Value and the naive closure engine (naive-value.ts) run the same operations in the same order.
+// Value and the naive closure engine (naive-value.js) run the same operations in the same order.
 
 import { createRng, noGrad, type Value, value } from '@chainrule/engine';
 import { makeMoons, ScalarMLP } from '@chainrule/nn';
