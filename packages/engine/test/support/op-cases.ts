@@ -41,7 +41,9 @@ export const opCases: { readonly [K in ElementwiseOpName]: OpCase } = {
   sub: { inputs: ['any', 'any'] },
   mul: { inputs: ['any', 'any'] },
   div: { inputs: ['any', 'awayFromZero'] },
-  pow: { inputs: ['positive', 'any'] },
+  // the exponent away from 0: there ∂a is 0 by convention (the output is constant in a), and the
+  // recorded ∂a's own derivative in b follows that choice (g·a⁰), not the limit g·a⁻¹ (PyTorch's is 0)
+  pow: { inputs: ['positive', 'awayFromZero'] },
   // a tie is the kink: the first operand stays below 0.9, the second above 1
   maximum: { inputs: ['unit', 'aboveOne'] },
   minimum: { inputs: ['unit', 'aboveOne'] },
