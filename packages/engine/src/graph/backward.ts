@@ -74,9 +74,10 @@ function reversePass<N extends GraphNode<N>>(order: readonly N[], seed: N, creat
   });
 }
 
-/** Recorded passes under way: a custom op's backward can run one (explain, grad, …) inside another. */
-let passes = 0;
-/** Passes started so far, and the number of the innermost one under way (0 outside every pass). */
+/**
+ * Passes started so far, and the number of the innermost one under way (0 outside every pass): a
+ * custom op's backward can run one (explain, grad, …) inside another.
+ */
 let started = 0;
 let current = 0;
 
@@ -94,15 +95,13 @@ export function currentPass(): number {
  * pass's gradients when it is done.
  */
 function inPass<N extends GraphNode<N>, T>(order: readonly N[], body: () => T): T {
-  const outer = passes > 0 ? order.map((node) => node._pending) : null;
+  const outer = current !== 0 ? order.map((node) => node._pending) : null;
   if (outer !== null) for (const node of order) node._pending = null;
-  passes++;
   const outside = current;
   current = ++started;
   try {
     return body();
   } finally {
-    passes--;
     current = outside;
     for (let k = 0; k < order.length; k++) order[k]!._pending = outer === null ? null : outer[k]!;
   }

@@ -59,7 +59,8 @@ export class Tensor extends GraphNode<Tensor> {
   readonly _attrs: unknown;
   /**
    * @internal The leaf a backward rule made this gradient for, in an array no other tensor holds,
-   * and the pass that made it (`currentPass()`); null and 0 otherwise. See `_gradientFor`.
+   * and the pass that made it (`currentPass()`): the mark counts in that pass only. Null and 0 on a
+   * tensor no rule marked. See `_gradientFor`.
    */
   _madeFor: Tensor | null;
   /** @internal */
@@ -282,20 +283,16 @@ export class Tensor extends GraphNode<Tensor> {
    * gradient a rule made for this leaf alone (`_gradientFor`) is kept as it is; any other is copied.
    */
   override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
-    if (createGraph || this.op !== '') return g;
-    if (g._madeFor === this && g._madeIn === currentPass()) {
-      g._madeFor = null;
-      return g;
-    }
-    return Tensor._of(g._data.slice(), g.shape);
+    const own = g._madeFor === this && g._madeIn === currentPass();
+    return createGraph || this.op !== '' || own ? g : Tensor._of(g._data.slice(), g.shape);
   }
 
   /**
    * @internal `g`, a gradient that a backward rule has just made for this input in an array of its
    * own and returns for it alone, marked so that a leaf keeps it without the copy `_keepGrad` makes
-   * of a gradient that may be shared. Only in a pass that records nothing: there the mark can reach
-   * no code but the pass's own (a recorded gradient is a node whose `parents` anyone can walk), and
-   * the reverse pass gives a leaf's gradient to nothing but the leaf. Another pass never honours it.
+   * of a gradient that may be shared. The reverse pass gives a leaf's gradient to nothing but the
+   * leaf, and the mark counts only in the pass that set it. Not set while recording: a createGraph
+   * pass keeps every gradient as it is, and its gradients are nodes that later code can reach.
    */
   _gradientFor(g: Tensor): Tensor {
     if (this.op === '' && g !== this && !isRecording() && currentPass() !== 0) {

@@ -36,10 +36,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
         const da = transA ? product(b!, transB, g, true) : product(g, false, b!, !transB);
         const db = transB ? product(g, true, a!, transA) : product(a!, !transA, g, false);
         pair(da, db);
-        return [
-          a!._gradientFor(a!._constant(da.out, a!.shape)),
-          b!._gradientFor(b!._constant(db.out, b!.shape)),
-        ];
+        return [gradientOf(a!, da.out), gradientOf(b!, db.out)];
       }
       // each product is as large as the forward: compute only the gradients someone takes
       const da = needs[0] ? (transA ? b!._matmul(g, transB, true) : g._matmul(b!, false, !transB)) : null;
@@ -75,14 +72,16 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const db = b && needs[2] ? new Float64Array(n) : null;
       const y = out._attrs.relu ? out._data : null;
       kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n);
-      const grads = [
-        dx && x!._gradientFor(x!._constant(dx, x!.shape)),
-        dw && w!._gradientFor(w!._constant(dw, w!.shape)),
-      ];
-      return b ? [...grads, db && b._gradientFor(b._constant(db, b.shape))] : grads;
+      const grads = [dx && gradientOf(x!, dx), dw && gradientOf(w!, dw)];
+      return b ? [...grads, db && gradientOf(b, db)] : grads;
     },
   },
 };
+
+/** A kernel's fresh output as the gradient of input `t`, which a leaf may keep uncopied (`_gradientFor`). */
+function gradientOf(t: Tensor, data: Float64Array): Tensor {
+  return t._gradientFor(t._constant(data, t.shape));
+}
 
 function batchShape(shape: Shape): Shape {
   return shape.slice(0, -2);

@@ -37,7 +37,7 @@ interface StructuralAttrs {
 /** Names of the primitive tensor operations. */
 export type TensorOpName = keyof TensorOpAttrs;
 
-/** What a forward produces: a fresh row-major array and its shape. */
+/** What a forward produces: a row-major array and its shape. The array is fresh, except reshape's, which is its input's. */
 export interface Raw {
   data: Float64Array;
   shape: number[];
