@@ -7,6 +7,7 @@
 // it costs at least this. Never used outside the benchmarks.
 // Usage: node … scalar-floor.ts demo | chain | chain-alone
 
+import { machine } from './measure.js';
 import {
   type AnyScalar,
   chainruleEngine,
@@ -164,9 +165,7 @@ const floorEngine: Engine<Handle> = {
   quiet: (fn) => fn(),
 };
 
-const cpu = await import('node:fs')
-  .then((fs) => /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1])
-  .catch(() => undefined);
+const cpu = machine();
 const which = process.argv[2] ?? 'demo';
 if (which === 'chain-alone') {
   // as scalar-chain-run.ts measures chainrule and the naive engine: a fresh process, peak above the warm one
