@@ -2,7 +2,7 @@
 // alike, and the errors for inputs outside a domain and for bad parameters.
 
 import { describe, expect, test } from 'vitest';
-import { atan2, grad, pow, type Tensor, tensor, type Value, value } from '../src/index.js';
+import { atan2, grad, hessian, pow, type Tensor, tensor, type Value, value } from '../src/index.js';
 import { allElementwiseOps } from '../src/ops/elementwise/index.js';
 
 /** d f / d x at x, on a Value and on a 1-element Tensor (the two must agree exactly). */
@@ -74,6 +74,30 @@ describe('derivatives at kinks and domain edges', () => {
     const te = tensor([2], { requiresGrad: true });
     tensor([0]).pow(te).sum().backward();
     expect(te.grad!.item()).toBe(0);
+  });
+
+  test("pow at an exponent of 0: ∂a is 0, and constant in the exponent too, as PyTorch's where(b == 0, 0, ·)", () => {
+    for (const a of [0.5, 3]) {
+      // [[∂²/∂a², ∂²/∂a∂b], [∂²/∂b∂a, ∂²/∂b²]] of a^b at b = 0: ∂b = a^b·ln a gives ln(a)² and 1/a
+      // for ∂²/∂b∂a; ∂a = 0 on the whole line b = 0, so its derivatives are 0
+      const h = hessian((x: Value, y: Value) => x.pow(y), { argnums: [0, 1] })(a, 0);
+      expect(h).toEqual([
+        [0, 0],
+        [1 / a, Math.log(a) ** 2],
+      ]);
+      const t = hessian((x: Tensor) =>
+        x
+          .slice([0, 1])
+          .pow(x.slice([1, 2]))
+          .sum(),
+      )(tensor([a, 0]));
+      expect(t.toArray()).toEqual(h);
+    }
+    for (const a of [-2, 0, 0.5]) {
+      const base = value(a);
+      base.pow(value(0)).backward();
+      expect(Object.is(base.grad, 0), `∂a at a = ${a} is ${base.grad}`).toBe(true);
+    }
   });
 
   test('atan2 at the origin has NaN gradients, as PyTorch', () => {

@@ -42,7 +42,8 @@ export const opCases: { readonly [K in ElementwiseOpName]: OpCase } = {
   mul: { inputs: ['any', 'any'] },
   div: { inputs: ['any', 'awayFromZero'] },
   // the exponent away from 0: there ∂a is 0 by convention (the output is constant in a), and the
-  // recorded ∂a's own derivative in b follows that choice (g·a⁰), not the limit g·a⁻¹ (PyTorch's is 0)
+  // recorded ∂a's own derivative in b is 0 too, as PyTorch's (test/elementwise-conventions.test.ts),
+  // not the limit g·a⁻¹ that central differences of ∂a would find
   pow: { inputs: ['positive', 'awayFromZero'] },
   // a tie is the kink: the first operand stays below 0.9, the second above 1
   maximum: { inputs: ['unit', 'aboveOne'] },

@@ -102,8 +102,15 @@ export const arithmetic = {
     numberOperandAsParam: true,
     f: (a, b) => a ** b,
     derivative: [
-      // b·a^(b-1); where b = 0 the output is constant: a^0·0, not 0·a^(-1), which is NaN at a = 0
-      (m, { a, b, g }) => m.mul(g, m.mul(m.pow(a, m.sub(b, m.sub(1, m.isZero(b)))), b)),
+      // b·a^(b-1); where b = 0 the output is constant in a: a^0·0, not 0·a^(-1), which is NaN at
+      // a = 0. For an exponent that is a node, the factor [b ≠ 0] (1 or 0, so the numbers do not
+      // change) makes that 0 constant in b too, as PyTorch's where(b == 0, 0, ...) does: without it,
+      // ∂a's derivative in b at b = 0 would be a^0 = 1, neither PyTorch's 0 nor the limit 1/a.
+      (m, { a, b, g }) => {
+        const zero = m.isZero(b);
+        const slope = m.mul(m.pow(a, m.sub(b, m.sub(1, zero))), b);
+        return m.mul(g, typeof b === 'number' ? slope : m.mul(slope, m.sub(1, zero)));
+      },
       // a^b·ln(a); at a = 0 the limit 0, as PyTorch (ln(0 + 1)·0); NaN for a negative base
       (m, { a, out, g }) => m.mul(m.mul(g, out), m.mul(m.log(m.add(a, m.isZero(a))), m.sub(1, m.isZero(a)))),
     ],
@@ -113,7 +120,7 @@ export const arithmetic = {
       formula: 'a^b',
       derivative: '∂a = b·a^(b−1), ∂b = a^b·ln a',
       convention:
-        '∂a = 0 where b = 0 (the output is constant); ∂b = 0 where a = 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
+        '∂a = 0 where b = 0 (the output is constant), and so is its derivative in b (PyTorch); ∂b = 0 where a = 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
     },
   }),
   /**
