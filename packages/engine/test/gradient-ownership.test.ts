@@ -4,7 +4,7 @@
 // as both operands, a gradient passed on, the seed, grad()'s results, a custom op's backward, on
 // every backend and on both sides of the thresholds where the WebAssembly products pair up.
 
-import { defineOp, grad, linear, setBackend, Tensor, tensor } from '@chainrule/engine';
+import { defineOp, grad, linear, setBackend, Tensor } from '@chainrule/engine';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backpropagate, gradientsOf } from '../src/graph/backward.js';
@@ -251,5 +251,6 @@ test('a leaf’s gradient is the one a plain copy would have given, bit for bit 
   const want = run('ts', 1);
   expect(run('wasm', 2)).toEqual(want);
   expect(run('wasm', 1)).toEqual(want);
-  expect(tensor(want[2]!).shape).toEqual([64]);
+  // and what is compared is not zeros: every leaf got a gradient
+  expect(want.map((g) => g.some((v) => v !== 0))).toEqual([true, true, true]);
 });
