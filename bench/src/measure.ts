@@ -43,6 +43,10 @@ export function grouped(x: number): string {
 
 /** The machine in one line: node version, processors, platform. */
 export function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown processor';
-  return `node ${process.version}, ${availableParallelism()} × ${model}, ${process.platform}-${process.arch}`;
+  return `node ${process.version}, ${availableParallelism()} × ${cpuModel()}, ${process.platform}-${process.arch}`;
+}
+
+/** The processor's model name (on Linux, the `model name` of /proc/cpuinfo). */
+export function cpuModel(): string {
+  return cpus()[0]?.model.trim() ?? 'unknown processor';
 }

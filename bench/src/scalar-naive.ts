@@ -3,11 +3,9 @@
 // nodes, and a second derivative through a 1e5-node expression.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { figureTable, median, timed } from './measure.js';
+import { cpuModel, figureTable, median, timed } from './measure.js';
 import {
   type AnyScalar,
   type Engine,
@@ -18,19 +16,6 @@ import {
 } from './scalar-workloads.js';
 
 const quick = process.argv.includes('--quick');
-
-/** The processor's model name as /proc/cpuinfo gives it (os.cpus elsewhere). */
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.model.trim() ?? 'unknown processor';
-}
 
 const cpu = cpuModel();
 type Row = (string | number)[];
