@@ -167,6 +167,14 @@ function applyToTensors(rule: Rule, given: Tensor[]): Tensor {
   } else {
     throw new TypeError(`${rule.name}: needs forward (on numbers) or forwardTensor (on arrays)`);
   }
+  if (
+    !(result instanceof Float64Array) &&
+    (typeof result !== 'object' || result === null || Array.isArray(result))
+  ) {
+    throw new TypeError(
+      `${rule.name}: forwardTensor returned ${describe(result)}; return a new Float64Array, or { data, shape }`,
+    );
+  }
   const { data, shape } = result instanceof Float64Array ? { data: result, shape: inputs[0]!.shape } : result;
   if (!(data instanceof Float64Array)) {
     throw new TypeError(`${rule.name}: forwardTensor returned ${describe(data)}, not a Float64Array`);

@@ -180,6 +180,55 @@ describe('defineOp forwardTensor results', () => {
       /^badShape: forwardTensor: the shape must hold non-negative integers/,
     );
   });
+
+  test('a forwardTensor that returns a plain array is told what to return, not that it returned undefined', () => {
+    const op = defineOp<Tensor>({
+      name: 'plain',
+      forwardTensor: ({ data }) => Array.from(data) as never,
+      backward: (g) => g,
+    });
+    expect(() => op(tensor([1, 2]))).toThrow(
+      'plain: forwardTensor returned an array; return a new Float64Array, or { data, shape }',
+    );
+  });
+});
+
+describe('a transformation inside another one’s function', () => {
+  const inner = (a: Tensor) => (x: Tensor) => x.mul(x).mul(a).sum();
+
+  test('records its result when only what it closes over is differentiated (JAX gives 4)', () => {
+    // the inner gradient at the constant x = 2 is 2·x·a = 4a: the outer one differentiates it to 4
+    const outer = (a: Tensor) => grad(inner(a))(tensor([2])).sum();
+    expect(arr(grad(outer)(tensor([3])))).toEqual([4]);
+    expect(arr(jacobian((a: Tensor) => grad(inner(a))(tensor([2])))(tensor([3])))).toEqual([[4]]);
+    expect(
+      arr(
+        hessian((a: Tensor) =>
+          grad(inner(a))(tensor([2]))
+            .sum()
+            .mul(a),
+        )(tensor([3])),
+      ),
+    ).toEqual([[8]]);
+    const [, tangent] = jvp(outer, [tensor([3])], [tensor([1])]);
+    expect(arr(tangent as Tensor)).toEqual(4);
+  });
+
+  test('refuses to hand back as a number a result that depends on the outer inputs', () => {
+    // d/da (a · 4a) = 8a = 24; with the inner result a plain number 12 it would be 12
+    expect(grad((a: Value) => a.mul(grad((x: Value) => x.mul(x).mul(a))(value(2)) as Value))(3)).toBe(24);
+    expect(() => grad((a: Value) => a.mul(grad((x: Value) => x.mul(x).mul(a))(2)))(3)).toThrow(
+      /^grad: a result depends on the inputs of an outer transformation, but it would come back as a number/,
+    );
+    expect(() =>
+      grad((t: Value) => jvp((x: Value) => x.pow(3), [2], [t as unknown as number])[1] as unknown as Value)(
+        1,
+      ),
+    ).toThrow(/^jvp: a result depends on the inputs of an outer transformation/);
+    // numbers stay numbers where nothing outer is involved
+    expect(grad((a: Value) => a.mul(grad((x: Value) => x.mul(x))(2)))(3)).toBe(4);
+    expect(grad((x: Value) => x.pow(3))(2)).toBe(12);
+  });
 });
 
 describe('options', () => {

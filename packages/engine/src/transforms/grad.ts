@@ -8,6 +8,8 @@ import type { Value } from '../value.js';
 import {
   type Argnums,
   argnumList,
+  asNumber,
+  callFunction,
   checkFunction,
   checkOptions,
   checkOutput,
@@ -72,7 +74,7 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
   const recording = isRecording();
   return withRecording(true, () => {
     const inputs = prepareInputs(name, args, list, recording);
-    const returned = f(...inputs.args);
+    const returned = callFunction(f, inputs);
     let out: Leaf;
     let aux: unknown;
     if (options.hasAux === true) {
@@ -202,7 +204,7 @@ export function valueAndGrad(
   argnumList('valueAndGrad', options.argnums ?? 0);
   return (...args) => {
     const r = run('valueAndGrad', f as (...args: unknown[]) => unknown, options, args);
-    const value = r.allNumbers ? (r.out as Value).data : r.out;
+    const value = r.allNumbers ? asNumber('valueAndGrad', r.out as Value) : r.out;
     return [options.hasAux === true ? [value, r.aux] : value, r.grads];
   };
 }

@@ -51,8 +51,58 @@ function copyOf(node: Leaf): Leaf {
   return node instanceof Value ? node.mul(1) : Tensor._apply('reshape', [node], { shape: node.shape });
 }
 
+/**
+ * The graph inputs of each transformation whose function is running, innermost last. A
+ * transformation called inside another one's function must record what it computes even when its
+ * own inputs are constants: its function may close over the outer one's inputs, as in
+ * `grad(a => grad(x => x.mul(x).mul(a).sum())(tensor([2])).sum())`, whose inner gradient 4a the
+ * outer one differentiates (JAX traces everything inside a transformation the same way).
+ */
+const active: (readonly Leaf[])[] = [];
+
+/** Runs a transformation's function `f` on its prepared inputs, recording that it runs (`active`). */
+export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs): unknown {
+  active.push(inputs.nodes);
+  try {
+    return f(...inputs.args);
+  } finally {
+    active.pop();
+  }
+}
+
+/**
+ * `v`'s number, for a result that the caller gets as a number because its arguments were numbers.
+ * Inside another transformation's function, a result that depends on that transformation's inputs
+ * (through what the function closes over, or a tangent or cotangent it passed) would lose its
+ * derivative as a number: that is refused, naming `name`, rather than dropped without a word.
+ */
+export function asNumber(name: string, v: Value): number {
+  if (active.length > 0 && reaches(v, new Set<Leaf>(active.flat()))) {
+    throw new TypeError(
+      `${name}: a result depends on the inputs of an outer transformation, but it would come back as a number (its arguments were numbers) without that derivative; pass Values (value(x)) instead of numbers`,
+    );
+  }
+  return v.data;
+}
+
+/** Whether the graph below `v` (v included) holds one of `targets`. */
+function reaches(v: Value, targets: ReadonlySet<Leaf>): boolean {
+  const seen = new Set<Value>();
+  const stack = [v];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (targets.has(node)) return true;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const parent of node.parents) stack.push(parent);
+  }
+  return false;
+}
+
 /** The differentiated arguments of one call, as inputs of a fresh graph. */
 export interface Inputs {
+  /** The transformation's name, for its errors. */
+  readonly name: string;
   /** The call's arguments, with each differentiated leaf replaced by its graph input. */
   readonly args: unknown[];
   /** The graph inputs, argument by argument, leaf by leaf. */
@@ -62,8 +112,9 @@ export interface Inputs {
   /** One per argnum: that argument taken apart, and which `nodes` its leaves are. */
   readonly parts: readonly { flat: Flat<number | Leaf>; from: number; to: number }[];
   /**
-   * Whether results should carry a graph of their own: the caller is recording and one of the inputs
-   * takes gradients (as in `grad(grad(f))`, where the outer call hands the inner one its input).
+   * Whether results should carry a graph of their own: the caller is recording, and one of the
+   * inputs takes gradients (as in `grad(grad(f))`, where the outer call hands the inner one its
+   * input) or another transformation's function is running (`active`).
    */
   readonly nested: boolean;
 }
@@ -86,7 +137,7 @@ export function prepareInputs(
   const nodes: Leaf[] = [];
   const fromNumber: boolean[] = [];
   const parts: { flat: Flat<number | Leaf>; from: number; to: number }[] = [];
-  let nested = false;
+  let nested = recording && active.length > 0;
   for (const i of argnums) {
     if (i >= args.length) {
       throw new RangeError(
@@ -110,7 +161,7 @@ export function prepareInputs(
   parts.forEach(({ flat, from, to }, j) => {
     callArgs[argnums[j]!] = flat.build(nodes.slice(from, to));
   });
-  return { args: callArgs, nodes, fromNumber, parts, nested };
+  return { name, args: callArgs, nodes, fromNumber, parts, nested };
 }
 
 /**
@@ -118,7 +169,7 @@ export function prepareInputs(
  * `inputs.nodes[k]`; a number input gets a number back. One argument's result alone when `single`.
  */
 export function rebuild(inputs: Inputs, results: readonly Leaf[], single: boolean): unknown {
-  const asGiven = results.map((r, k) => (inputs.fromNumber[k] ? (r as Value).data : r));
+  const asGiven = results.map((r, k) => (inputs.fromNumber[k] ? asNumber(inputs.name, r as Value) : r));
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;
 }

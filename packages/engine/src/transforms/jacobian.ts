@@ -6,7 +6,7 @@ import { withRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import { type GradOf, gradAs, type Loose } from './grad.js';
-import { type Argnums, argnumList, checkFunction, checkOptions } from './inputs.js';
+import { type Argnums, argnumList, asNumber, checkFunction, checkOptions } from './inputs.js';
 import type { Leaf } from './tree.js';
 import { jvpAs, pullBack, pushForward, type Traced, trace } from './vjp.js';
 
@@ -150,7 +150,7 @@ function jacobianAs(
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
     const perOutput = table.map((row) => {
-      const asGiven = row.map((b) => (t.allNumbers && b instanceof Value ? b.data : b));
+      const asGiven = row.map((b) => (t.allNumbers && b instanceof Value ? asNumber(name, b) : b));
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];
     });

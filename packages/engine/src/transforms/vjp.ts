@@ -7,7 +7,15 @@ import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import type { GradOf, Loose } from './grad.js';
-import { checkFunction, checkOutput, type Inputs, prepareInputs, rebuild } from './inputs.js';
+import {
+  asNumber,
+  callFunction,
+  checkFunction,
+  checkOutput,
+  type Inputs,
+  prepareInputs,
+  rebuild,
+} from './inputs.js';
 import { tensorTangent, valueTangent } from './tangents.js';
 import { type Flat, flatten, type Leaf, type ResultFor } from './tree.js';
 
@@ -28,7 +36,7 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
   const recording = isRecording();
   return withRecording(true, () => {
     const inputs = prepareInputs(name, primals, argnums ?? primals.map((_, i) => i), recording);
-    const returned = (f as (...args: unknown[]) => unknown)(...inputs.args);
+    const returned = callFunction(f as (...args: unknown[]) => unknown, inputs);
     const outFlat = flatten(returned, name, 'the function’s result');
     const outputs = outFlat.leaves.map((leaf) => checkOutput(name, leaf, 'the function must return'));
     const allNumbers = inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean);
@@ -38,7 +46,9 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
 
 /** The outputs as the caller gets them: numbers for Values when every primal was a number. */
 export function outputsAsGiven(t: Traced): unknown {
-  return t.outFlat.build(t.outputs.map((o) => (t.allNumbers && o instanceof Value ? o.data : o)));
+  return t.outFlat.build(
+    t.outputs.map((o) => (t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o) : o)),
+  );
 }
 
 /**
@@ -188,7 +198,7 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
-  const asGiven = filled.map((d) => (t.allNumbers && d instanceof Value ? d.data : d));
+  const asGiven = filled.map((d) => (t.allNumbers && d instanceof Value ? asNumber(name, d) : d));
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
 
