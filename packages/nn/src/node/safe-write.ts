@@ -1,7 +1,9 @@
 // Writing a file so that the last good copy is never lost: a unique temp file, flushed, renamed over the target.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Saves to one path run one after another, in call order, so the last call's file is the one left. */
@@ -19,7 +21,7 @@ const encoder = new TextEncoder();
  */
 export function writeFileSafely(op: string, path: string, data: Uint8Array | string): Promise<void> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const key = resolve(path);
+  const key = queueKey(path);
   const previous = queues.get(key) ?? Promise.resolve();
   // a failed earlier save does not stop this one: its caller has its own rejection
   const next = previous.then(
@@ -32,6 +34,23 @@ export function writeFileSafely(op: string, path: string, data: Uint8Array | str
   };
   next.then(forget, forget);
   return next;
+}
+
+/**
+ * The file a save to `path` writes, as far as it can be told now (synchronously, so that saves queue
+ * in call order): a path through a symlink or a linked folder and the real path share one queue. A
+ * file that does not exist yet is keyed by its real folder.
+ */
+function queueKey(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {}
+  try {
+    return join(realpathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return absolute;
+  }
 }
 
 async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<void> {
@@ -81,9 +100,25 @@ async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<vo
   }
 }
 
-/** The temp file's name: hidden, and unique to this process, this call and a random draw. */
+/**
+ * Which process ids this process can see: a hash of the host's name and, on Linux, the process-id
+ * namespace. A temp file names its writer's scope and process id; whether that process still runs
+ * can be asked only within the same scope (a container sharing the folder has ids of its own).
+ */
+const SCOPE = (() => {
+  let namespace = '';
+  try {
+    namespace = readlinkSync('/proc/self/ns/pid');
+  } catch {}
+  return createHash('sha256').update(`${hostname()}\0${namespace}`).digest('hex').slice(0, 8);
+})();
+
+/** How old a temp file from another scope must be before a save removes it: its writer is surely gone. */
+const FOREIGN_TEMP_MS = 60 * 60 * 1000;
+
+/** The temp file's name: hidden, and unique to this scope, this process, this call and a random draw. */
 function tempName(base: string): string {
-  return `.${tempBase(base)}.${process.pid}.${++counter}.${randomBytes(6).toString('hex')}.tmp`;
+  return `.${tempBase(base)}.${SCOPE}.${process.pid}.${++counter}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
 /**
@@ -106,20 +141,33 @@ function endsInSeparator(path: string): boolean {
   return path.endsWith('/') || (process.platform === 'win32' && path.endsWith('\\'));
 }
 
-const TEMP = /^\.(.*)\.(\d+)\.\d+\.[0-9a-f]{12}\.tmp$/;
+/** What follows the target's part of a temp file's name: the writer's scope (absent in older versions' names) and process id. */
+const TEMP_TAIL = /^(?:([0-9a-f]{8})\.)?(\d+)\.\d+\.[0-9a-f]{12}\.tmp$/;
 
 /**
  * Removes temp files of `base` left by a process that no longer runs (one killed mid-save): a live
- * process's temps, this one's included, are left alone.
+ * process's temps, this one's included, are left alone. Whether a process runs is asked only of this
+ * scope's processes; a temp from another scope (another container or host sharing the folder, or an
+ * older version's name without a scope) is removed only once it is an hour old.
  */
 async function removeStaleTemps(folder: string, base: string): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
+  const prefix = `.${tempBase(base)}.`;
   for (const name of names) {
-    const m = TEMP.exec(name);
-    if (m === null || m[1] !== tempBase(base)) continue;
-    const pid = Number(m[2]);
-    if (pid === process.pid || isRunning(pid)) continue;
-    await unlink(join(folder, name)).catch(() => {});
+    const m = name.startsWith(prefix) ? TEMP_TAIL.exec(name.slice(prefix.length)) : null;
+    if (m === null) continue;
+    const path = join(folder, name);
+    if (m[1] === SCOPE) {
+      const pid = Number(m[2]);
+      if (pid === process.pid || isRunning(pid)) continue;
+    } else {
+      const modified = await stat(path).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      );
+      if (Date.now() - modified < FOREIGN_TEMP_MS) continue;
+    }
+    await unlink(path).catch(() => {});
   }
 }
 
