@@ -235,6 +235,9 @@ describe('names, options and float32 range', () => {
     expect(() => exportOnnx(layer, x, 'float32' as OnnxExportOptions)).toThrow(
       'exportOnnx: options must be an object',
     );
+    expect(() => exportOnnx(layer, x, { graphName: 5 } as unknown as OnnxExportOptions)).toThrow(
+      'exportOnnx: graphName must be a string, got the number 5',
+    );
   });
 });
 

@@ -71,6 +71,18 @@ describe('random MLPs of every activation', () => {
   });
 });
 
+describe('names', () => {
+  test("an output may take a name the graph's nodes would otherwise take ('relu', 'gemm')", async () => {
+    const model = new MLP([3, 4, 2], { activation: 'relu', outputActivation: 'relu', seed: 2 });
+    const x = Tensor.randn([5, 3], { rng: createRng(4) });
+    for (const name of ['relu', 'gemm', 'identity']) {
+      const bytes = exportOnnx(model, x, { outputNames: [name] });
+      const [got] = await runOnnx(bytes, [x]);
+      expectMatches(got!, model.forward(x), TOL.float64);
+    }
+  });
+});
+
 describe('sigmoid, softmax and their kin', () => {
   const mixed = tensor([
     [-1000, -3, 0, 2.5, 1000],

@@ -157,6 +157,9 @@ export function exportOnnx(
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`exportOnnx: dtype must be 'float64' or 'float32', got ${describe(dtype)}`);
   }
+  if (options.graphName !== undefined && typeof options.graphName !== 'string') {
+    throw new TypeError(`exportOnnx: graphName must be a string, got ${describe(options.graphName)}`);
+  }
   const dynamic = options.dynamicBatch ?? true;
   const batchSize = dynamic ? examples[0]!.shape[0] : null;
   if (dynamic && examples.some((t) => t.ndim === 0 || t.shape[0] !== batchSize || batchSize! < 2)) {
@@ -178,6 +181,8 @@ export function exportOnnx(
   for (const [i, t] of inputs.entries()) {
     slots.set(t, { name: g.claim(inputNames[i]!, 'inputNames'), shape: t.shape, batch: g.batchAt(0) });
   }
+  // claimed before any node is named, so that no node takes an output's name ('relu', 'gemm', ...)
+  const claimedOutputs = outputNames.map((name) => g.claim(name, 'outputNames'));
   for (const t of outputs) {
     if (t.op === '' && !slots.has(t)) {
       throw new Error(
@@ -212,7 +217,7 @@ export function exportOnnx(
 
   const outputInfos = outputs.map((t, i) => {
     const slot = slots.get(t)!;
-    const name = g.claim(outputNames[i]!, 'outputNames');
+    const name = claimedOutputs[i]!;
     g.nodes.push({ opType: 'Identity', name, input: [slot.name], output: [name] });
     return valueInfo(name, t.shape, dtype, slot.batch);
   });
