@@ -116,7 +116,7 @@ function checkedEntries(op: string, state: unknown, dtype: SafetensorsDtype): En
     const shape = isPlainObject(entry) ? entry['shape'] : undefined;
     const data = isPlainObject(entry) ? entry['data'] : undefined;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new TypeError(`${op}: '${name}' needs a shape of integers >= 0, got ${kindOf(shape)}`);
+      throw new TypeError(`${op}: '${name}' needs a shape of integers >= 0, got ${shapeShown(shape)}`);
     }
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
     if (!Array.isArray(data) || data.length !== size) {
@@ -300,7 +300,7 @@ function readInfo(name: string, x: unknown): TensorInfo {
   }
   const isIndex = (d: unknown): d is number => Number.isSafeInteger(d) && (d as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    fail(`${where} shape must be a list of integers >= 0, got ${kindOf(shape)}`);
+    fail(`${where} shape must be a list of integers >= 0, got ${shapeShown(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
     fail(`${where} data_offsets must be [begin, end], two integers >= 0, got ${kindOf(offsets)}`);
@@ -315,4 +315,11 @@ function readInfo(name: string, x: unknown): TensorInfo {
     );
   }
   return { name, code: dtype as 'F64' | 'F32', shape: [...(shape as number[])], begin, end };
+}
+
+/** A shape that was refused, as it was given: an array's JSON (cut at 80 characters), else its kind. */
+function shapeShown(shape: unknown): string {
+  if (!Array.isArray(shape)) return kindOf(shape);
+  const text = JSON.stringify(shape) ?? kindOf(shape);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -142,6 +142,9 @@ describe('toSafetensors', () => {
     expect(() => toSafetensors({ w: { shape: [2], data: [1] } })).toThrow(
       "'w' needs 2 numbers for shape [2]",
     );
+    expect(() => toSafetensors({ w: { shape: [1.5], data: [1] } })).toThrow(
+      "toSafetensors: 'w' needs a shape of integers >= 0, got [1.5]",
+    );
     expect(() => toSafetensors({ w: weight }, { metadata: { n: 3 as unknown as string } })).toThrow(
       "metadata 'n' must be a string",
     );
@@ -200,12 +203,12 @@ describe('fromSafetensors refuses every malformed file', () => {
     [
       'a negative dimension',
       file({ a: tensor('F64', [-1], [0, 8]) }, 8),
-      'shape must be a list of integers >= 0',
+      'shape must be a list of integers >= 0, got [-1]',
     ],
     [
       'a fractional dimension',
       file({ a: tensor('F64', [1.5], [0, 8]) }, 8),
-      'shape must be a list of integers >= 0',
+      'shape must be a list of integers >= 0, got [1.5]',
     ],
     ['three offsets', file({ a: tensor('F64', [1], [0, 8, 8]) }, 8), 'data_offsets must be [begin, end]'],
     ['offsets ending before they begin', file({ a: tensor('F64', [0], [8, 0]) }, 8), 'end before they begin'],

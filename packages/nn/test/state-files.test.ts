@@ -368,6 +368,23 @@ describe('JSON keeps every bit', () => {
   });
 });
 
+describe('state JSON cannot hold', () => {
+  test('a BigInt or a state that holds itself is refused in the op’s name, and the old file stays', async () => {
+    const dir = await folder();
+    const path = join(dir, 'owner.json');
+    await writeFile(path, '{"old":true}');
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    for (const state of [{ step: 3n }, cyclic]) {
+      const owner = { stateDict: () => state, loadStateDict: () => {} };
+      await expect(saveStateDict(owner, path)).rejects.toThrow(
+        /^saveStateDict: the state cannot be written as JSON \(.+\); .*owner\.json was not written$/,
+      );
+      expect(await readFile(path, 'utf8')).toBe('{"old":true}');
+    }
+  });
+});
+
 describe('non-finite parameters', () => {
   test('JSON refuses them, naming the key and index, and the old file stays', async () => {
     const path = join(await folder(), 'model.json');

@@ -60,13 +60,24 @@ export interface HasState {
  */
 export async function saveStateDict(owner: HasState, path: string): Promise<void> {
   const state = owner.stateDict();
-  const bad = findNonFinite(state);
+  let bad: ReturnType<typeof findNonFinite>;
+  let text: string;
+  try {
+    bad = findNonFinite(state);
+    text = bad === null ? toJson(state) : '';
+  } catch (e) {
+    // a BigInt, or a state that holds itself (too deep to walk)
+    throw new TypeError(
+      `saveStateDict: the state cannot be written as JSON (${(e as Error).message}); ${path} was not written`,
+      { cause: e },
+    );
+  }
   if (bad !== null) {
     throw new RangeError(
       `saveStateDict: ${bad.where} is ${bad.value}, which JSON cannot hold (saveSafetensors can); ${path} was not written`,
     );
   }
-  await writeFileSafely('saveStateDict', path, `${toJson(state)}\n`);
+  await writeFileSafely('saveStateDict', path, `${text}\n`);
 }
 
 /**
