@@ -8,6 +8,7 @@ import {
   hvp,
   jacobian,
   jvp,
+  noGrad,
   Tensor,
   tensor,
   type Value,
@@ -228,6 +229,29 @@ describe('a transformation inside another one’s function', () => {
     // numbers stay numbers where nothing outer is involved
     expect(grad((a: Value) => a.mul(grad((x: Value) => x.mul(x))(2)))(3)).toBe(4);
     expect(grad((x: Value) => x.pow(3))(2)).toBe(12);
+  });
+
+  test('what does not depend on the outer inputs is computed as at top level, without a graph', () => {
+    // an inner training step on constants inside an outer grad: no graph kept, parameters untracked
+    const w = tensor([0.5, -0.25]);
+    let inner: Tensor | null = null;
+    const outer = grad((a: Tensor) => {
+      inner = grad((p: Tensor) => p.mul(p).sum())(w);
+      return a.mul(a).sum();
+    });
+    expect(arr(outer(tensor([3])))).toEqual([6]);
+    expect(arr(inner!)).toEqual([1, -0.5]);
+    expect(inner!.requiresGrad).toBe(false);
+    expect(w.requiresGrad).toBe(false);
+  });
+
+  test('inside noGrad an inner call on numbers returns numbers, as the caller asked for no graph', () => {
+    const f = (a: Value) => {
+      const [v, g] = noGrad(() => valueAndGrad((x: Value) => x.mul(a))(2));
+      return a.mul(v + g);
+    };
+    // v + g = 2a + a = 9 at a = 3, a constant here: d/da (a · 9) = 9
+    expect(grad(f)(3)).toBe(9);
   });
 });
 

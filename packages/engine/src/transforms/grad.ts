@@ -13,6 +13,7 @@ import {
   checkFunction,
   checkOptions,
   checkOutput,
+  nestIfOuter,
   prepareInputs,
   rebuild,
 } from './inputs.js';
@@ -66,6 +67,8 @@ interface Run {
   aux: unknown;
   grads: unknown;
   allNumbers: boolean;
+  /** Whether the caller was recording (not inside `noGrad`). */
+  recording: boolean;
 }
 
 function run(name: string, f: (...args: unknown[]) => unknown, options: GradOptions, args: unknown[]): Run {
@@ -88,6 +91,7 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
     } else {
       out = checkOutput(name, returned);
     }
+    nestIfOuter(inputs, [out]);
     if (inputs.nodes.length > 0 && !inputs.nodes.some((n) => kindOf(n) === kindOf(out))) {
       const kind = kindOf(out);
       throw new TypeError(
@@ -109,6 +113,7 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
       aux,
       grads: rebuild(inputs, grads, !Array.isArray(argnums)),
       allNumbers: inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean),
+      recording,
     };
   });
 }
@@ -204,7 +209,7 @@ export function valueAndGrad(
   argnumList('valueAndGrad', options.argnums ?? 0);
   return (...args) => {
     const r = run('valueAndGrad', f as (...args: unknown[]) => unknown, options, args);
-    const value = r.allNumbers ? asNumber('valueAndGrad', r.out as Value) : r.out;
+    const value = r.allNumbers ? asNumber('valueAndGrad', r.out as Value, r.recording) : r.out;
     return [options.hasAux === true ? [value, r.aux] : value, r.grads];
   };
 }

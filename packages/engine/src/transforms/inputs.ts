@@ -51,18 +51,24 @@ function copyOf(node: Leaf): Leaf {
   return node instanceof Value ? node.mul(1) : Tensor._apply('reshape', [node], { shape: node.shape });
 }
 
+/** A running transformation's graph inputs, and the same as a set, made on first need. */
+interface Frame {
+  readonly nodes: readonly Leaf[];
+  set: Set<Leaf> | null;
+}
+
 /**
- * The graph inputs of each transformation whose function is running, innermost last. A
- * transformation called inside another one's function must record what it computes even when its
- * own inputs are constants: its function may close over the outer one's inputs, as in
+ * The transformations whose function is running, innermost last. A transformation called inside
+ * another one's function must record what it computes when that depends on the outer one's inputs,
+ * even when its own arguments are constants: its function may close over them, as in
  * `grad(a => grad(x => x.mul(x).mul(a).sum())(tensor([2])).sum())`, whose inner gradient 4a the
- * outer one differentiates (JAX traces everything inside a transformation the same way).
+ * outer one differentiates. As in JAX, what does not depend on them is computed as at top level.
  */
-const active: (readonly Leaf[])[] = [];
+const active: Frame[] = [];
 
 /** Runs a transformation's function `f` on its prepared inputs, recording that it runs (`active`). */
 export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs): unknown {
-  active.push(inputs.nodes);
+  active.push({ nodes: inputs.nodes, set: null });
   try {
     return f(...inputs.args);
   } finally {
@@ -71,13 +77,23 @@ export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs)
 }
 
 /**
- * `v`'s number, for a result that the caller gets as a number because its arguments were numbers.
- * Inside another transformation's function, a result that depends on that transformation's inputs
- * (through what the function closes over, or a tangent or cotangent it passed) would lose its
- * derivative as a number: that is refused, naming `name`, rather than dropped without a word.
+ * Marks `inputs` nested when one of the function's `outputs` depends on the inputs of a running
+ * transformation (and the caller records): its results must then carry a graph for that one.
  */
-export function asNumber(name: string, v: Value): number {
-  if (active.length > 0 && reaches(v, new Set<Leaf>(active.flat()))) {
+export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
+  if (inputs.nested || !inputs.recording || active.length === 0) return;
+  if (outputs.some((out) => reachesOuter(out, inputs.nodes))) inputs.nested = true;
+}
+
+/**
+ * `v`'s number, for a result that the caller gets as a number because its arguments were numbers.
+ * Where the caller records inside another transformation's function, a result that depends on that
+ * transformation's inputs (through what the function closes over, or a tangent or cotangent it
+ * passed) would lose its derivative as a number: that is refused, naming `name`, rather than
+ * dropped without a word.
+ */
+export function asNumber(name: string, v: Value, recording: boolean): number {
+  if (recording && active.length > 0 && reachesOuter(v, [])) {
     throw new TypeError(
       `${name}: a result depends on the inputs of an outer transformation, but it would come back as a number (its arguments were numbers) without that derivative; pass Values (value(x)) instead of numbers`,
     );
@@ -85,16 +101,21 @@ export function asNumber(name: string, v: Value): number {
   return v.data;
 }
 
-/** Whether the graph below `v` (v included) holds one of `targets`. */
-function reaches(v: Value, targets: ReadonlySet<Leaf>): boolean {
-  const seen = new Set<Value>();
-  const stack = [v];
+/** Whether the graph below `root` (root included, not below the nodes `own`) holds an input of a running transformation. */
+function reachesOuter(root: Leaf, own: readonly Leaf[]): boolean {
+  const stop = new Set<Leaf>(own);
+  const seen = new Set<Leaf>();
+  const stack: Leaf[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (targets.has(node)) return true;
     if (seen.has(node)) continue;
     seen.add(node);
-    for (const parent of node.parents) stack.push(parent);
+    for (const frame of active) {
+      frame.set ??= new Set(frame.nodes);
+      if (frame.set.has(node)) return true;
+    }
+    if (stop.has(node)) continue;
+    for (const parent of node.parents as readonly Leaf[]) stack.push(parent);
   }
   return false;
 }
@@ -103,6 +124,8 @@ function reaches(v: Value, targets: ReadonlySet<Leaf>): boolean {
 export interface Inputs {
   /** The transformation's name, for its errors. */
   readonly name: string;
+  /** Whether the caller was recording (not inside `noGrad`). */
+  readonly recording: boolean;
   /** The call's arguments, with each differentiated leaf replaced by its graph input. */
   readonly args: unknown[];
   /** The graph inputs, argument by argument, leaf by leaf. */
@@ -114,9 +137,9 @@ export interface Inputs {
   /**
    * Whether results should carry a graph of their own: the caller is recording, and one of the
    * inputs takes gradients (as in `grad(grad(f))`, where the outer call hands the inner one its
-   * input) or another transformation's function is running (`active`).
+   * input) or the function's result depends on a running transformation's inputs (`nestIfOuter`).
    */
-  readonly nested: boolean;
+  nested: boolean;
 }
 
 /**
@@ -137,7 +160,7 @@ export function prepareInputs(
   const nodes: Leaf[] = [];
   const fromNumber: boolean[] = [];
   const parts: { flat: Flat<number | Leaf>; from: number; to: number }[] = [];
-  let nested = recording && active.length > 0;
+  let nested = false;
   for (const i of argnums) {
     if (i >= args.length) {
       throw new RangeError(
@@ -161,15 +184,22 @@ export function prepareInputs(
   parts.forEach(({ flat, from, to }, j) => {
     callArgs[argnums[j]!] = flat.build(nodes.slice(from, to));
   });
-  return { name, args: callArgs, nodes, fromNumber, parts, nested };
+  return { name, recording, args: callArgs, nodes, fromNumber, parts, nested };
 }
 
 /**
  * The results for each differentiated argument, rebuilt in its structure: `results[k]` belongs to
  * `inputs.nodes[k]`; a number input gets a number back. One argument's result alone when `single`.
  */
-export function rebuild(inputs: Inputs, results: readonly Leaf[], single: boolean): unknown {
-  const asGiven = results.map((r, k) => (inputs.fromNumber[k] ? asNumber(inputs.name, r as Value) : r));
+export function rebuild(
+  inputs: Inputs,
+  results: readonly Leaf[],
+  single: boolean,
+  recording = inputs.recording,
+): unknown {
+  const asGiven = results.map((r, k) =>
+    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording) : r,
+  );
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;
 }

@@ -150,7 +150,9 @@ function jacobianAs(
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
     const perOutput = table.map((row) => {
-      const asGiven = row.map((b) => (t.allNumbers && b instanceof Value ? asNumber(name, b) : b));
+      const asGiven = row.map((b) =>
+        t.allNumbers && b instanceof Value ? asNumber(name, b, t.inputs.recording) : b,
+      );
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];
     });

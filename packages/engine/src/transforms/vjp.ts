@@ -13,6 +13,7 @@ import {
   checkFunction,
   checkOutput,
   type Inputs,
+  nestIfOuter,
   prepareInputs,
   rebuild,
 } from './inputs.js';
@@ -39,6 +40,7 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
     const returned = callFunction(f as (...args: unknown[]) => unknown, inputs);
     const outFlat = flatten(returned, name, 'the function’s result');
     const outputs = outFlat.leaves.map((leaf) => checkOutput(name, leaf, 'the function must return'));
+    nestIfOuter(inputs, outputs);
     const allNumbers = inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean);
     return { inputs, outputs, outFlat, allNumbers };
   });
@@ -47,7 +49,9 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
 /** The outputs as the caller gets them: numbers for Values when every primal was a number. */
 export function outputsAsGiven(t: Traced): unknown {
   return t.outFlat.build(
-    t.outputs.map((o) => (t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o) : o)),
+    t.outputs.map((o) =>
+      t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o, t.inputs.recording) : o,
+    ),
   );
 }
 
@@ -198,7 +202,9 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
-  const asGiven = filled.map((d) => (t.allNumbers && d instanceof Value ? asNumber(name, d) : d));
+  const asGiven = filled.map((d) =>
+    t.allNumbers && d instanceof Value ? asNumber(name, d, t.inputs.recording) : d,
+  );
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
 
@@ -227,7 +233,8 @@ export function vjp(
     const cts = vectorsFor('vjp', 'the cotangent', t.outputs, t.outFlat.paths, cotangent);
     const nested = t.inputs.nested || (isRecording() && anyTracked(cotangent));
     const grads = withRecording(nested, () => pullBack(t, cts, nested));
-    return rebuild(t.inputs, grads, false) as unknown[];
+    // the pullback may run later than the trace, inside a transformation or noGrad of its own
+    return rebuild(t.inputs, grads, false, isRecording()) as unknown[];
   };
   return [outputsAsGiven(t), pullback];
 }
