@@ -100,11 +100,26 @@ describe('derivatives at kinks and domain edges', () => {
     }
   });
 
-  test('atan2 at the origin has NaN gradients, as PyTorch', () => {
+  test('atan2 at the origin has the gradients 0 and -0, as PyTorch 2.x (not 0·∞)', () => {
     const y = value(0);
     const x = value(0);
     atan2(y, x).backward();
-    expect([y.grad, x.grad]).toEqual([Number.NaN, Number.NaN]);
+    expect([y.grad, x.grad]).toEqual([0, -0]);
+    const ty = tensor([0, -0, 3], { requiresGrad: true });
+    const tx = tensor([0, 0, 4], { requiresGrad: true });
+    atan2(ty, tx).sum().backward();
+    // away from the origin 1/(x² + y²) exactly: 4/25 and -3/25
+    expect(Array.from(ty.grad!.data)).toEqual([0, 0, 4 / 25]);
+    expect(Array.from(tx.grad!.data)).toEqual([-0, 0, -3 / 25]);
+  });
+
+  test('a zero base with a negative exponent gives the exponent the gradient -Infinity (0^b·ln 0), as PyTorch', () => {
+    const te = tensor([-1, 2], { requiresGrad: true });
+    tensor([0, 0]).pow(te).sum().backward();
+    expect(Array.from(te.grad!.data)).toEqual([Number.NEGATIVE_INFINITY, 0]);
+    const e = value(-1);
+    pow(0, e).backward();
+    expect(e.grad).toBe(Number.NEGATIVE_INFINITY);
   });
 
   test('pow(2, x) differentiates the exponent: 2^x·ln 2', () => {

@@ -101,6 +101,20 @@ describe('var and std', () => {
     expectTensor(x.grad, [-2 / 3 / s, -1 / 3 / s, 1 / s]);
   });
 
+  test('std of a constant slice has the gradient 0, as PyTorch, not 0·∞ = NaN', () => {
+    const x = tensor(
+      [
+        [1, 2],
+        [5, 5],
+      ],
+      { requiresGrad: true },
+    );
+    const s = x.std(1);
+    expect(Array.from(s.data)).toEqual([Math.SQRT1_2, 0]);
+    s.sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([-0.5 / Math.SQRT1_2, 0.5 / Math.SQRT1_2, 0, 0]);
+  });
+
   test('refuse n - correction <= 0 with a RangeError naming the op, the axis and the count', () => {
     expect(() => tensor([[1], [2]]).var(1)).toThrow(
       new RangeError(

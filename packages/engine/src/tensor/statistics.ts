@@ -125,8 +125,12 @@ export function statisticsMethods() {
       return variance(this, axis, options, 'var');
     },
     std(axis?: number | null, options: boolean | VarianceOptions = {}): Tensor {
-      // x^0.5 is exactly Math.sqrt(x) for x >= 0 (the kernels' pow special-cases one half)
-      return variance(this, axis, options, 'std').pow(0.5);
+      // x^0.5 is exactly Math.sqrt(x) for x >= 0 (the kernels' pow special-cases one half); where the
+      // variance is 0 the gradient is 0, as PyTorch's, not ∞·0: the same trick as the two-norm's
+      const v = variance(this, axis, options, 'std');
+      const atZero = applyElementwise('isExactZero', [v], NO_PARAMS);
+      const away = applyElementwise('isNonZero', [v], NO_PARAMS);
+      return v.add(atZero).pow(0.5).mul(away);
     },
     norm(p = 2, axis?: number | null, keepDims = false): Tensor {
       if (typeof p !== 'number') throw new TypeError(`norm: p must be 1, 2 or Infinity, got ${describe(p)}`);

@@ -111,8 +111,12 @@ export const arithmetic = {
         const slope = m.mul(m.pow(a, m.sub(b, m.sub(1, zero))), b);
         return m.mul(g, typeof b === 'number' ? slope : m.mul(slope, m.sub(1, zero)));
       },
-      // a^b·ln(a); at a = 0 the limit 0, as PyTorch (ln(0 + 1)·0); NaN for a negative base
-      (m, { a, out, g }) => m.mul(m.mul(g, out), m.mul(m.log(m.add(a, m.isZero(a))), m.sub(1, m.isZero(a)))),
+      // a^b·ln(a); at a = 0 with b >= 0 the limit 0, as PyTorch (ln(0 + 1)·0), while a negative b
+      // keeps ∞·(−∞) = −∞ there, as PyTorch's where(a == 0 & b >= 0, 0, ·); NaN for a negative base
+      (m, { a, b, out, g }) => {
+        const limit = m.mul(m.isZero(a), m.sub(1, m.step(m.sub(0, b))));
+        return m.mul(m.mul(g, out), m.mul(m.log(m.add(a, limit)), m.sub(1, limit)));
+      },
     ],
     doc: {
       call: 'a.pow(b), pow(2, x)',
@@ -120,7 +124,7 @@ export const arithmetic = {
       formula: 'a^b',
       derivative: '∂a = b·a^(b−1), ∂b = a^b·ln a',
       convention:
-        '∂a = 0 where b = 0 (the output is constant), and so is its derivative in b (PyTorch); ∂b = 0 where a = 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
+        '∂a = 0 where b = 0 (the output is constant), and so is its derivative in b (PyTorch); ∂b = 0 where a = 0 and b >= 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
     },
   }),
   /**

@@ -2,9 +2,17 @@
 // None has a SIMD form: a WebAssembly version would round differently from Math, and no result may
 // depend on the backend.
 
+import type { Algebra } from './algebra.js';
 import { binary, interval, NON_NEGATIVE, unary } from './declaration.js';
 
 const unitInterval = interval(-1, 1, '-1 <= x <= 1');
+
+/** 1/(y² + x²) for atan2's derivative, and 0 at the origin, where the sum is 0. */
+function atan2Scale<T>(m: Algebra<T>, y: T, x: T | number): T {
+  const s = m.add(m.mul(y, y), m.mul(x, x));
+  const zero = m.isZero(s);
+  return m.mul(m.reciprocal(m.add(s, zero)), m.sub(1, zero));
+}
 
 export const exponential = {
   /**
@@ -241,17 +249,18 @@ export const trigonometric = {
   atan2: binary({
     arity: 2,
     f: (y, x) => Math.atan2(y, x),
-    // PyTorch's: r = 1/(x² + y²), ∂y = x·r, ∂x = -y·r
+    // PyTorch's: r = 1/(x² + y²), ∂y = x·r, ∂x = -y·r, with r = 0 at the origin (PyTorch 2.x gives
+    // 0 there, not 0·∞): 1/(s + [s = 0])·[s ≠ 0], exactly 1/s wherever s is not 0
     derivative: [
-      (m, { a, b, g }) => m.mul(m.mul(g, b), m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)))),
-      (m, { a, b, g }) => m.mul(m.mul(g, m.neg(a)), m.reciprocal(m.add(m.mul(a, a), m.mul(b, b)))),
+      (m, { a, b, g }) => m.mul(m.mul(g, b), atan2Scale(m, a, b)),
+      (m, { a, b, g }) => m.mul(m.mul(g, m.neg(a)), atan2Scale(m, a, b)),
     ],
     doc: {
       call: 'y.atan2(x), atan2(y, x)',
       family: 'trigonometric',
       formula: 'atan2(y, x)',
       derivative: '∂y = x/(x² + y²), ∂x = −y/(x² + y²)',
-      convention: 'NaN at the origin (PyTorch); the value jumps from π to −π across y = 0, x < 0',
+      convention: 'gradient 0 at the origin (PyTorch); the value jumps from π to −π across y = 0, x < 0',
     },
   }),
 };
