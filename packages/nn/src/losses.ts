@@ -9,6 +9,7 @@ import {
   Value,
   type ValueLike,
 } from '@chainrule/engine';
+import { bceTensorTerm, bceValueTerm } from './bce-term.js';
 import { checkOptions, kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
@@ -19,11 +20,6 @@ export interface LossOptions {
   /** 'mean' (default) or 'sum' of the per-element losses. */
   reduction?: Reduction;
 }
-
-/** log p clamped below at -100, as PyTorch's BCELoss does: finite at p = 0, with zero gradient there. */
-export const LOG_FLOOR = -100;
-/** e^-100: below it, log p is clamped. */
-export const P_FLOOR = Math.exp(LOG_FLOOR);
 
 /** @internal Reads the reduction option, naming the loss on a bad one. */
 export function reductionOf(op: string, options: LossOptions | undefined): Reduction {
@@ -98,27 +94,21 @@ export function bceValues(op: string, p: Value[], t: ValueLike[], reduction: Red
     p.map((v) => v.data),
   );
   checkProbabilities(op, 'target', t.map(dataOf));
-  const clampedLog = (v: Value): Value => (v.data < P_FLOOR ? new Value(LOG_FLOOR) : v.log());
-  const terms = p.map((pi, i) => {
-    const ti = toNode(t[i]!);
-    // -[t·log p + (1 - t)·log(1 - p)]; a term whose weight is exactly 0 is left out, so 0·log 0 never appears
-    const parts: Value[] = [];
-    if (ti.data !== 0) parts.push(ti.mul(clampedLog(pi)));
-    if (ti.data !== 1) parts.push(new Value(1).sub(ti).mul(clampedLog(new Value(1).sub(pi))));
-    return (parts.length === 2 ? parts[0]!.add(parts[1]!) : parts[0]!).neg();
-  });
+  // -[t·log p + (1 - t)·log(1 - p)], the logs clamped at -100, with PyTorch's gradient (bce-term.ts)
+  const terms = p.map((pi, i) => bceValueTerm(pi, toNode(t[i]!)));
   return reduce(terms, reduction);
 }
 
-/** @internal max(z, 0) - z·t + log(1 + e^-|z|) over Value logits: never overflows. */
+/** @internal (max(z, 0) - z·t) + log1p(e^-|z|) over Value logits: never overflows. */
 export function bceLogitValues(op: string, z: Value[], t: ValueLike[], reduction: Reduction): Value {
   checkPairs(op, z, t);
   checkProbabilities(op, 'target', t.map(dataOf));
   const terms = z.map((zi, i) => {
     const ti = toNode(t[i]!);
-    // for z >= 0: z - z·t + log(1 + e^-z);  for z < 0: -z·t + log(1 + e^z)
-    const soft = zi.data >= 0 ? zi.neg().exp().add(1).log().add(zi) : zi.exp().add(1).log();
-    return soft.sub(zi.mul(ti));
+    // for z >= 0: (z - z·t) + log1p(e^-z);  for z < 0: -z·t + log1p(e^z). The small log1p term is
+    // added last, so that it survives where z - z·t cancels (z = 40, t = 1: 4.2e-18, not 0)
+    const linear = zi.data >= 0 ? zi.sub(zi.mul(ti)) : zi.mul(ti).neg();
+    return linear.add((zi.data >= 0 ? zi.neg() : zi).exp().log1p());
   });
   return reduce(terms, reduction);
 }
@@ -205,16 +195,14 @@ function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction)
   const t = targetLike(op, p, target);
   checkProbabilities(op, 'prediction', p.data);
   checkProbabilities(op, 'target', t.data);
-  // log(max(p, e^-100)) = max(log p, -100): finite at p = 0, and its gradient there is 0, never 0·∞
-  const logP = p.maximum(P_FLOOR).log();
-  const logQ = p.neg().add(1).maximum(P_FLOOR).log();
-  return reduceTensor(op, t.mul(logP).add(t.neg().add(1).mul(logQ)).neg(), reduction);
+  // -[t·log p + (1 - t)·log(1 - p)], the logs clamped at -100, with PyTorch's gradient (bce-term.ts)
+  return reduceTensor(op, bceTensorTerm(p, t), reduction);
 }
 
 function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
   const t = targetLike(op, z, target);
   checkProbabilities(op, 'target', t.data);
-  // softplus(z) = z·[z >= 0] + log(1 + e^(-|z|)), with the indicator and the sign of |z| = s·z taken as
+  // softplus(z) = z·[z >= 0] + log1p(e^(-|z|)), with the indicator and the sign of |z| = s·z taken as
   // constants per element: smooth on each side, exact at 0 (gradient σ(0) = 0.5), finite at ±1000
   const positive = new Float64Array(z.size);
   const sign = new Float64Array(z.size);
@@ -223,10 +211,9 @@ function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduc
     positive[i] = nonNegative ? 1 : 0;
     sign[i] = nonNegative ? -1 : 1;
   }
-  const softplus = z
-    .mul(new Tensor(positive, z.shape))
-    .add(z.mul(new Tensor(sign, z.shape)).exp().add(1).log());
-  return reduceTensor(op, softplus.sub(z.mul(t)), reduction);
+  // (z·[z >= 0] - z·t) + log1p(e^(-|z|)): the small term last, as for Values
+  const linear = z.mul(new Tensor(positive, z.shape)).sub(z.mul(t));
+  return reduceTensor(op, linear.add(z.mul(new Tensor(sign, z.shape)).exp().log1p()), reduction);
 }
 
 function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {

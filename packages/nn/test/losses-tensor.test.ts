@@ -42,10 +42,31 @@ describe('losses over Tensors', () => {
     expect(Array.from(p.grad!.data).every(Number.isFinite)).toBe(true);
   });
 
+  test("binaryCrossEntropy's gradient is PyTorch's (p - t)/max((1 - p)·p, 1e-12), also at and past the clamp", () => {
+    const ps = [1e-50, 1e-44, 1e-43, 0, 1 - 1e-16, 0.5, 1e-13, 0];
+    const ts = [1, 1, 1, 1, 0, 0.3, 1, 0];
+    for (const reduction of ['sum', 'mean'] as const) {
+      const p = tensor(ps, { requiresGrad: true });
+      binaryCrossEntropy(p, tensor(ts), { reduction }).backward();
+      const g = reduction === 'sum' ? 1 : 1 / ps.length;
+      // grouped as ATen's binary_cross_entropy_backward: g·(p - t) / max((1 - p)·p, 1e-12)
+      const want = ps.map((x, i) => (g * (x - ts[i]!)) / Math.max((1 - x) * x, 1e-12));
+      expect(Array.from(p.grad!.data)).toEqual(want);
+    }
+    // a confident wrong prediction is pushed back (-1e12), not left at the clamp's zero derivative
+    const p = tensor([0], { requiresGrad: true });
+    binaryCrossEntropy(p, tensor([1])).backward();
+    expect(p.grad!.item()).toBe(-1e12);
+  });
+
   test('bceWithLogits is exact, with gradient σ(z) - t, even at ±1000 and at 0', () => {
     const z = tensor([0.7, -2, 1000, -1000, 0], { requiresGrad: true });
     const t = tensor([1, 0.5, 0, 1, 1]);
     const loss = bceWithLogits(z, t, { reduction: 'sum' });
+    // a small loss keeps its digits where z - z·t cancels: log1p(e^-40), not 0
+    expect(bceWithLogits(tensor([40, 12]), tensor([1, 1]), { reduction: 'sum' }).item()).toBe(
+      Math.log1p(Math.exp(-40)) + Math.log1p(Math.exp(-12)),
+    );
     const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
     const expected = [0.7, -2, 1000, -1000, 0].reduce((s, x, i) => s + softplus(x) - x * t.data[i]!, 0);
     expectClose(loss.item(), expected, 1e-9);
