@@ -1,7 +1,7 @@
 // Splitting and batching data: arrays of rows and Tensors (split along their first axis) alike.
 
 import { type Rng, Tensor } from '@chainrule/engine';
-import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
 /** Rows of data: an array (one element per sample) or a Tensor (samples along its first axis). */
@@ -79,7 +79,7 @@ export function trainTestSplit<X extends Rows, Y extends Rows>(
     );
   }
   const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle ?? true) rngOf(op, options).shuffle(order);
+  if (checkBoolean(op, 'shuffle', options.shuffle, true)) rngOf(op, options).shuffle(order);
   const train = order.slice(0, n - nTest);
   const test = order.slice(n - nTest);
   return {
@@ -118,11 +118,12 @@ export function batches<X extends Rows, Y extends Rows>(x: X, y: Y, options: Bat
   checkOptions(op, options, [...RANDOM_KEYS, 'batchSize', 'shuffle', 'dropLast']);
   const size = checkInteger(op, 'batchSize', options?.batchSize, 1);
   const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle ?? false) (rngOf(op, options) as Rng).shuffle(order);
+  const dropLast = checkBoolean(op, 'dropLast', options.dropLast, false);
+  if (checkBoolean(op, 'shuffle', options.shuffle, false)) (rngOf(op, options) as Rng).shuffle(order);
   const out: { x: X; y: Y }[] = [];
   for (let start = 0; start < n; start += size) {
     const idx = order.slice(start, start + size);
-    if (idx.length < size && (options.dropLast ?? false)) break;
+    if (idx.length < size && dropLast) break;
     out.push({ x: takeRows(x, idx), y: takeRows(y, idx) });
   }
   return out;

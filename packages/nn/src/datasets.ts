@@ -1,7 +1,7 @@
 // Toy datasets with scikit-learn's definitions: two moons, two circles, Gaussian blobs; all seeded.
 
 import { checkSize, type Rng } from '@chainrule/engine';
-import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { type RandomOptions, rngOf } from './random-option.js';
 
 /** A dataset: one row of features per sample and one integer class label per sample. */
@@ -188,5 +188,8 @@ export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { cente
       y.push(c);
     }
   });
-  return { ...((options.shuffle ?? true) ? shuffled(rng, x, y) : { x, y }), centers };
+  return {
+    ...(checkBoolean(op, 'shuffle', options.shuffle, true) ? shuffled(rng, x, y) : { x, y }),
+    centers,
+  };
 }

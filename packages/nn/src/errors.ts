@@ -57,6 +57,16 @@ export function checkOptions<T extends object>(
 /** @internal The keys of `RandomOptions`, which many options extend. */
 export const RANDOM_KEYS = ['seed', 'rng'] as const;
 
+/**
+ * @internal `x` when it is true or false, `fallback` when it is undefined; anything else (a string
+ * 'false', a 1) is a TypeError naming the option, since a truthy wrong value would turn it on.
+ */
+export function checkBoolean(op: string, what: string, x: unknown, fallback: boolean): boolean {
+  if (x === undefined) return fallback;
+  if (typeof x !== 'boolean') throw new TypeError(`${op}: ${what} must be true or false, got ${kindOf(x)}`);
+  return x;
+}
+
 /** @internal Throws a RangeError unless `x` is an integer >= `min`. */
 export function checkInteger(op: string, what: string, x: unknown, min: number): number {
   if (typeof x !== 'number' || !Number.isInteger(x)) {

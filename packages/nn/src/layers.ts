@@ -1,7 +1,7 @@
 // Layers: Linear, Sequential, the activation modules and Dropout.
 
 import { checkSize, formatShape, linear, type Rng, ShapeError, Tensor } from '@chainrule/engine';
-import { checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptions, kindOf, RANDOM_KEYS } from './errors.js';
 import { checkInit, type Init, initialize } from './init.js';
 import { Module } from './module.js';
 import { type RandomOptions, rngOf } from './random-option.js';
@@ -68,7 +68,9 @@ export class Linear extends Module {
     this.activation = checkLinearActivation(options.activation ?? 'none');
     const rng = rngOf('Linear', options);
     this.weight = Tensor.zeros([outFeatures, inFeatures], { requiresGrad: true });
-    this.bias = (options.bias ?? true) ? Tensor.zeros([outFeatures], { requiresGrad: true }) : null;
+    this.bias = checkBoolean('Linear', 'bias', options.bias, true)
+      ? Tensor.zeros([outFeatures], { requiresGrad: true })
+      : null;
     initialize(init, this.weight.data, this.bias?.data ?? null, inFeatures, outFeatures, rng);
   }
 

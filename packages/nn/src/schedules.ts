@@ -1,6 +1,6 @@
 // Learning-rate schedules: plain functions from the optimizer's step count to a learning rate.
 
-import { checkInteger, checkNumber, kindOf } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, kindOf } from './errors.js';
 
 /**
  * A learning-rate schedule: the learning rate to use for optimizer step `step` (0 for the first
@@ -31,6 +31,7 @@ export type Schedule = (step: number) => number;
  */
 export function stepLR(lr: number, options: { stepSize: number; gamma?: number }): Schedule {
   checkNumber('stepLR', 'lr', lr, 0);
+  checkOptions('stepLR', options, ['stepSize', 'gamma']);
   const stepSize = checkInteger('stepLR', 'stepSize', options?.stepSize, 1);
   const gamma = checkNumber('stepLR', 'gamma', options.gamma ?? 0.1, 0);
   return (step) => lr * gamma ** Math.floor(step / stepSize);
@@ -47,6 +48,7 @@ export function stepLR(lr: number, options: { stepSize: number; gamma?: number }
  */
 export function exponentialLR(lr: number, options: { gamma: number }): Schedule {
   checkNumber('exponentialLR', 'lr', lr, 0);
+  checkOptions('exponentialLR', options, ['gamma']);
   const gamma = checkNumber('exponentialLR', 'gamma', options?.gamma, 0);
   return (step) => lr * gamma ** step;
 }
@@ -64,6 +66,7 @@ export function exponentialLR(lr: number, options: { gamma: number }): Schedule 
  */
 export function cosineAnnealingLR(lr: number, options: { tMax: number; etaMin?: number }): Schedule {
   checkNumber('cosineAnnealingLR', 'lr', lr, 0);
+  checkOptions('cosineAnnealingLR', options, ['tMax', 'etaMin']);
   const tMax = checkInteger('cosineAnnealingLR', 'tMax', options?.tMax, 1);
   const etaMin = checkNumber('cosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 0);
   return (step) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * Math.min(step, tMax)) / tMax))) / 2;
@@ -82,6 +85,7 @@ export function cosineAnnealingLR(lr: number, options: { tMax: number; etaMin?: 
  * ```
  */
 export function linearWarmup(after: number | Schedule, options: { warmupSteps: number }): Schedule {
+  checkOptions('linearWarmup', options, ['warmupSteps']);
   const warmupSteps = checkInteger('linearWarmup', 'warmupSteps', options?.warmupSteps, 1);
   let schedule: Schedule;
   if (typeof after === 'number') {

@@ -10,10 +10,13 @@ import {
   accuracy,
   batches,
   binaryCrossEntropy,
+  cosineAnnealingLR,
   crossEntropy,
   Dropout,
+  exponentialLR,
   fit,
   Linear,
+  linearWarmup,
   MLP,
   makeBlobs,
   makeCircles,
@@ -21,6 +24,7 @@ import {
   mseLoss,
   RMSprop,
   SGD,
+  stepLR,
   trainTestSplit,
 } from '@chainrule/nn';
 import { describe, expect, test } from 'vitest';
@@ -147,6 +151,64 @@ describe('a misspelt option is refused, naming the call and the options it knows
       'fit: expected options { x, y, loss, optimizer, epochs }, got the number 5',
     );
     expect(fit(model, options).loss).toHaveLength(1);
+  });
+});
+
+describe('a switch takes true or false, not a truthy stand-in that would turn it on', () => {
+  test('optimizers, layers and data helpers', () => {
+    const cases: [() => unknown, string][] = [
+      [
+        () => new Adam([param()], { amsgrad: 'false' } as never),
+        'Adam: amsgrad must be true or false, got the string "false"',
+      ],
+      [
+        () => new SGD([param()], { lr: 0.1, momentum: 0.9, nesterov: 'no' } as never),
+        'SGD: nesterov must be true or false, got the string "no"',
+      ],
+      [
+        () => new RMSprop([param()], { centered: 1 } as never),
+        'RMSprop: centered must be true or false, got the number 1',
+      ],
+      [
+        () => new AdamW([param()], { maximize: 0 } as never),
+        'AdamW: maximize must be true or false, got the number 0',
+      ],
+      [
+        () => new Linear(2, 1, { bias: 'no' } as never),
+        'Linear: bias must be true or false, got the string "no"',
+      ],
+      [
+        () => batches([[1], [2]], [0, 1], { batchSize: 1, dropLast: 'yes' } as never),
+        'batches: dropLast must be true or false, got the string "yes"',
+      ],
+      [
+        () => trainTestSplit([[1], [2], [3]], [0, 1, 0], { shuffle: 0 } as never),
+        'trainTestSplit: shuffle must be true or false, got the number 0',
+      ],
+    ];
+    for (const [f, message] of cases) expectTypeError(f, message);
+  });
+
+  test('schedules refuse an option they do not know', () => {
+    const cases: [() => unknown, string][] = [
+      [
+        () => stepLR(0.1, { stepSize: 2, gama: 0.5 } as never),
+        "stepLR: unknown option 'gama'; the options are stepSize, gamma",
+      ],
+      [
+        () => cosineAnnealingLR(0.1, { tMax: 10, eta_min: 0.01 } as never),
+        "cosineAnnealingLR: unknown option 'eta_min'; the options are tMax, etaMin",
+      ],
+      [
+        () => exponentialLR(0.1, { gamma: 0.5, lastEpoch: 3 } as never),
+        "exponentialLR: unknown option 'lastEpoch'; the options are gamma",
+      ],
+      [
+        () => linearWarmup(0.1, { warmupSteps: 2, startFactor: 0.5 } as never),
+        "linearWarmup: unknown option 'startFactor'; the options are warmupSteps",
+      ],
+    ];
+    for (const [f, message] of cases) expectTypeError(f, message);
   });
 });
 

@@ -2,6 +2,7 @@
 // recorded graph from the outputs, and writes it as an ONNX ModelProto: operators, weights, a batch axis.
 
 import { describe, formatShape, Tensor, traceGraph } from '@chainrule/engine';
+import { checkBoolean } from '../errors.js';
 import { Module } from '../module.js';
 import { isPlainObject } from '../state-dict.js';
 import { type Composite, compositeOf } from './composites.js';
@@ -160,7 +161,7 @@ export function exportOnnx(
   if (options.graphName !== undefined && typeof options.graphName !== 'string') {
     throw new TypeError(`exportOnnx: graphName must be a string, got ${describe(options.graphName)}`);
   }
-  const dynamic = options.dynamicBatch ?? true;
+  const dynamic = checkBoolean('exportOnnx', 'dynamicBatch', options.dynamicBatch, true);
   const batchSize = dynamic ? examples[0]!.shape[0] : null;
   if (dynamic && examples.some((t) => t.ndim === 0 || t.shape[0] !== batchSize || batchSize! < 2)) {
     throw new RangeError(

@@ -1,6 +1,6 @@
 // Adam and AdamW: adaptive moment estimation with bias correction; AdamW decays weights decoupled.
 
-import { checkOptions } from '../errors.js';
+import { checkBoolean, checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `Adam` and `AdamW`, with PyTorch's names and defaults. */
@@ -41,8 +41,8 @@ abstract class AdamBase extends Optimizer {
     this.beta2 = hyper(name, 'beta2', betas[1], 0.999, 1, true);
     this.eps = hyper(name, 'eps', options.eps, 1e-8);
     this.weightDecay = hyper(name, 'weightDecay', options.weightDecay, decoupled ? 1e-2 : 0);
-    this.amsgrad = options.amsgrad ?? false;
-    this.maximize = options.maximize ?? false;
+    this.amsgrad = checkBoolean(name, 'amsgrad', options.amsgrad, false);
+    this.maximize = checkBoolean(name, 'maximize', options.maximize, false);
     this.decoupled = decoupled;
   }
 

@@ -1,6 +1,6 @@
 // RMSprop: gradients scaled by a running root mean square, with optional momentum and centring.
 
-import { checkOptions } from '../errors.js';
+import { checkBoolean, checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `RMSprop`, with PyTorch's names and defaults. */
@@ -54,8 +54,8 @@ export class RMSprop extends Optimizer {
     this.eps = hyper('RMSprop', 'eps', options.eps, 1e-8);
     this.weightDecay = hyper('RMSprop', 'weightDecay', options.weightDecay, 0);
     this.momentum = hyper('RMSprop', 'momentum', options.momentum, 0);
-    this.centered = options.centered ?? false;
-    this.maximize = options.maximize ?? false;
+    this.centered = checkBoolean('RMSprop', 'centered', options.centered, false);
+    this.maximize = checkBoolean('RMSprop', 'maximize', options.maximize, false);
   }
 
   protected bufferNames(): readonly string[] {

@@ -1,6 +1,6 @@
 // SGD: stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
 
-import { checkOptions } from '../errors.js';
+import { checkBoolean, checkOptions } from '../errors.js';
 import { hyper, type LearningRate, Optimizer, type Parameter, type ParamState } from './optimizer.js';
 
 /** Options of `SGD`, with PyTorch's names and defaults. */
@@ -59,8 +59,8 @@ export class SGD extends Optimizer {
     this.momentum = hyper('SGD', 'momentum', options.momentum, 0);
     this.dampening = hyper('SGD', 'dampening', options.dampening, 0, 1);
     this.weightDecay = hyper('SGD', 'weightDecay', options.weightDecay, 0);
-    this.nesterov = options.nesterov ?? false;
-    this.maximize = options.maximize ?? false;
+    this.nesterov = checkBoolean('SGD', 'nesterov', options.nesterov, false);
+    this.maximize = checkBoolean('SGD', 'maximize', options.maximize, false);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new RangeError(
         `SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
