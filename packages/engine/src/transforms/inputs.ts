@@ -82,7 +82,7 @@ export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs)
  */
 export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
   if (inputs.nested || !inputs.recording || active.length === 0) return;
-  if (outputs.some((out) => reachesOuter(out, inputs.nodes))) inputs.nested = true;
+  if (reachesOuter(outputs, inputs.nodes, new Set())) inputs.nested = true;
 }
 
 /**
@@ -92,8 +92,8 @@ export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
  * passed) would lose its derivative as a number: that is refused, naming `name`, rather than
  * dropped without a word.
  */
-export function asNumber(name: string, v: Value, recording: boolean): number {
-  if (recording && active.length > 0 && reachesOuter(v, [])) {
+export function asNumber(name: string, v: Value, recording: boolean, seen = new Set<Leaf>()): number {
+  if (recording && active.length > 0 && reachesOuter([v], [], seen)) {
     throw new TypeError(
       `${name}: a result depends on the inputs of an outer transformation, but it would come back as a number (its arguments were numbers) without that derivative; pass Values (value(x)) instead of numbers`,
     );
@@ -101,11 +101,14 @@ export function asNumber(name: string, v: Value, recording: boolean): number {
   return v.data;
 }
 
-/** Whether the graph below `root` (root included, not below the nodes `own`) holds an input of a running transformation. */
-function reachesOuter(root: Leaf, own: readonly Leaf[]): boolean {
+/**
+ * Whether the graph below `roots` (roots included, not below the nodes `own`) holds an input of a
+ * running transformation. `seen` holds nodes an earlier walk over the same frames found clear: the
+ * results of one call share it, so that many results over one graph cost one walk.
+ */
+function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], seen: Set<Leaf>): boolean {
   const stop = new Set<Leaf>(own);
-  const seen = new Set<Leaf>();
-  const stack: Leaf[] = [root];
+  const stack: Leaf[] = roots.slice();
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (seen.has(node)) continue;
@@ -197,8 +200,9 @@ export function rebuild(
   single: boolean,
   recording = inputs.recording,
 ): unknown {
+  const seen = new Set<Leaf>();
   const asGiven = results.map((r, k) =>
-    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording) : r,
+    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : r,
   );
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;

@@ -149,9 +149,10 @@ function jacobianAs(
     const t = trace(name, f, args, list);
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
+    const seen = new Set<Leaf>();
     const perOutput = table.map((row) => {
       const asGiven = row.map((b) =>
-        t.allNumbers && b instanceof Value ? asNumber(name, b, t.inputs.recording) : b,
+        t.allNumbers && b instanceof Value ? asNumber(name, b, t.inputs.recording, seen) : b,
       );
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];

@@ -48,9 +48,10 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
 
 /** The outputs as the caller gets them: numbers for Values when every primal was a number. */
 export function outputsAsGiven(t: Traced): unknown {
+  const seen = new Set<Leaf>();
   return t.outFlat.build(
     t.outputs.map((o) =>
-      t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o, t.inputs.recording) : o,
+      t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o, t.inputs.recording, seen) : o,
     ),
   );
 }
@@ -202,8 +203,9 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
+  const seen = new Set<Leaf>();
   const asGiven = filled.map((d) =>
-    t.allNumbers && d instanceof Value ? asNumber(name, d, t.inputs.recording) : d,
+    t.allNumbers && d instanceof Value ? asNumber(name, d, t.inputs.recording, seen) : d,
   );
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
