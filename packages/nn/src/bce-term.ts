@@ -1,20 +1,16 @@
-// Binary cross-entropy of one probability against one target, as one op: PyTorch's loss (each log
-// clamped below at -100) with PyTorch's gradient, which is not the derivative of the clamped logs.
+// Binary cross-entropy of one probability (or one logit) against one target, as one op each: the loss
+// computed on numbers in its most accurate order, the gradient written out (PyTorch's for
+// probabilities, which is not the derivative of the clamped logs; σ(z) - t for logits, in a form
+// exact on both sides of 0). Each op serves Values and Tensors with the same numbers.
 
 import { defineOp, type Tensor, type Value } from '@chainrule/engine';
 
 /** log p clamped below at -100, as PyTorch's BCELoss does: finite at p = 0. */
 export const LOG_FLOOR = -100;
-/** e^-100: below it, log p is clamped. */
-export const P_FLOOR = Math.exp(LOG_FLOOR);
-/** The least p·(1 - p) the gradient divides by, as PyTorch's (its EPSILON). */
-const BCE_EPS = 1e-12;
+/** The least (1 - p)·p the gradient divides by: PyTorch's EPSILON, a float 1e-12. */
+const BCE_EPS = Math.fround(1e-12);
 
-/** -[t·log p + (1 - t)·log(1 - p)] on numbers, each log clamped at -100. */
-const forward = (p: number, t: number): number =>
-  -(t * Math.log(Math.max(p, P_FLOOR)) + (1 - t) * Math.log(Math.max(1 - p, P_FLOOR)));
-
-/** The ops both kinds of node have that the gradient needs. */
+/** The ops both kinds of node have that the gradients need. */
 interface Node<N> {
   neg(): N;
   add(x: N | number): N;
@@ -23,19 +19,39 @@ interface Node<N> {
   div(x: N | number): N;
   maximum(x: N | number): N;
   log(): N;
+  log1p(): N;
+  sigmoid(): N;
+  ge(x: N | number): N;
 }
 
+/** (t - 1)·max(log(1 - p), -100) - t·max(log p, -100), as ATen's binary_cross_entropy writes it. */
+const bceForward = (p: number, t: number): number =>
+  (t - 1) * Math.max(Math.log1p(-p), LOG_FLOOR) - t * Math.max(Math.log(p), LOG_FLOOR);
+
 /**
- * PyTorch's gradients: (p - t)/max(p·(1 - p), 1e-12) for p, so that a prediction at or past the clamp
- * still points back (a confident wrong p = 0 for t = 1 gets -1e12, where the clamped log's derivative
- * is 0 and the unit would never recover) and p = t gets 0; log(1 - p) - log p with the same clamps
- * for t. Made of engine ops, so second derivatives go through it.
+ * PyTorch's gradients: g·(p - t)/max((1 - p)·p, eps) for p, so that a prediction at or past the clamp
+ * still points back (a confident wrong p = 0 for t = 1 gets -1e12, where the clamped log's
+ * derivative is 0 and the unit would never recover) and p = t gets 0; g·(log(1 - p) - log p),
+ * unclamped, for t. Made of engine ops, so second derivatives go through it.
  */
-function backward<N extends Node<N>>(g: N, p: N, t: N): [N, N] {
+function bceBackward<N extends Node<N>>(g: N, p: N, t: N): [N, N] {
   const q = p.neg().add(1);
-  // grouped as PyTorch groups it: g·(p - t) / max((1 - p)·p, eps)
   const dp = g.mul(p.sub(t)).div(q.mul(p).maximum(BCE_EPS));
-  return [dp, g.mul(q.maximum(P_FLOOR).log().sub(p.maximum(P_FLOOR).log()))];
+  return [dp, g.mul(p.neg().log1p().sub(p.log()))];
+}
+
+/** (max(z, 0) - z·t) + log1p(e^(-|z|)): the small term last, so it survives where z - z·t cancels. */
+const logitForward = (z: number, t: number): number =>
+  (z >= 0 ? z - z * t : -(z * t)) + Math.log1p(Math.exp(-Math.abs(z)));
+
+/**
+ * σ(z) - t, as (1 - t) - σ(-z) for z >= 0 and σ(z) - t below: each side exact where σ is near 1
+ * (z = 20, t = 1: -2.0611536181902033e-9, not 1 - 0.9999999979388463); g·(-z) for t.
+ */
+function logitBackward<N extends Node<N>>(g: N, z: N, t: N): [N, N] {
+  const up = z.ge(0); // 1 where z >= 0: constant, with no gradient of its own
+  const sign = up.mul(-2).add(1); // -1 where z >= 0, else 1
+  return [g.mul(up.sub(t).add(sign.mul(z.mul(sign).sigmoid()))), g.mul(z.neg())];
 }
 
 /**
@@ -46,13 +62,27 @@ function backward<N extends Node<N>>(g: N, p: N, t: N): [N, N] {
  */
 export const bceValueTerm = defineOp<Value>({
   name: 'binaryCrossEntropy',
-  forward,
-  backward: (g, { inputs: [p, t] }) => backward(g, p!, t!),
+  forward: bceForward,
+  backward: (g, { inputs: [p, t] }) => bceBackward(g, p!, t!),
 });
 
 /** `bceValueTerm` for Tensors. @internal */
 export const bceTensorTerm = defineOp<Tensor>({
   name: 'binaryCrossEntropy',
-  forward,
-  backward: (g, { inputs: [p, t] }) => backward(g, p!, t!),
+  forward: bceForward,
+  backward: (g, { inputs: [p, t] }) => bceBackward(g, p!, t!),
+});
+
+/** The per-element binary cross-entropy of logits `z` against targets `t`, softplus(z) - z·t. @internal */
+export const logitValueTerm = defineOp<Value>({
+  name: 'bceWithLogits',
+  forward: logitForward,
+  backward: (g, { inputs: [z, t] }) => logitBackward(g, z!, t!),
+});
+
+/** `logitValueTerm` for Tensors. @internal */
+export const logitTensorTerm = defineOp<Tensor>({
+  name: 'bceWithLogits',
+  forward: logitForward,
+  backward: (g, { inputs: [z, t] }) => logitBackward(g, z!, t!),
 });

@@ -9,7 +9,7 @@ import {
   Value,
   type ValueLike,
 } from '@chainrule/engine';
-import { bceTensorTerm, bceValueTerm } from './bce-term.js';
+import { bceTensorTerm, bceValueTerm, logitTensorTerm, logitValueTerm } from './bce-term.js';
 import { checkOptions, kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
@@ -103,14 +103,11 @@ export function bceValues(op: string, p: Value[], t: ValueLike[], reduction: Red
 export function bceLogitValues(op: string, z: Value[], t: ValueLike[], reduction: Reduction): Value {
   checkPairs(op, z, t);
   checkProbabilities(op, 'target', t.map(dataOf));
-  const terms = z.map((zi, i) => {
-    const ti = toNode(t[i]!);
-    // for z >= 0: (z - z·t) + log1p(e^-z);  for z < 0: -z·t + log1p(e^z). The small log1p term is
-    // added last, so that it survives where z - z·t cancels (z = 40, t = 1: 4.2e-18, not 0)
-    const linear = zi.data >= 0 ? zi.sub(zi.mul(ti)) : zi.mul(ti).neg();
-    return linear.add((zi.data >= 0 ? zi.neg() : zi).exp().log1p());
-  });
-  return reduce(terms, reduction);
+  // softplus(z) - z·t in its stable form, with the gradient σ(z) - t (bce-term.ts)
+  return reduce(
+    z.map((zi, i) => logitValueTerm(zi, toNode(t[i]!))),
+    reduction,
+  );
 }
 
 /** @internal micrograd's max-margin loss relu(1 - y·s) over Value scores, targets -1 or 1. */
@@ -202,18 +199,8 @@ function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction)
 function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
   const t = targetLike(op, z, target);
   checkProbabilities(op, 'target', t.data);
-  // softplus(z) = z·[z >= 0] + log1p(e^(-|z|)), with the indicator and the sign of |z| = s·z taken as
-  // constants per element: smooth on each side, exact at 0 (gradient σ(0) = 0.5), finite at ±1000
-  const positive = new Float64Array(z.size);
-  const sign = new Float64Array(z.size);
-  for (let i = 0; i < z.size; i++) {
-    const nonNegative = z.data[i]! >= 0;
-    positive[i] = nonNegative ? 1 : 0;
-    sign[i] = nonNegative ? -1 : 1;
-  }
-  // (z·[z >= 0] - z·t) + log1p(e^(-|z|)): the small term last, as for Values
-  const linear = z.mul(new Tensor(positive, z.shape)).sub(z.mul(t));
-  return reduceTensor(op, linear.add(z.mul(new Tensor(sign, z.shape)).exp().log1p()), reduction);
+  // softplus(z) - z·t in its stable form, with the gradient σ(z) - t (bce-term.ts)
+  return reduceTensor(op, logitTensorTerm(z, t), reduction);
 }
 
 function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {

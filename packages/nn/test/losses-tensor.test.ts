@@ -49,21 +49,27 @@ describe('losses over Tensors', () => {
       const p = tensor(ps, { requiresGrad: true });
       binaryCrossEntropy(p, tensor(ts), { reduction }).backward();
       const g = reduction === 'sum' ? 1 : 1 / ps.length;
-      // grouped as ATen's binary_cross_entropy_backward: g·(p - t) / max((1 - p)·p, 1e-12)
-      const want = ps.map((x, i) => (g * (x - ts[i]!)) / Math.max((1 - x) * x, 1e-12));
+      // grouped as ATen's binary_cross_entropy_backward: g·(p - t) / max((1 - p)·p, eps), eps a float 1e-12
+      const want = ps.map((x, i) => (g * (x - ts[i]!)) / Math.max((1 - x) * x, Math.fround(1e-12)));
       expect(Array.from(p.grad!.data)).toEqual(want);
     }
-    // a confident wrong prediction is pushed back (-1e12), not left at the clamp's zero derivative
+    // a confident wrong prediction is pushed back (about -1e12, torch's -1000000003995.8029), not
+    // left at the clamp's zero derivative; a tiny loss keeps its digits (log1p, as torch)
     const p = tensor([0], { requiresGrad: true });
     binaryCrossEntropy(p, tensor([1])).backward();
-    expect(p.grad!.item()).toBe(-1e12);
+    expect(p.grad!.item()).toBe(-1000000003995.8029);
+    expect(binaryCrossEntropy(tensor([1e-10]), tensor([0])).item()).toBe(1.00000000005e-10);
   });
 
   test('bceWithLogits is exact, with gradient σ(z) - t, even at ±1000 and at 0', () => {
     const z = tensor([0.7, -2, 1000, -1000, 0], { requiresGrad: true });
     const t = tensor([1, 0.5, 0, 1, 1]);
     const loss = bceWithLogits(z, t, { reduction: 'sum' });
-    // a small loss keeps its digits where z - z·t cancels: log1p(e^-40), not 0
+    // a small loss keeps its digits where z - z·t cancels: log1p(e^-40), not 0; and the gradient
+    // σ(z) - t stays exact where σ(z) is near 1 (z = 20, t = 1)
+    const saturated = tensor([20], { requiresGrad: true });
+    bceWithLogits(saturated, tensor([1])).backward();
+    expect(saturated.grad!.item()).toBe(-Math.exp(-20) / (1 + Math.exp(-20)));
     expect(bceWithLogits(tensor([40, 12]), tensor([1, 1]), { reduction: 'sum' }).item()).toBe(
       Math.log1p(Math.exp(-40)) + Math.log1p(Math.exp(-12)),
     );
