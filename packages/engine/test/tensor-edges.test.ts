@@ -254,7 +254,12 @@ describe('gather', () => {
     expect(() => x.gather(1, tensor([[3]]))).toThrow(
       'gather: index 3 (element 0) is out of range for axis 1 of size 3',
     );
-    expect(() => x.gather(1, tensor([[0.5]]))).toThrow(/^gather: index 0.5/);
+    expect(() => x.gather(1, tensor([[0.5]]))).toThrow(
+      'gather: index 0.5 (element 0) is not an integer; indices into axis 1 of size 3 are integers',
+    );
+    expect(() => x.gather(1, tensor([[Number.NaN]]))).toThrow(
+      /^gather: index NaN \(element 0\) is not an integer/,
+    );
     expect(() => x.gather(1, tensor([0]))).toThrow(
       /^gather: an index of shape \[1\] does not fit a tensor of shape \[1,3\]/,
     );

@@ -254,8 +254,11 @@ export function shapeMethods() {
       const picks = new Int32Array(index.size);
       const i = kernels().toIndices(index._data, len, picks);
       if (i >= 0) {
+        const bad = index._data[i]!;
         throw new RangeError(
-          `gather: index ${index._data[i]} (element ${i}) is out of range for axis ${axis} of size ${len}`,
+          Number.isInteger(bad)
+            ? `gather: index ${bad} (element ${i}) is out of range for axis ${axis} of size ${len}`
+            : `gather: index ${bad} (element ${i}) is not an integer; indices into axis ${axis} of size ${len} are integers`,
         );
       }
       return this._gather(ax, picks, index.shape);
