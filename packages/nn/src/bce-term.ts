@@ -31,13 +31,13 @@ const bceForward = (p: number, t: number): number =>
 /**
  * PyTorch's gradients: g·(p - t)/max((1 - p)·p, eps) for p, so that a prediction at or past the clamp
  * still points back (a confident wrong p = 0 for t = 1 gets -1e12, where the clamped log's
- * derivative is 0 and the unit would never recover) and p = t gets 0; g·(log(1 - p) - log p),
- * unclamped, for t. Made of engine ops, so second derivatives go through it.
+ * derivative is 0 and the unit would never recover) and p = t gets 0; g·(-logit p) =
+ * -g·log(p/(1 - p)), unclamped, for t. Made of engine ops, so second derivatives go through it.
  */
 function bceBackward<N extends Node<N>>(g: N, p: N, t: N): [N, N] {
   const q = p.neg().add(1);
   const dp = g.mul(p.sub(t)).div(q.mul(p).maximum(BCE_EPS));
-  return [dp, g.mul(p.neg().log1p().sub(p.log()))];
+  return [dp, g.mul(p.div(q).log().neg())];
 }
 
 /** (max(z, 0) - z·t) + log1p(e^(-|z|)): the small term last, so it survives where z - z·t cancels. */

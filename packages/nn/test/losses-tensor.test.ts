@@ -59,6 +59,16 @@ describe('losses over Tensors', () => {
     binaryCrossEntropy(p, tensor([1])).backward();
     expect(p.grad!.item()).toBe(-1000000003995.8029);
     expect(binaryCrossEntropy(tensor([1e-10]), tensor([0])).item()).toBe(1.00000000005e-10);
+    // the target's gradient is -logit(p), unclamped, as ATen's (torch 2.13 gave these bits)
+    const target = tensor([0.25, 0.25, 0.25, 0.25, 0.25], { requiresGrad: true });
+    binaryCrossEntropy(tensor([0, 1e-300, 0.3, 1 - 1e-13, 1]), target, { reduction: 'sum' }).backward();
+    expect(Array.from(target.grad!.data)).toEqual([
+      Number.POSITIVE_INFINITY,
+      690.7755278982137,
+      0.8472978603872036,
+      -29.933295312068662,
+      Number.NEGATIVE_INFINITY,
+    ]);
   });
 
   test('bceWithLogits is exact, with gradient σ(z) - t, even at ±1000 and at 0', () => {
