@@ -3,26 +3,15 @@
 // probabilities, which is not the derivative of the clamped logs; σ(z) - t for logits, in a form
 // exact on both sides of 0). Each op serves Values and Tensors with the same numbers.
 
-import { defineOp, type Tensor, type Value } from '@chainrule/engine';
+import { defineOp, type ElementwiseMethods, type Tensor, type Value } from '@chainrule/engine';
 
 /** log p clamped below at -100, as PyTorch's BCELoss does: finite at p = 0. */
 export const LOG_FLOOR = -100;
 /** The least (1 - p)·p the gradient divides by: PyTorch's EPSILON, a float 1e-12. */
 const BCE_EPS = Math.fround(1e-12);
 
-/** The ops both kinds of node have that the gradients need. */
-interface Node<N> {
-  neg(): N;
-  add(x: N | number): N;
-  sub(x: N | number): N;
-  mul(x: N | number): N;
-  div(x: N | number): N;
-  maximum(x: N | number): N;
-  log(): N;
-  log1p(): N;
-  sigmoid(): N;
-  ge(x: N | number): N;
-}
+/** What both kinds of node offer the gradients: the elementwise ops, and sigmoid (a composite on each). */
+type Node<N> = ElementwiseMethods<N> & { sigmoid(): N };
 
 /** (t - 1)·max(log(1 - p), -100) - t·max(log p, -100), as ATen's binary_cross_entropy writes it. */
 const bceForward = (p: number, t: number): number =>
@@ -54,35 +43,24 @@ function logitBackward<N extends Node<N>>(g: N, z: N, t: N): [N, N] {
   return [g.mul(up.sub(t).add(sign.mul(z.mul(sign).sigmoid()))), g.mul(z.neg())];
 }
 
+/** A gradient written once for both kinds of node: the output's gradient and the two inputs in, their gradients out. */
+type Backward = <N extends Node<N>>(g: N, a: N, b: N) => [N, N];
+
+/** One op of two inputs under `name`, as a Value op and as a Tensor op with the same numbers. */
+function bothKinds(name: string, forward: (a: number, b: number) => number, backward: Backward) {
+  return {
+    value: defineOp<Value>({ name, forward, backward: (g, { inputs: [a, b] }) => backward(g, a!, b!) }),
+    tensor: defineOp<Tensor>({ name, forward, backward: (g, { inputs: [a, b] }) => backward(g, a!, b!) }),
+  };
+}
+
 /**
  * The per-element binary cross-entropy of probabilities `p` against targets `t` (Values, or Tensors
  * that broadcast), with PyTorch's loss and gradient.
  *
  * @internal
  */
-export const bceValueTerm = defineOp<Value>({
-  name: 'binaryCrossEntropy',
-  forward: bceForward,
-  backward: (g, { inputs: [p, t] }) => bceBackward(g, p!, t!),
-});
-
-/** `bceValueTerm` for Tensors. @internal */
-export const bceTensorTerm = defineOp<Tensor>({
-  name: 'binaryCrossEntropy',
-  forward: bceForward,
-  backward: (g, { inputs: [p, t] }) => bceBackward(g, p!, t!),
-});
+export const bceTerm = bothKinds('binaryCrossEntropy', bceForward, bceBackward);
 
 /** The per-element binary cross-entropy of logits `z` against targets `t`, softplus(z) - z·t. @internal */
-export const logitValueTerm = defineOp<Value>({
-  name: 'bceWithLogits',
-  forward: logitForward,
-  backward: (g, { inputs: [z, t] }) => logitBackward(g, z!, t!),
-});
-
-/** `logitValueTerm` for Tensors. @internal */
-export const logitTensorTerm = defineOp<Tensor>({
-  name: 'bceWithLogits',
-  forward: logitForward,
-  backward: (g, { inputs: [z, t] }) => logitBackward(g, z!, t!),
-});
+export const logitTerm = bothKinds('bceWithLogits', logitForward, logitBackward);

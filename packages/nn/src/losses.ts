@@ -9,7 +9,7 @@ import {
   Value,
   type ValueLike,
 } from '@chainrule/engine';
-import { bceTensorTerm, bceValueTerm, logitTensorTerm, logitValueTerm } from './bce-term.js';
+import { bceTerm, logitTerm } from './bce-term.js';
 import { checkOptions, kindOf } from './errors.js';
 
 /** How per-sample losses are combined: their mean (the default) or their sum. */
@@ -95,7 +95,7 @@ export function bceValues(op: string, p: Value[], t: ValueLike[], reduction: Red
   );
   checkProbabilities(op, 'target', t.map(dataOf));
   // -[t·log p + (1 - t)·log(1 - p)], the logs clamped at -100, with PyTorch's gradient (bce-term.ts)
-  const terms = p.map((pi, i) => bceValueTerm(pi, toNode(t[i]!)));
+  const terms = p.map((pi, i) => bceTerm.value(pi, toNode(t[i]!)));
   return reduce(terms, reduction);
 }
 
@@ -105,7 +105,7 @@ export function bceLogitValues(op: string, z: Value[], t: ValueLike[], reduction
   checkProbabilities(op, 'target', t.map(dataOf));
   // softplus(z) - z·t in its stable form, with the gradient σ(z) - t (bce-term.ts)
   return reduce(
-    z.map((zi, i) => logitValueTerm(zi, toNode(t[i]!))),
+    z.map((zi, i) => logitTerm.value(zi, toNode(t[i]!))),
     reduction,
   );
 }
@@ -193,14 +193,14 @@ function bceTensor(op: string, p: Tensor, target: unknown, reduction: Reduction)
   checkProbabilities(op, 'prediction', p.data);
   checkProbabilities(op, 'target', t.data);
   // -[t·log p + (1 - t)·log(1 - p)], the logs clamped at -100, with PyTorch's gradient (bce-term.ts)
-  return reduceTensor(op, bceTensorTerm(p, t), reduction);
+  return reduceTensor(op, bceTerm.tensor(p, t), reduction);
 }
 
 function bceLogitTensor(op: string, z: Tensor, target: unknown, reduction: Reduction): Tensor {
   const t = targetLike(op, z, target);
   checkProbabilities(op, 'target', t.data);
   // softplus(z) - z·t in its stable form, with the gradient σ(z) - t (bce-term.ts)
-  return reduceTensor(op, logitTensorTerm(z, t), reduction);
+  return reduceTensor(op, logitTerm.tensor(z, t), reduction);
 }
 
 function hingeTensor(op: string, s: Tensor, target: unknown, reduction: Reduction): Tensor {
