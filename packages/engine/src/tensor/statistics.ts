@@ -125,12 +125,8 @@ export function statisticsMethods() {
       return variance(this, axis, options, 'var');
     },
     std(axis?: number | null, options: boolean | VarianceOptions = {}): Tensor {
-      // x^0.5 is exactly Math.sqrt(x) for x >= 0 (the kernels' pow special-cases one half); where the
-      // variance is 0 the gradient is 0, as PyTorch's, not ∞·0: the same trick as the two-norm's
-      const v = variance(this, axis, options, 'std');
-      const atZero = applyElementwise('isExactZero', [v], NO_PARAMS);
-      const away = applyElementwise('isNonZero', [v], NO_PARAMS);
-      return v.add(atZero).pow(0.5).mul(away);
+      // where the variance is 0 the gradient is 0, as PyTorch's, not ∞·0
+      return sqrtFlatAtZero(variance(this, axis, options, 'std'));
     },
     norm(p = 2, axis?: number | null, keepDims = false): Tensor {
       if (typeof p !== 'number') throw new TypeError(`norm: p must be 1, 2 or Infinity, got ${describe(p)}`);
@@ -189,16 +185,20 @@ function variance(
     .div(n - correction);
 }
 
-/**
- * √Σx², with gradient 0 where Σx² = 0 (PyTorch's convention) rather than 0·∞ = NaN: a constant 1 is
- * added under the root there and the result multiplied by 0; elsewhere it adds 0 and multiplies by 1,
- * so the value is bit for bit √Σx² (x^0.5 is Math.sqrt for x >= 0).
- */
+/** √Σx², with gradient 0 where Σx² = 0 (PyTorch's convention) rather than 0·∞ = NaN. */
 function twoNorm(t: Tensor, axis: number | null, keepDims: boolean): Tensor {
-  const squares = t.mul(t).sum(axis, keepDims);
-  const atZero = applyElementwise('isExactZero', [squares], NO_PARAMS);
-  const away = applyElementwise('isNonZero', [squares], NO_PARAMS);
-  return squares.add(atZero).pow(0.5).mul(away);
+  return sqrtFlatAtZero(t.mul(t).sum(axis, keepDims));
+}
+
+/**
+ * √s for s >= 0 with the gradient 0 where s is 0, not sqrt'(0)·0 = ∞·0: a constant 1 is added under
+ * the root there and the result multiplied by 0; elsewhere it adds 0 and multiplies by 1, so the
+ * value is bit for bit Math.sqrt(s) (x^0.5 is, the kernels' pow special-casing one half).
+ */
+function sqrtFlatAtZero(s: Tensor): Tensor {
+  const atZero = applyElementwise('isExactZero', [s], NO_PARAMS);
+  const away = applyElementwise('isNonZero', [s], NO_PARAMS);
+  return s.add(atZero).pow(0.5).mul(away);
 }
 
 /**
