@@ -67,8 +67,8 @@ interface Run {
   aux: unknown;
   grads: unknown;
   allNumbers: boolean;
-  /** Whether the caller was recording (not inside `noGrad`). */
-  recording: boolean;
+  /** Whether the output depends on a running transformation's inputs (and the caller records). */
+  nested: boolean;
 }
 
 function run(name: string, f: (...args: unknown[]) => unknown, options: GradOptions, args: unknown[]): Run {
@@ -113,7 +113,7 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
       aux,
       grads: rebuild(inputs, grads, !Array.isArray(argnums)),
       allNumbers: inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean),
-      recording,
+      nested: inputs.nested,
     };
   });
 }
@@ -209,7 +209,9 @@ export function valueAndGrad(
   argnumList('valueAndGrad', options.argnums ?? 0);
   return (...args) => {
     const r = run('valueAndGrad', f as (...args: unknown[]) => unknown, options, args);
-    const value = r.allNumbers ? asNumber('valueAndGrad', r.out as Value, r.recording) : r.out;
+    // from numbers the output is nested only where it reaches an outer input: refused then (asNumber)
+    const out = r.out as Value;
+    const value = !r.allNumbers ? r.out : r.nested ? asNumber('valueAndGrad', out, true) : out.data;
     return [options.hasAux === true ? [value, r.aux] : value, r.grads];
   };
 }

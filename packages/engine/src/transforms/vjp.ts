@@ -46,14 +46,14 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
   });
 }
 
-/** The outputs as the caller gets them: numbers for Values when every primal was a number. */
+/**
+ * The outputs as the caller gets them: numbers for Values when every primal was a number. Those are
+ * walked for a dependence on an outer transformation only when `trace` found one (`nested`).
+ */
 export function outputsAsGiven(t: Traced): unknown {
   const seen = new Set<Leaf>();
-  return t.outFlat.build(
-    t.outputs.map((o) =>
-      t.allNumbers && o instanceof Value ? asNumber(t.inputs.name, o, t.inputs.recording, seen) : o,
-    ),
-  );
+  const number = (o: Value) => (t.inputs.nested ? asNumber(t.inputs.name, o, true, seen) : o.data);
+  return t.outFlat.build(t.outputs.map((o) => (t.allNumbers && o instanceof Value ? number(o) : o)));
 }
 
 /**
