@@ -41,7 +41,7 @@ function finish(
   noise: number,
 ): Dataset {
   const rng = rngOf(op, options);
-  if (options?.shuffle ?? true) ({ x, y } = shuffled(rng, x, y));
+  if (checkBoolean(op, 'shuffle', options?.shuffle, true)) ({ x, y } = shuffled(rng, x, y));
   if (noise > 0)
     for (const row of x) for (let j = 0; j < row.length; j++) row[j] = row[j]! + rng.normal(0, noise);
   return { x, y };
@@ -141,6 +141,7 @@ export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { cente
   const op = 'makeBlobs';
   checkInteger(op, 'the number of samples', n, 1);
   checkOptions(op, options, [...RANDOM_KEYS, 'centers', 'nFeatures', 'clusterStd', 'centerBox', 'shuffle']);
+  const shuffle = checkBoolean(op, 'shuffle', options.shuffle, true);
   const rng = rngOf(op, options);
   const spec = options.centers ?? 3;
   let centers: number[][];
@@ -188,8 +189,5 @@ export function makeBlobs(n = 100, options: BlobOptions = {}): Dataset & { cente
       y.push(c);
     }
   });
-  return {
-    ...(checkBoolean(op, 'shuffle', options.shuffle, true) ? shuffled(rng, x, y) : { x, y }),
-    centers,
-  };
+  return { ...(shuffle ? shuffled(rng, x, y) : { x, y }), centers };
 }

@@ -185,6 +185,18 @@ describe('a switch takes true or false, not a truthy stand-in that would turn it
         () => trainTestSplit([[1], [2], [3]], [0, 1, 0], { shuffle: 0 } as never),
         'trainTestSplit: shuffle must be true or false, got the number 0',
       ],
+      [
+        () => makeMoons(10, { shuffle: 'no' } as never),
+        'makeMoons: shuffle must be true or false, got the string "no"',
+      ],
+      [
+        () => makeCircles(10, { shuffle: 1 } as never),
+        'makeCircles: shuffle must be true or false, got the number 1',
+      ],
+      [
+        () => makeBlobs(10, { shuffle: 'yes' } as never),
+        'makeBlobs: shuffle must be true or false, got the string "yes"',
+      ],
     ];
     for (const [f, message] of cases) expectTypeError(f, message);
   });
