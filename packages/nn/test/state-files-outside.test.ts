@@ -26,6 +26,17 @@ describe('saves from elsewhere', () => {
     }
   });
 
+  test('so do a save through a dangling symlink and one through the file it will make', async () => {
+    const dir = await folder();
+    const real = join(dir, 'next.json');
+    const link = join(dir, 'link.json');
+    await symlink(real, link);
+    const first = saveStateDict(new Linear(40, 40, { seed: 1 }), link);
+    const last = saveStateDict(new Linear(40, 40, { seed: 2 }), real);
+    await Promise.all([first, last]);
+    expect(JSON.parse(await readFile(real, 'utf8'))).toEqual(new Linear(40, 40, { seed: 2 }).stateDict());
+  });
+
   test("another scope's temp (a container sharing the folder) is removed only once it is an hour old", async () => {
     const dir = await folder();
     const path = join(dir, 'model.json');

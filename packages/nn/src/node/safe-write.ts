@@ -1,8 +1,8 @@
 // Writing a file so that the last good copy is never lost: a unique temp file, flushed, renamed over the target.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { readlinkSync, realpathSync } from 'node:fs';
-import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -20,44 +20,41 @@ const encoder = new TextEncoder();
  * `data` is taken now: the caller may change its model while the write is pending.
  */
 export function writeFileSafely(op: string, path: string, data: Uint8Array | string): Promise<void> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const key = queueKey(path);
-  const previous = queues.get(key) ?? Promise.resolve();
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  // the file this save writes, resolved now: saves through a symlink (dangling too) or a linked
+  // folder and saves through the real path share one queue, in call order
+  let target: string;
+  try {
+    target = resolveTarget(path);
+  } catch (e) {
+    return Promise.reject(failure(op, path, path, e));
+  }
+  const previous = queues.get(target) ?? Promise.resolve();
   // a failed earlier save does not stop this one: its caller has its own rejection
   const next = previous.then(
-    () => writeNow(op, path, bytes),
-    () => writeNow(op, path, bytes),
+    () => writeNow(op, path, target, bytes),
+    () => writeNow(op, path, target, bytes),
   );
-  queues.set(key, next);
+  queues.set(target, next);
   const forget = () => {
-    if (queues.get(key) === next) queues.delete(key);
+    if (queues.get(target) === next) queues.delete(target);
   };
   next.then(forget, forget);
   return next;
 }
 
-/**
- * The file a save to `path` writes, as far as it can be told now (synchronously, so that saves queue
- * in call order): a path through a symlink or a linked folder and the real path share one queue. A
- * file that does not exist yet is keyed by its real folder.
- */
-function queueKey(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {}
-  try {
-    return join(realpathSync(dirname(absolute)), basename(absolute));
-  } catch {
-    return absolute;
-  }
+/** The error of a failed save: the op, the path (and the file it names, where that differs) and the cause. */
+function failure(op: string, path: string, target: string, e: unknown): Error {
+  const error = e as NodeJS.ErrnoException;
+  const shown = target === path ? path : `${path} (→ ${target})`;
+  return Object.assign(new Error(`${op}: cannot write ${shown}: ${error.message}`, { cause: e }), {
+    code: error.code,
+  });
 }
 
-async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<void> {
-  let target = path;
+async function writeNow(op: string, path: string, target: string, bytes: Uint8Array): Promise<void> {
   let temp: string | null = null;
   try {
-    target = await resolveTarget(path);
     const existing = await stat(target).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw e;
@@ -92,11 +89,7 @@ async function writeNow(op: string, path: string, bytes: Uint8Array): Promise<vo
     await syncFolder(folder);
   } catch (e) {
     if (temp !== null) await unlink(temp).catch(() => {});
-    const error = e as NodeJS.ErrnoException;
-    const shown = target === path ? path : `${path} (→ ${target})`;
-    throw Object.assign(new Error(`${op}: cannot write ${shown}: ${error.message}`, { cause: e }), {
-      code: error.code,
-    });
+    throw failure(op, path, target, e);
   }
 }
 
@@ -182,23 +175,32 @@ function isRunning(pid: number): boolean {
 }
 
 /** The real file `path` names: symlinks followed (a dangling one too), the folder's links resolved. */
-async function resolveTarget(path: string): Promise<string> {
+function resolveTarget(path: string): string {
   let current = resolve(path);
   for (let hops = 0; hops < 40; hops++) {
     try {
-      return await realpath(current);
+      return realpathSync(current);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     // the file does not exist yet, or is a link to a file that does not
-    const link = await lstat(current).catch(() => null);
+    const link = lstatIfAny(current);
     if (link?.isSymbolicLink()) {
-      current = resolve(dirname(current), await readlink(current));
+      current = resolve(dirname(current), readlinkSync(current));
       continue;
     }
-    return join(await realpath(dirname(current)), basename(current));
+    return join(realpathSync(dirname(current)), basename(current));
   }
   throw Object.assign(new Error('ELOOP: too many symbolic links'), { code: 'ELOOP' });
+}
+
+/** `lstat` of `path`, or null where there is nothing there. */
+function lstatIfAny(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Flushes a folder's entries (the rename) to disk; a platform that cannot open folders skips it. */
