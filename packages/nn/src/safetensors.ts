@@ -317,9 +317,10 @@ function readInfo(name: string, x: unknown): TensorInfo {
   return { name, code: dtype as 'F64' | 'F32', shape: [...(shape as number[])], begin, end };
 }
 
-/** A shape that was refused, as it was given: an array's JSON (cut at 80 characters), else its kind. */
+/** A shape that was refused, as it was given: its first eight elements, else its kind. */
 function shapeShown(shape: unknown): string {
   if (!Array.isArray(shape)) return kindOf(shape);
-  const text = JSON.stringify(shape) ?? kindOf(shape);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  // each element a number as itself (NaN too), anything else described: never JSON's null, never a throw
+  const shown = shape.slice(0, 8).map((d: unknown) => (typeof d === 'number' ? String(d) : kindOf(d)));
+  return `[${shown.join(',')}${shape.length > 8 ? ',…' : ''}]`;
 }

@@ -145,6 +145,13 @@ describe('toSafetensors', () => {
     expect(() => toSafetensors({ w: { shape: [1.5], data: [1] } })).toThrow(
       "toSafetensors: 'w' needs a shape of integers >= 0, got [1.5]",
     );
+    // shown as given, naming the op: not JSON's null for NaN, nor JSON's own error for a BigInt
+    expect(() => toSafetensors({ w: { shape: [Number.NaN, 2], data: [1, 2] } as never })).toThrow(
+      "toSafetensors: 'w' needs a shape of integers >= 0, got [NaN,2]",
+    );
+    expect(() => toSafetensors({ w: { shape: [2n], data: [1, 2] } as never })).toThrow(
+      "toSafetensors: 'w' needs a shape of integers >= 0, got [a bigint]",
+    );
     expect(() => toSafetensors({ w: weight }, { metadata: { n: 3 as unknown as string } })).toThrow(
       "metadata 'n' must be a string",
     );
