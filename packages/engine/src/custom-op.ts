@@ -128,6 +128,15 @@ class CustomTensor extends Tensor {
   }
 }
 
+/**
+ * @internal Whether `node` is a custom op's recorded node: its backward is the user's code, which may
+ * close over anything (an outer transformation's input among them), so no walk of its inputs can
+ * tell what its gradients depend on.
+ */
+export function isCustomNode(node: Value | Tensor): boolean {
+  return node instanceof CustomValue || node instanceof CustomTensor;
+}
+
 function recordAs(out: Tensor, name: string, parents: readonly Tensor[], requires: boolean): void {
   const writable = out as unknown as { op: string; parents: readonly Tensor[] };
   writable.op = name;

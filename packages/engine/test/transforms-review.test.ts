@@ -255,6 +255,57 @@ describe('a transformation inside another one’s function', () => {
   });
 });
 
+describe('a custom op whose backward closes over an outer input', () => {
+  // x·a as a custom op whose forward reads a's number and whose backward closes over a itself: the
+  // inner gradient is a, and only the closure carries it to the outer transformation
+  const timesA = (a: Tensor) =>
+    defineOp<Tensor>({ name: 'timesA', forward: (x) => x * a.data[0]!, backward: (g) => g.mul(a) });
+  const builtIn = (a: Tensor) => (x: Tensor) => x.mul(a).sum();
+  const custom = (a: Tensor) => (x: Tensor) => timesA(a)(x).sum();
+
+  test('the outer derivative flows through the closure, as through the built-in op (was 0)', () => {
+    for (const inner of [builtIn, custom]) {
+      // d/da Σ ∂/∂x (x·a) over x = [2, 3] = d/da 2a = 2
+      expect(arr(grad((a: Tensor) => grad(inner(a))(tensor([2, 3])).sum())(tensor([5])))).toEqual([2]);
+      expect(arr(jacobian((a: Tensor) => grad(inner(a))(tensor([2, 3])))(tensor([5])))).toEqual([[1], [1]]);
+      const [, tangent] = jvp(
+        (a: Tensor) => grad(inner(a))(tensor([2, 3])).sum(),
+        [tensor([5])],
+        [tensor([1])],
+      );
+      expect(arr(tangent as Tensor)).toEqual(2);
+      const pulled = (a: Tensor) => vjp(inner(a), tensor([2, 3]))[1](tensor(1))[0] as Tensor;
+      expect(arr(grad((a: Tensor) => pulled(a).sum())(tensor([5])))).toEqual([2]);
+      expect(
+        arr(
+          hessian((a: Tensor) =>
+            grad(inner(a))(tensor([2, 3]))
+              .sum()
+              .mul(a),
+          )(tensor([5])),
+        ),
+      ).toEqual([[4]]);
+    }
+  });
+
+  test('a number result that would lose the closure’s derivative is refused, not returned', () => {
+    const op = (a: Value) =>
+      defineOp<Value>({ name: 'timesA', forward: (x) => x * a.data, backward: (g) => g.mul(a) });
+    // d/da (a · a) = 2a = 10 with Values; with numbers the inner a would be a constant 5
+    expect(grad((a: Value) => a.mul(grad((x: Value) => op(a)(x))(value(2)) as Value))(5)).toBe(10);
+    expect(() => grad((a: Value) => a.mul(grad((x: Value) => op(a)(x))(2)))(5)).toThrow(
+      /^grad: a result depends on the inputs of an outer transformation, but it would come back as a number/,
+    );
+    // a custom op that closes over nothing outer still gives numbers back
+    const square = defineOp<Value>({
+      name: 'mySquare',
+      forward: (x) => x * x,
+      backward: (g, { inputs: [x] }) => g.mul(x!).mul(2),
+    });
+    expect(grad((a: Value) => a.mul(grad((x: Value) => square(x))(3)))(5)).toBe(6);
+  });
+});
+
 describe('options', () => {
   test('a misspelt option is refused instead of silently differentiating the first argument', () => {
     const f = (x: Value, y: Value): Value => x.mul(y).add(y);

@@ -1,6 +1,7 @@
 // What every transformation does first: check the function and its options, and turn the arguments
 // it differentiates into inputs of a fresh graph.
 
+import { isCustomNode } from '../custom-op.js';
 import { describe } from '../errors.js';
 import { isRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
@@ -78,11 +79,14 @@ export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs)
 
 /**
  * Marks `inputs` nested when one of the function's `outputs` depends on the inputs of a running
- * transformation (and the caller records): its results must then carry a graph for that one.
+ * transformation (and the caller records): its results must then carry a graph for that one. A
+ * custom op's node between them counts as such a dependence, since its backward may close over an
+ * outer input (`defineOp({ …, backward: g => g.mul(a) })` inside a function of `a`): the gradients
+ * are then recorded, and what they really depend on decides the rest, as for any nested result.
  */
 export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
   if (inputs.nested || !inputs.recording || active.length === 0) return;
-  if (reachesOuter(outputs, inputs.nodes, new Set())) inputs.nested = true;
+  if (reachesOuter(outputs, inputs.nodes, new Set(), true)) inputs.nested = true;
 }
 
 /**
@@ -103,10 +107,16 @@ export function asNumber(name: string, v: Value, recording: boolean, seen = new 
 
 /**
  * Whether the graph below `roots` (roots included, not below the nodes `own`) holds an input of a
- * running transformation. `seen` holds nodes an earlier walk over the same frames found clear: the
- * results of one call share it, so that many results over one graph cost one walk.
+ * running transformation, or, with `custom`, a custom op's node (whose backward may reach one). `seen`
+ * holds nodes an earlier walk over the same frames found clear: the results of one call share it, so
+ * that many results over one graph cost one walk.
  */
-function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], seen: Set<Leaf>): boolean {
+function reachesOuter(
+  roots: readonly Leaf[],
+  own: readonly Leaf[],
+  seen: Set<Leaf>,
+  custom = false,
+): boolean {
   const stop = new Set<Leaf>(own);
   const stack: Leaf[] = roots.slice();
   while (stack.length > 0) {
@@ -118,6 +128,7 @@ function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], seen: Set<Le
       if (frame.set.has(node)) return true;
     }
     if (stop.has(node)) continue;
+    if (custom && isCustomNode(node)) return true;
     for (const parent of node.parents as readonly Leaf[]) stack.push(parent);
   }
   return false;
