@@ -57,7 +57,7 @@ declare module './core.js' {
 
     /**
      * The standard deviation: the square root of `var` with the same arguments. As in PyTorch, its
-     * gradient is NaN where the deviation is 0 (the square root has no derivative there).
+     * gradient is 0 where the deviation is 0 (a constant slice), not the square root's ∞ times 0.
      *
      * @example
      * ```ts
