@@ -333,6 +333,28 @@ describe('logcumsumexp', () => {
     ]);
   });
 
+  test('-Infinity elements get finite gradients: 0 after a finite element (PyTorch), 1 for a leading one', () => {
+    const ninf = Number.NEGATIVE_INFINITY;
+    const grad = (xs: number[]) => {
+      const x = tensor(xs, { requiresGrad: true });
+      x.logcumsumexp(0).sum().backward();
+      return Array.from(x.grad!.data);
+    };
+    // PyTorch 2.13: [2.9999999999999996, 0, 0] and [1.629…, 1.709…, 2.660…, 0, 0, 0]; both were NaN
+    expect(grad([0, ninf, ninf])).toEqual([3, 0, 0]);
+    const padded = grad([1, 2, 3, ninf, ninf, ninf]);
+    expect(padded.slice(3)).toEqual([0, 0, 0]);
+    expect(padded.slice(0, 3).every(Number.isFinite)).toBe(true);
+    expect(grad([0, ninf, 1])[1]).toBe(0);
+    // out_0 = x_0 whatever x_0 is, so x_0 = -Infinity gets 1 from it (PyTorch gives NaN)
+    expect(grad([ninf, 0, 1])[0]).toBe(1);
+    expect(grad([ninf, ninf, ninf])).toEqual([1, 1, 1]);
+    const x = tensor([[0.5, ninf, ninf]], { requiresGrad: true });
+    expect(hessian((v: Tensor) => v.logcumsumexp(1).sum())(x).toArray()).toEqual([
+      [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0]]],
+    ]);
+  });
+
   test('passes gradcheck to the second order, ties included', () => {
     const x = tensor([
       [0.3, -1.2, 2.5, 0.3],

@@ -203,10 +203,16 @@ function sqrtFlatAtZero(s: Tensor): Tensor {
 
 /**
  * log(e^a + e^b), elementwise, as log(e^(a-m) + e^(b-m)) + m with m the larger of a and b held
- * constant (a non-finite m replaced by 0, so -Infinity with -Infinity stays -Infinity): smooth in a and
- * b, with no kink at a = b, and exactly a when b is -Infinity (the scan's padding).
+ * constant (a non-finite m replaced by 0): smooth in a and b, with no kink at a = b, and exactly a when
+ * b is -Infinity (the scan's padding). Where both are -Infinity the result is a itself (-Infinity, with
+ * the gradient 1 for a and 0 for b, as log(e^a + e^b) = a has when b is exactly -Infinity), and the
+ * log is taken of the sum plus 1 there, so its derivative is finite and the gradient that reaches the
+ * exponentials is 0 rather than log'(0)·0 = ∞·0 = NaN: a -Infinity after a finite element of
+ * logcumsumexp gets the gradient 0, as in PyTorch, and a leading one 1 (PyTorch: NaN).
  */
 function logAddExp(a: Tensor, b: Tensor): Tensor {
   const m = applyElementwise('finiteOrZero', [Tensor._apply('maximum', [a, b], NO_PARAMS, true)], NO_PARAMS);
-  return a.sub(m).exp().add(b.sub(m).exp()).log().add(m);
+  const s = a.sub(m).exp().add(b.sub(m).exp());
+  const bothNegInf = applyElementwise('isExactZero', [s], NO_PARAMS);
+  return a.where(bothNegInf, s.add(bothNegInf).log().add(m));
 }

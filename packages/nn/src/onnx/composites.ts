@@ -112,21 +112,27 @@ function normInput(t: Tensor): Tensor | null {
 /**
  * The [outer, len, inner] input of logcumsumexp as recorded: a Hillis–Steele scan whose rounds r = 0,
  * 1, ... combine a with a shifted 2^r places (−∞ filled in) by log(e^(a−m) + e^(b−m)) + m, m the
- * node finiteOrZero(max(a, b)) without gradient. Written as one operator: one stable ReduceLogSumExp
- * per prefix.
+ * node finiteOrZero(max(a, b)) without gradient, the log taken of the sum s plus the mask [s = 0] and a
+ * itself chosen where that mask is set (both −∞). Written as one operator: one stable ReduceLogSumExp
+ * per prefix, which is −∞ there too.
  */
 function logcumsumexpInput(t: Tensor): Tensor | null {
   const shifts: number[] = [];
   let out = t;
   for (;;) {
-    if (out.op !== 'add') break;
-    const [l, m] = out.parents as [Tensor, Tensor];
-    const sum = l.op === 'log' ? l.parents[0]! : null;
-    const [ea, eb] = sum?.op === 'add' ? (sum.parents as [Tensor, Tensor]) : [];
+    if (out.op !== 'where') break;
+    const [bothNegInf, chosen, combined] = out.parents as [Tensor, Tensor, Tensor];
+    if (combined.op !== 'add') break;
+    const [l, m] = combined.parents as [Tensor, Tensor];
+    const lifted = l.op === 'log' ? l.parents[0]! : null;
+    const sum = lifted?.op === 'add' ? lifted.parents[0]! : null;
+    if (!sum || lifted!.parents[1] !== bothNegInf || !isNodeOf(bothNegInf, 'isExactZero', sum)) break;
+    const [ea, eb] = sum.op === 'add' ? (sum.parents as [Tensor, Tensor]) : [];
     if (ea?.op !== 'exp' || eb?.op !== 'exp') break;
     const [da, db] = [ea.parents[0]!, eb.parents[0]!];
     if (da.op !== 'sub' || db.op !== 'sub' || da.parents[1] !== m || db.parents[1] !== m) break;
     const [a, b] = [da.parents[0]!, db.parents[0]!];
+    if (chosen !== a) break;
     const [pad, cut] = b.op === 'concat' ? (b.parents as [Tensor, Tensor]) : [];
     if (pad === undefined || cut?.op !== 'slice' || cut.parents[0] !== a || a.ndim !== 3) break;
     if (!holds(pad, pad, () => Number.NEGATIVE_INFINITY)) break;
