@@ -288,6 +288,41 @@ describe('a custom op whose backward closes over an outer input', () => {
     }
   });
 
+  test('results that do not depend on the outer inputs come back as at top level, without a graph', () => {
+    // a custom op closing over a tracked tensor that no transformation differentiates: the inner
+    // gradient is W, untracked, as at top level and as with the built-in x.mul(W)
+    const W = tensor([3, 4], { requiresGrad: true });
+    const timesW = defineOp<Tensor>({ name: 'timesW', forward: (x) => x, backward: (g) => g.mul(W) });
+    let inner: Tensor | null = null;
+    grad((a: Tensor) => {
+      inner = grad((x: Tensor) => timesW(x).sum())(tensor([1, 1]));
+      return a.sum();
+    })(tensor([1]));
+    expect(arr(inner!)).toEqual([3, 4]);
+    expect(inner!.requiresGrad).toBe(false);
+    for (const take of [
+      jacobian,
+      (f: (x: Tensor) => Tensor) => (x: Tensor) => vjp(f, x)[1](tensor(1))[0] as Tensor,
+    ]) {
+      let row: Tensor | null = null;
+      grad((a: Tensor) => {
+        row = take((x: Tensor) => timesW(x).sum())(tensor([1, 1])) as Tensor;
+        return a.sum();
+      })(tensor([1]));
+      expect(arr(row!)).toEqual([3, 4]);
+      expect(row!.requiresGrad).toBe(false);
+    }
+    // an inner training loop over a custom op inside an outer grad stays a loop of constants: each
+    // step's parameters untracked, not a chain of every step before it
+    let w = tensor([0.5, -0.5]);
+    grad((a: Tensor) => {
+      for (let i = 0; i < 5; i++) w = w.sub(grad((p: Tensor) => timesW(p).mul(p).sum())(w).mul(0.1));
+      return a.sum();
+    })(tensor([1]));
+    expect(w.requiresGrad).toBe(false);
+    expect(w.op).toBe('');
+  });
+
   test('a number result that would lose the closure’s derivative is refused, not returned', () => {
     const op = (a: Value) =>
       defineOp<Value>({ name: 'timesA', forward: (x) => x * a.data, backward: (g) => g.mul(a) });

@@ -80,13 +80,30 @@ export function callFunction(f: (...args: unknown[]) => unknown, inputs: Inputs)
 /**
  * Marks `inputs` nested when one of the function's `outputs` depends on the inputs of a running
  * transformation (and the caller records): its results must then carry a graph for that one. A
- * custom op's node between them counts as such a dependence, since its backward may close over an
- * outer input (`defineOp({ …, backward: g => g.mul(a) })` inside a function of `a`): the gradients
- * are then recorded, and what they really depend on decides the rest, as for any nested result.
+ * custom op's node between them may be such a dependence, since its backward may close over an outer
+ * input (`defineOp({ …, backward: g => g.mul(a) })` inside a function of `a`) where no walk can see:
+ * the gradients are then recorded too (`viaCustom`), and `settle` keeps the graph of those results
+ * that turn out to reach an outer input and detaches the others, as they would be at top level.
  */
 export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
   if (inputs.nested || !inputs.recording || active.length === 0) return;
-  if (reachesOuter(outputs, inputs.nodes, new Set(), true)) inputs.nested = true;
+  let custom = false;
+  const outer = walkBelow(outputs, inputs.nodes, new Set(), (node) => {
+    if (inOuterFrame(node)) return true;
+    custom ||= isCustomNode(node);
+    return false;
+  });
+  if (outer || custom) inputs.nested = true;
+  if (!outer && custom) inputs.viaCustom = true;
+}
+
+/**
+ * A non-number result `r` of a call nested only through a custom op (`viaCustom`) as the caller gets
+ * it: with its graph when it depends on an outer transformation's inputs, detached (as at top level)
+ * when it does not. `seen` is shared by the results of one call, as in `asNumber`.
+ */
+export function settle(inputs: Inputs, r: Leaf, seen: Set<Leaf>): Leaf {
+  return inputs.viaCustom && !reachesOuter([r], [], seen) ? r.detach() : r;
 }
 
 /**
@@ -107,15 +124,31 @@ export function asNumber(name: string, v: Value, recording: boolean, seen = new 
 
 /**
  * Whether the graph below `roots` (roots included, not below the nodes `own`) holds an input of a
- * running transformation, or, with `custom`, a custom op's node (whose backward may reach one). `seen`
- * holds nodes an earlier walk over the same frames found clear: the results of one call share it, so
- * that many results over one graph cost one walk.
+ * running transformation. `seen` holds nodes an earlier walk over the same frames found clear: the
+ * results of one call share it, so that many results over one graph cost one walk.
  */
-function reachesOuter(
+function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], seen: Set<Leaf>): boolean {
+  return walkBelow(roots, own, seen, inOuterFrame);
+}
+
+/** Whether `node` is an input of a running transformation. */
+function inOuterFrame(node: Leaf): boolean {
+  for (const frame of active) {
+    frame.set ??= new Set(frame.nodes);
+    if (frame.set.has(node)) return true;
+  }
+  return false;
+}
+
+/**
+ * Visits the graph below `roots` (roots included, not below the nodes `own`, each node once, none
+ * in `seen`) until `found` says true, and says whether it did.
+ */
+function walkBelow(
   roots: readonly Leaf[],
   own: readonly Leaf[],
   seen: Set<Leaf>,
-  custom = false,
+  found: (node: Leaf) => boolean,
 ): boolean {
   const stop = new Set<Leaf>(own);
   const stack: Leaf[] = roots.slice();
@@ -123,12 +156,8 @@ function reachesOuter(
     const node = stack.pop()!;
     if (seen.has(node)) continue;
     seen.add(node);
-    for (const frame of active) {
-      frame.set ??= new Set(frame.nodes);
-      if (frame.set.has(node)) return true;
-    }
+    if (found(node)) return true;
     if (stop.has(node)) continue;
-    if (custom && isCustomNode(node)) return true;
     for (const parent of node.parents as readonly Leaf[]) stack.push(parent);
   }
   return false;
@@ -154,6 +183,8 @@ export interface Inputs {
    * input) or the function's result depends on a running transformation's inputs (`nestIfOuter`).
    */
   nested: boolean;
+  /** Nested only because a custom op lies between the inputs and the outputs (`nestIfOuter`, `settle`). */
+  viaCustom: boolean;
 }
 
 /**
@@ -198,7 +229,7 @@ export function prepareInputs(
   parts.forEach(({ flat, from, to }, j) => {
     callArgs[argnums[j]!] = flat.build(nodes.slice(from, to));
   });
-  return { name, recording, args: callArgs, nodes, fromNumber, parts, nested };
+  return { name, recording, args: callArgs, nodes, fromNumber, parts, nested, viaCustom: false };
 }
 
 /**
@@ -213,7 +244,7 @@ export function rebuild(
 ): unknown {
   const seen = new Set<Leaf>();
   const asGiven = results.map((r, k) =>
-    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : r,
+    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : settle(inputs, r, seen),
   );
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;

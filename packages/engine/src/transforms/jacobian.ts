@@ -6,7 +6,7 @@ import { withRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import { type GradOf, gradAs, type Loose } from './grad.js';
-import { type Argnums, argnumList, asNumber, checkFunction, checkOptions } from './inputs.js';
+import { type Argnums, argnumList, asNumber, checkFunction, checkOptions, settle } from './inputs.js';
 import type { Leaf } from './tree.js';
 import { jvpAs, pullBack, pushForward, type Traced, trace } from './vjp.js';
 
@@ -152,7 +152,9 @@ function jacobianAs(
     const seen = new Set<Leaf>();
     const perOutput = table.map((row) => {
       const asGiven = row.map((b) =>
-        t.allNumbers && b instanceof Value ? asNumber(name, b, t.inputs.recording, seen) : b,
+        t.allNumbers && b instanceof Value
+          ? asNumber(name, b, t.inputs.recording, seen)
+          : settle(t.inputs, b, seen),
       );
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];

@@ -16,6 +16,7 @@ import {
   nestIfOuter,
   prepareInputs,
   rebuild,
+  settle,
 } from './inputs.js';
 import { tensorTangent, valueTangent } from './tangents.js';
 import { type Flat, flatten, type Leaf, type ResultFor } from './tree.js';
@@ -205,7 +206,9 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
   const seen = new Set<Leaf>();
   const asGiven = filled.map((d) =>
-    t.allNumbers && d instanceof Value ? asNumber(name, d, t.inputs.recording, seen) : d,
+    t.allNumbers && d instanceof Value
+      ? asNumber(name, d, t.inputs.recording, seen)
+      : settle(t.inputs, d, seen),
   );
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
