@@ -193,6 +193,34 @@ describe('review fixes', () => {
     expect(() => tensor([1, 2]).min(5)).toThrow(/^min: axis 5 is out of range/);
   });
 
+  test('axis 0 or -1 of a 0-D tensor is its one element for the ops over an axis too, as in PyTorch', () => {
+    // PyTorch 2.13: squeeze(0) and transpose(0, -1) give the tensor, argmax(0) and argmin(-1) 0, and
+    // gather(0, index) reads it as [1]; all were refused ("axis 0 is out of range for a tensor of rank 0")
+    const t = tensor(3, { requiresGrad: true });
+    for (const same of [t.squeeze(0), t.squeeze(-1), t.transpose(0, 0), t.transpose(0, -1)]) {
+      expect(same.shape).toEqual([]);
+      expect(same.item()).toBe(3);
+    }
+    for (const index of [t.argmax(0), t.argmax(-1), t.argmin(0), t.argmin(-1)]) {
+      expect(index.shape).toEqual([]);
+      expect(index.item()).toBe(0);
+    }
+    const picked = t.gather(0, tensor(0));
+    expect(picked.shape).toEqual([]);
+    expect(picked.item()).toBe(3);
+    expect(t.gather(-1, tensor([0, 0])).toArray()).toEqual([3, 3]);
+    picked.mul(2).backward();
+    expect(t.grad!.item()).toBe(2);
+    // any other axis is still out of range, named
+    expect(() => t.squeeze(1)).toThrow(/^squeeze: axis 1 is out of range for a tensor of rank 0/);
+    expect(() => t.transpose(0, 1)).toThrow(/^transpose: axis 1 is out of range for a tensor of rank 0/);
+    expect(() => t.argmin(2)).toThrow(/^argmin: axis 2 is out of range for a tensor of rank 0/);
+    expect(() => t.gather(1, tensor(0))).toThrow(/^gather: axis 1 is out of range for a tensor of rank 0/);
+    expect(() => t.gather(0, tensor(1))).toThrow(
+      /^gather: index 1 \(element 0\) is out of range for axis 0 of size 1/,
+    );
+  });
+
   test('backward takes options first as Value.backward does, and full keeps -0', () => {
     const y = tensor([1, 2], { requiresGrad: true });
     y.mul(y).sum().backward({ createGraph: true });

@@ -139,7 +139,7 @@ export function reductionMethods() {
       return this.neg().max(ax, keepDims).neg();
     },
     argmax(axis?: number | null): Tensor {
-      const ax = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, 'argmax');
+      const ax = axisOrAll(this, axis, 'argmax');
       // only the reduced axis must have elements: [0,3] along axis 1 is an empty result of shape [0]
       checkNotEmpty(this, ax, 'argmax', 'maximum');
       // a NaN is the maximum, as in NumPy: the first one wins
@@ -158,7 +158,7 @@ export function reductionMethods() {
       return Tensor._of(out, shape);
     },
     argmin(axis?: number | null): Tensor {
-      const ax = axis === undefined || axis === null ? null : normalizeAxis(axis, this.ndim, 'argmin');
+      const ax = axisOrAll(this, axis, 'argmin');
       // only the reduced axis must have elements: [0,3] along axis 1 is an empty result of shape [0]
       checkNotEmpty(this, ax, 'argmin', 'minimum');
       // argmax of -x: negation keeps every NaN a NaN (still the winner) and every tie a tie (the first
@@ -200,6 +200,15 @@ export function reductionAxis(
 ): number | null {
   if (typeof keepDims !== 'boolean')
     throw new TypeError(`${op}: keepDims must be a boolean, got ${describe(keepDims)}`);
+  return axisOrAll(t, axis, op);
+}
+
+/**
+ * @internal The axis an op over one axis or all elements works along: null for all of them (no axis
+ * given, or axis 0 or -1 of a 0-D tensor, which PyTorch reads as its only element), else the axis
+ * counted from the start.
+ */
+export function axisOrAll(t: Tensor, axis: number | null | undefined, op: string): number | null {
   if (axis === undefined || axis === null) return null;
   if (t.ndim === 0 && (axis === 0 || axis === -1)) return null;
   return normalizeAxis(axis, t.ndim, op);

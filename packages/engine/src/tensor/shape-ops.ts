@@ -182,6 +182,7 @@ export function shapeMethods() {
     },
     squeeze(axis?: number): Tensor {
       if (axis === undefined) return this.reshape(this.shape.filter((d) => d !== 1));
+      if (this.ndim === 0 && (axis === 0 || axis === -1)) return this; // as PyTorch
       const ax = normalizeAxis(axis, this.ndim, 'squeeze');
       if (this.shape[ax] !== 1) {
         throw new ShapeError(
@@ -211,6 +212,11 @@ export function shapeMethods() {
       }
       if (dim0 === undefined || dim1 === undefined)
         throw new RangeError('transpose: give both axes or neither');
+      // a 0-D tensor's axis 0 (or -1) is its only element, as in PyTorch: nothing to swap
+      if (this.ndim === 0) {
+        for (const d of [dim0, dim1]) if (d !== 0 && d !== -1) normalizeAxis(d, 0, 'transpose');
+        return this;
+      }
       const a = normalizeAxis(dim0, this.ndim, 'transpose');
       const b = normalizeAxis(dim1, this.ndim, 'transpose');
       const dims = this.shape.map((_, i) => i);
@@ -244,6 +250,11 @@ export function shapeMethods() {
     gather(axis: number, index: Tensor): Tensor {
       if (!(index instanceof Tensor))
         throw new TypeError(`gather: the index must be a Tensor, got ${describe(index)}`);
+      // a 0-D tensor along its axis 0 (or -1) is read as [1], as PyTorch reads it
+      if (this.ndim === 0 && index.ndim <= 1 && (axis === 0 || axis === -1))
+        return this.reshape([1])
+          .gather(0, index.reshape([index.size]))
+          .reshape(index.shape);
       const ax = normalizeAxis(axis, this.ndim, 'gather');
       if (index.ndim !== this.ndim || index.shape.some((d, i) => i !== ax && d !== this.shape[i])) {
         throw new ShapeError(
