@@ -162,6 +162,18 @@ describe('review fixes', () => {
     const s = tensor([0, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]).sigmoid().data;
     expect([s[0], s[2], s[3]]).toEqual([0.5, 1, 0]);
     expect(s[1]).toBeCloseTo(1 / (1 + Math.E), 15);
+    // with an infinity in the tensor the second derivative at 0 is still 0 (PyTorch 2.13: [0, 0]; a
+    // min/abs form stood in there and gave 0.125), and σ'' elsewhere is that of the finite tensor
+    const d2 = (xs: number[]) => grad((t: Tensor) => g1(t).sum())(tensor(xs)).toArray() as number[];
+    expect(d2([0, Number.NEGATIVE_INFINITY])).toEqual([0, 0]);
+    expect(d2([-3, 0, 3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toEqual([
+      ...d2([-3, 0, 3]),
+      0,
+      0,
+    ]);
+    const x = tensor([-2, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], { requiresGrad: true });
+    x.sigmoid().sum().backward();
+    expect(x.grad!.toArray()).toEqual([g1(tensor([-2, 1])).data[0], 0, 0]);
   });
 
   test('each leaf owns its gradient: not shared with another leaf nor with the seed', () => {

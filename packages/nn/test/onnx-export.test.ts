@@ -86,6 +86,22 @@ describe('the model file', () => {
     expect(gemm.attribute.map((a) => [a.name, Number(a.i)])).toEqual([['transB', 1]]);
   });
 
+  test('a sigmoid over inputs of mixed signs, infinities among them, is one Sigmoid node too', () => {
+    for (const example of [
+      tensor([
+        [-1, 2],
+        [0.5, -3],
+      ]),
+      tensor([
+        [-1, Infinity],
+        [Number.NEGATIVE_INFINITY, 3],
+      ]),
+    ]) {
+      const g = decode(exportOnnx((x: Tensor) => x.sigmoid(), example)).graph;
+      expect(g.node.map((n) => n.opType)).toEqual(['Sigmoid', 'Identity']);
+    }
+  });
+
   test("float32 stores FLOAT weights, inputs and outputs; names and a fixed batch are the caller's", () => {
     const small = exportOnnx(model, Tensor.randn([4, 2]), {
       dtype: 'float32',
