@@ -44,6 +44,13 @@ describe('derivatives at kinks and domain edges', () => {
     ['clamp(0, 1) at the upper bound: 1', m('clamp', 0, 1), 1, 1],
     ['clamp(0, 1) outside: 0', m('clamp', 0, 1), 1.5, 0],
     ['clamp(null, 1) below: 1', m('clamp', null, 1), -7, 1],
+    // an absent (infinite) bound bounds nothing: 1 at an infinite input, as PyTorch (was ∞ - ∞ = NaN)
+    ['clamp(0) at +Infinity: 1', m('clamp', 0), Infinity, 1],
+    ['clamp(null, 0) at -Infinity: 1', m('clamp', null, 0), -Infinity, 1],
+    ['clamp(-Infinity, Infinity) at +Infinity: 1', m('clamp', -Infinity, Infinity), Infinity, 1],
+    ['clamp(0) at -Infinity: 0', m('clamp', 0), -Infinity, 0],
+    ['clamp(null, 1) at +Infinity: 0', m('clamp', null, 1), Infinity, 0],
+    ["clamp(0)'(NaN) is NaN", m('clamp', 0), Number.NaN, Number.NaN],
     ['softplus above its threshold: exactly 1', m('softplus'), 25, 1],
     ["pow(x, 0)' at 0 = 0, not 0·∞", m('pow', 0), 0, 0],
     ["relu'(NaN) is NaN, not a plausible 0", m('relu'), Number.NaN, Number.NaN],

@@ -321,9 +321,15 @@ export const arithmetic = {
     arity: 1,
     params: clampBounds,
     f: (a, { min, max }) => Math.min(Math.max(a, min), max),
-    // [min <= a <= max] as (1 - [min - a > 0])·(1 - [a - max > 0]): a - b is 0 exactly when a = b
-    derivative: (m, { a, g }, { min, max }) =>
-      m.mul(g, m.mul(m.sub(1, m.step(m.sub(min, a))), m.sub(1, m.step(m.sub(a, max))))),
+    // [min <= a <= max] as (1 - [min - a > 0])·(1 - [a - max > 0]): a - b is 0 exactly when a = b.
+    // An infinite bound (an absent one) bounds nothing and has no factor: ∞ - ∞ would make the
+    // gradient of an infinite input NaN (PyTorch: 1)
+    derivative: (m, { a, g }, { min, max }) => {
+      const above = min === Number.NEGATIVE_INFINITY ? null : m.sub(1, m.step(m.sub(min, a)));
+      const below = max === Number.POSITIVE_INFINITY ? null : m.sub(1, m.step(m.sub(a, max)));
+      const inside = above !== null && below !== null ? m.mul(above, below) : (above ?? below);
+      return inside === null ? g : m.mul(g, inside);
+    },
     doc: {
       call: 'x.clamp(min?, max?)',
       family: 'activations',
