@@ -259,10 +259,12 @@ export class Value extends GraphNode<Value> {
    */
   pow(exponent: ValueLike): Value {
     const e = exponent instanceof Value ? exponent.data : exponent;
-    if (typeof e !== 'number' || !Number.isFinite(e)) {
-      throw new TypeError(`pow: the exponent must be a finite number or a Value, got ${describe(exponent)}`);
+    if (typeof e !== 'number') {
+      throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
     }
-    if (this.data < 0 && !Number.isInteger(e)) {
+    // only a negative base to a finite non-integer power has no real value; infinities have their
+    // limits ((-2)^∞ = ∞) and a NaN propagates, as on tensors
+    if (this.data < 0 && Number.isFinite(this.data) && Number.isFinite(e) && !Number.isInteger(e)) {
       throw new RangeError(`pow: a negative base ${this.data} has no real power ${e}`);
     }
     if (exponent instanceof Value) return applyValueOp('pow', [this, exponent], NO_PARAMS);

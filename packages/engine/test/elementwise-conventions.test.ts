@@ -129,6 +129,51 @@ describe('derivatives at kinks and domain edges', () => {
     expect(e.grad).toBe(Number.NEGATIVE_INFINITY);
   });
 
+  test("pow at infinite and NaN exponents is C's pow (PyTorch's), on Values and Tensors alike", () => {
+    const inf = Number.POSITIVE_INFINITY;
+    // [base, exponent, PyTorch 2.13's value]; JavaScript's ** gives NaN for 1^±∞, 1^NaN and (-1)^±∞
+    const cases: [number, number, number][] = [
+      [2, inf, inf],
+      [1, inf, 1],
+      [1, -inf, 1],
+      [1, Number.NaN, 1],
+      [-1, inf, 1],
+      [-1, -inf, 1],
+      [-2, inf, inf],
+      [-0.5, inf, 0],
+      [-inf, 0.5, inf],
+      [-inf, 3, -inf],
+      [0, -inf, inf],
+      [2, Number.NaN, Number.NaN],
+      [Number.NaN, 0, 1],
+    ];
+    for (const [a, b, expected] of cases) {
+      const got = [
+        value(a).pow(value(b)).data,
+        value(a).pow(b).data,
+        pow(a, value(b)).data,
+        tensor([a]).pow(tensor([b])).data[0],
+        tensor([a]).pow(b).data[0],
+      ];
+      expect(got, `${a}^${b}`).toEqual(got.map(() => expected));
+    }
+    // the gradients of Value and Tensor agree there too (∂a of 1^∞ is ∞·1 = ∞, ∂b 1·ln 1 = 0, as PyTorch)
+    const v = [value(1), value(inf)];
+    v[0]!.pow(v[1]!).backward();
+    const t = [tensor([1], { requiresGrad: true }), tensor([inf], { requiresGrad: true })];
+    t[0]!.pow(t[1]!).sum().backward();
+    expect([v[0]!.grad, v[1]!.grad]).toEqual([inf, 0]);
+    expect([t[0]!.grad!.data[0], t[1]!.grad!.data[0]]).toEqual([inf, 0]);
+    // a finite negative base to a finite non-integer power is still refused, everywhere
+    expect(() => value(-2).pow(0.5)).toThrow(/^pow: a negative base -2 has no real power 0.5/);
+    expect(() => tensor([-inf, -2]).pow(0.5)).toThrow(
+      /^pow: a negative base -2 \(element 1\) has no real power 0.5/,
+    );
+    expect(() => tensor([-2]).pow(tensor([0.5]))).toThrow(
+      /^pow: element 0 raises a negative base to a non-integer power/,
+    );
+  });
+
   test('pow(2, x) differentiates the exponent: 2^x·ln 2', () => {
     const x = value(3);
     pow(2, x).backward();

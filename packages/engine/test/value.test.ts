@@ -196,14 +196,11 @@ describe('errors', () => {
     }
   });
 
-  test('pow rejects an exponent that is not a finite number or a Value with a TypeError naming pow', () => {
+  test('pow rejects an exponent that is not a number or a Value with a TypeError naming pow', () => {
     const x = value(2);
     for (const [e, got] of [
       ['2', /the string "2"/],
       [undefined, /undefined/],
-      [Number.NaN, /NaN/],
-      [Number.POSITIVE_INFINITY, /Infinity/],
-      [Number.NEGATIVE_INFINITY, /-Infinity/],
     ] as [unknown, RegExp][]) {
       const call = (): Value => x.pow(e as number);
       expect(call).toThrow(TypeError);

@@ -6,6 +6,7 @@
 // does not inline). Those loops compute exactly what `f` computes: ts-elementwise.test.ts holds
 // every op's kernel to its declaration, bit for bit.
 
+import { powOf } from '../ops/elementwise/arithmetic.js';
 import { NO_PARAMS, type Params } from '../ops/elementwise/declaration.js';
 import { allElementwiseOps } from '../ops/elementwise/index.js';
 import type { BinaryKernelOp, UnaryKernelOp } from './backend.js';
@@ -101,7 +102,7 @@ function binaryRun(
       for (let j = 0; j < n; j++) out[oi + j] = a[ai + j * sa]! / b[bi + j * sb]!;
       return;
     case 'pow':
-      for (let j = 0; j < n; j++) out[oi + j] = a[ai + j * sa]! ** b[bi + j * sb]!;
+      for (let j = 0; j < n; j++) out[oi + j] = powOf(a[ai + j * sa]!, b[bi + j * sb]!);
       return;
     case 'maximum':
       for (let j = 0; j < n; j++) out[oi + j] = Math.max(a[ai + j * sa]!, b[bi + j * sb]!);

@@ -51,10 +51,10 @@ export function elementwiseMethods() {
     ...(declaredMethods() as Partial<Tensor>),
     pow(exponent: TensorLike): Tensor {
       if (typeof exponent === 'number') {
-        if (!Number.isFinite(exponent))
-          throw new TypeError(`pow: the exponent must be a finite number, got ${exponent}`);
-        if (!Number.isInteger(exponent)) {
-          const i = kernels().findOutside(this._data, 0, Number.POSITIVE_INFINITY);
+        // a negative finite base to a finite non-integer power has no real value; an infinite
+        // exponent has its limit and a NaN one propagates, as with a tensor of exponents
+        if (Number.isFinite(exponent) && !Number.isInteger(exponent)) {
+          const i = firstNegativeFinite(this._data);
           if (i >= 0)
             throw new RangeError(
               `pow: a negative base ${this._data[i]} (element ${i}) has no real power ${exponent}`,
@@ -100,6 +100,17 @@ export function elementwiseMethods() {
       return shifted.mul(tail.add(1).reciprocal());
     },
   } satisfies Partial<Tensor> & ThisType<Tensor>;
+}
+
+/** The first element of `x` below 0 but not -Infinity (whose non-integer powers are limits), or -1. */
+function firstNegativeFinite(x: Float64Array): number {
+  const k = kernels();
+  for (let from = 0; ; ) {
+    const j = k.findOutside(from === 0 ? x : x.subarray(from), 0, Number.POSITIVE_INFINITY);
+    if (j < 0) return -1;
+    if (x[from + j] !== Number.NEGATIVE_INFINITY) return from + j;
+    from += j + 1;
+  }
 }
 
 /** Builds the method of each declaration: argument checks, then the op. */

@@ -3,6 +3,19 @@
 import { describe } from '../../errors.js';
 import { binary, NON_NEGATIVE, unary } from './declaration.js';
 
+/**
+ * a^b as C's pow computes it, and so PyTorch: JavaScript's ** differs only in giving NaN for a base
+ * of 1 with an infinite or NaN exponent and for -1 with an infinite one, where C (IEEE 754's pow)
+ * gives 1.
+ *
+ * @internal
+ */
+export function powOf(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Number.POSITIVE_INFINITY || b === Number.NEGATIVE_INFINITY))
+    ? 1
+    : a ** b;
+}
+
 /** Reads clamp's bounds: either may be absent (null or undefined), not both. */
 function clampBounds(min?: number | null, max?: number | null): { min: number; max: number } {
   for (const [name, bound] of [
@@ -100,7 +113,7 @@ export const arithmetic = {
   pow: binary({
     arity: 2,
     numberOperandAsParam: true,
-    f: (a, b) => a ** b,
+    f: powOf,
     derivative: [
       // b·a^(b-1); where b = 0 the output is constant in a: a^0·0, not 0·a^(-1), which is NaN at
       // a = 0. For an exponent that is a node, the factor [b ≠ 0] (1 or 0, so the numbers do not
