@@ -64,9 +64,10 @@ export interface AccuracyOptions {
 /**
  * The fraction of samples classified right.
  *
- * - Binary (one column): a prediction is right when it lies on the same side of `threshold` as its
- *   target, so 0/1 targets with probabilities (threshold 0.5) and -1/1 targets with scores
- *   (threshold 0) both work.
+ * - Binary (one column): a prediction above `threshold` says class 1, any other says the other
+ *   class (0, or -1), and it is right when the target says the same, so 0/1 targets with
+ *   probabilities (threshold 0.5) and -1/1 targets with scores (threshold 0) both work, whatever
+ *   the threshold (the target is a label, never compared with it).
  * - Multiclass ([N, classes] with classes > 1): the argmax of each row against the integer label (or
  *   the argmax of a one-hot target row).
  *
@@ -126,7 +127,7 @@ export function accuracy(prediction: unknown, target: unknown, options: Accuracy
           `${op}: target row ${i} is ${label}; binary targets are class labels 0 and 1 (or -1 and 1)`,
         );
       }
-      if (p.at(i, 0) > threshold === label > threshold) right++;
+      if (p.at(i, 0) > threshold === (label === 1)) right++;
     }
   }
   return right / p.rows;

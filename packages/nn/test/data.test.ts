@@ -71,6 +71,14 @@ describe('batches', () => {
 });
 
 describe('accuracy', () => {
+  test('binary: the target is a label, never compared with the threshold (torchmetrics BinaryAccuracy)', () => {
+    // threshold 1: 2 says class 1, 0.5 class 0, both right (the target 1 was compared with 1 and read as 0)
+    expect(accuracy(tensor([[2], [0.5]]), tensor([[1], [0]]), { threshold: 1 })).toBe(1);
+    // a threshold below 0 with 0/1 labels: the label 0 is class 0, not above the threshold
+    expect(accuracy([0.5, -0.9], [1, 0], { threshold: -0.5 })).toBe(1);
+    expect(accuracy([-0.2, -0.9], [1, -1], { threshold: -0.5 })).toBe(1);
+  });
+
   test('binary: the same side of the threshold as the target', () => {
     expect(accuracy(tensor([[0.9], [0.2], [0.6]]), tensor([[1], [0], [0]]))).toBeCloseTo(2 / 3, 15);
     expect(accuracy([0.3, -2, 0.1], [1, -1, -1], { threshold: 0 })).toBeCloseTo(2 / 3, 15);
