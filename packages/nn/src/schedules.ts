@@ -97,5 +97,7 @@ export function linearWarmup(after: number | Schedule, options: { warmupSteps: n
     throw new TypeError(`linearWarmup: expected a learning rate or a schedule, got ${kindOf(after)}`);
   }
   return (step) =>
-    step < warmupSteps ? (schedule(0) * (step + 1)) / warmupSteps : schedule(step - warmupSteps);
+    // lr·((k + 1)/n), as PyTorch's LambdaLR computes it: the last warm-up step is lr exactly (1·lr),
+    // where (lr·n)/n can round above it (0.1·3/3 = 0.10000000000000002)
+    step < warmupSteps ? schedule(0) * ((step + 1) / warmupSteps) : schedule(step - warmupSteps);
 }

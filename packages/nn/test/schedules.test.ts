@@ -29,6 +29,13 @@ describe('schedules', () => {
     for (const [step, expected] of [0.025, 0.05, 0.075, 0.1].entries()) expectClose(lr(step), expected);
     expect([4, 5, 6].map(lr)).toEqual([0.1, 0.1, 0.05]);
     expect(linearWarmup(0.2, { warmupSteps: 2 })(0)).toBe(0.1);
+    // the last warm-up step is the rate itself, never above it: (0.1·3)/3 was 0.10000000000000002
+    for (const [rate, n] of [
+      [0.1, 3],
+      [0.3, 7],
+      [0.7, 10],
+    ] as const)
+      expect(linearWarmup(rate, { warmupSteps: n })(n - 1)).toBe(rate);
   });
 
   test('refuses bad arguments, naming the schedule', () => {
