@@ -88,14 +88,16 @@ export function elementwiseMethods() {
         const b = this.exp();
         return b.mul(b.add(1).reciprocal());
       }
-      // Constant per-element masks pick the form, so every derivative is that form's: x where x < 0,
-      // else 0, is min(x, 0), and x·(±1) is |x|, without a kink (min and abs would split or drop
-      // gradients at 0 and make the second derivative wrong there). `where`, not x·[x < 0], so that
-      // an infinite x gives e^0 rather than e^(∞·0) = NaN; x·(±1) is ∞ at either infinity.
+      // Constant per-element masks pick the form, so every derivative is that form's: x·[x < 0] is
+      // min(x, 0) and x·(±1) is |x| without a kink (min and abs would split or drop gradients at 0 and
+      // make the second derivative wrong there). With a +Infinity element x·0 would be NaN: there
+      // where(x < 0, x, 0) stands in for x·[x < 0], the same numbers and derivatives to every order,
+      // but slower (x·(±1) is ∞ at either infinity).
       // (the masks are nodes of this without gradient: the graph shows what they were computed from)
       const negMask = applyElementwise('isNegative', [this], NO_PARAMS);
       const sign = applyElementwise('negativeSign', [this], NO_PARAMS);
-      const shifted = this.where(negMask, 0).exp(); // e^min(x, 0)
+      const infinite = k.findOutside(this._data, Number.NEGATIVE_INFINITY, Number.MAX_VALUE) >= 0;
+      const shifted = (infinite ? this.where(negMask, 0) : this.mul(negMask)).exp(); // e^min(x, 0)
       const tail = this.mul(sign).neg().exp(); // e^-|x|
       return shifted.mul(tail.add(1).reciprocal());
     },

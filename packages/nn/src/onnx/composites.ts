@@ -36,7 +36,8 @@ function isNodeOf(m: Tensor | undefined, op: string, ...inputs: Tensor[]): boole
 /**
  * The input of a sigmoid recorded by `Tensor.sigmoid`, whose nodes depend on the signs of the input:
  * 1/(1 + e^-x) when every element is ≥ 0, e^x·1/(e^x + 1) when every one is < 0, and for mixed signs
- * e^where(m, x, 0)·1/(e^-(x·s) + 1) with mask nodes m = [x < 0] and s = ±1 of x. Written as ONNX's Sigmoid, the model computes the logistic function for every
+ * e^(x·m)·1/(e^-(x·s) + 1) with mask nodes m = [x < 0] and s = ±1 of x (where(m, x, 0) for x·m when
+ * an element is +Infinity). Written as ONNX's Sigmoid, the model computes the logistic function for every
  * input, not only for inputs with the example's signs.
  */
 function sigmoidInput(d: Tensor): Tensor | null {
@@ -53,9 +54,14 @@ function sigmoidInput(d: Tensor): Tensor | null {
   if (t.parents[0]!.op !== 'neg') return null;
   const inner = t.parents[0]!.parents[0]!;
   const first = s.parents[0]!;
-  if (first.op !== 'where' || inner.op !== 'mul') return null;
-  const [negative, x, zero] = first.parents as [Tensor, Tensor, Tensor];
-  if (inner.parents[0] !== x || !isNumber(zero, 0) || !isNodeOf(negative, 'isNegative', x)) return null;
+  if (inner.op !== 'mul') return null;
+  // x·m, or where(m, x, 0) when an element is +Infinity
+  const [negative, x, zero] =
+    first.op === 'where'
+      ? (first.parents as [Tensor, Tensor, Tensor])
+      : [first.parents[1], first.parents[0], null];
+  if (first.op !== 'mul' && !(first.op === 'where' && isNumber(zero!, 0))) return null;
+  if (x === undefined || inner.parents[0] !== x || !isNodeOf(negative, 'isNegative', x)) return null;
   return isNodeOf(inner.parents[1], 'negativeSign', x) ? x : null;
 }
 
