@@ -5,7 +5,7 @@
 // "Issue 14's performance must hold", for what that heap does to the collector).
 
 import { createRng, type Rng, sub, Tensor } from '@chainrule/engine';
-import { chainruleNet, heParams, type Style, sgdInPlace, transposed } from './train-kit.js';
+import { chainruleNet, heParams, type LayerStyle, sgdInPlace, transposed } from './train-kit.js';
 
 export const points = 900;
 export const lr = 0.1;
@@ -29,7 +29,7 @@ export function makeMoons(rng: Rng): { x: Float64Array; y: Float64Array } {
  * One full-batch epoch in chainrule, public API only: relu hidden layers, sigmoid out (the engine's
  * composite), BCE = -mean(y·log p + (1-y)·log(1-p)), backward, gradient descent in place.
  */
-export function chainruleEpoch(sizes: readonly number[], style: Style): () => void {
+export function chainruleEpoch(sizes: readonly number[], style: LayerStyle): () => void {
   const rng = createRng(2);
   const data = makeMoons(rng);
   const x = new Tensor(data.x, [points, 2]);

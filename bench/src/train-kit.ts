@@ -28,6 +28,9 @@ export function sgdInPlace(params: readonly Tensor[], lr: number): void {
 /** How the layers are written: separate ops, or the library's fused dense layer. */
 export type Style = 'ops' | 'fused';
 
+/** A `Style`, or (`biased`, for moons-kernels.ts) `linear` without its activation and a separate relu. */
+export type LayerStyle = Style | 'biased';
+
 /** W (fanIn×fanOut, row-major) as fanOut×fanIn, the layout of a fused layer's weight. */
 export function transposed(w: Float64Array, fanIn: number, fanOut: number): Float64Array {
   const t = new Float64Array(w.length);
@@ -35,16 +38,16 @@ export function transposed(w: Float64Array, fanIn: number, fanOut: number): Floa
   return t;
 }
 
-/** A chainrule network's layers, He-initialised from `rng`: W stored [in, out] for separate ops, [out, in] fused. */
+/** A chainrule network's layers, He-initialised from `rng`: W stored [in, out] for separate ops, [out, in] for linear. */
 export interface ChainruleNet {
   layers: { w: Tensor; b: Tensor }[];
   params: Tensor[];
-  /** The logits: relu after every layer but the last, by separate ops or by fused `linear`. */
+  /** The logits: relu after every layer but the last, by separate ops or through `linear`. */
   forward(x: Tensor): Tensor;
 }
 
 /** The relu network of `sizes` in chainrule, written in `style`. */
-export function chainruleNet(sizes: readonly number[], rng: Rng, style: Style): ChainruleNet {
+export function chainruleNet(sizes: readonly number[], rng: Rng, style: LayerStyle): ChainruleNet {
   const layers = heParams(sizes, rng).map(({ w, b }, i) => {
     const [fanIn, fanOut] = [sizes[i]!, sizes[i + 1]!];
     return {
@@ -60,6 +63,7 @@ export function chainruleNet(sizes: readonly number[], rng: Rng, style: Style): 
     layers.forEach((l, i) => {
       const hidden = i < layers.length - 1;
       if (style === 'fused') h = linear(h, l.w, l.b, { activation: hidden ? 'relu' : 'none' });
+      else if (style === 'biased') h = hidden ? linear(h, l.w, l.b).relu() : linear(h, l.w, l.b);
       else h = hidden ? h.matmul(l.w).add(l.b).relu() : h.matmul(l.w).add(l.b);
     });
     return h;
