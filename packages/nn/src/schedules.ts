@@ -97,7 +97,14 @@ export function linearWarmup(after: number | Schedule, options: { warmupSteps: n
     throw new TypeError(`linearWarmup: expected a learning rate or a schedule, got ${kindOf(after)}`);
   }
   return (step) =>
-    // lr·((k + 1)/n), as PyTorch's LambdaLR computes it: the last warm-up step is lr exactly (1·lr),
-    // where (lr·n)/n can round above it (0.1·3/3 = 0.10000000000000002)
-    step < warmupSteps ? schedule(0) * ((step + 1) / warmupSteps) : schedule(step - warmupSteps);
+    step >= warmupSteps ? schedule(step - warmupSteps) : warmedUp(schedule(0), step + 1, warmupSteps);
+}
+
+/**
+ * The k-th of n warm-up steps' rate, lr·k/n: computed as (lr·k)/n, so the first is lr/n correctly
+ * rounded (0.1 over 10 steps starts at 0.01, where lr·(1/10) gives 0.010000000000000002), and the
+ * rate itself for the last, where (lr·n)/n could round above it (0.1·3/3 = 0.10000000000000002).
+ */
+function warmedUp(lr: number, k: number, n: number): number {
+  return k === n ? lr : (lr * k) / n;
 }

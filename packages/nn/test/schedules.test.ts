@@ -36,6 +36,8 @@ describe('schedules', () => {
       [0.7, 10],
     ] as const)
       expect(linearWarmup(rate, { warmupSteps: n })(n - 1)).toBe(rate);
+    // and the first is rate/n, rounded once
+    expect(linearWarmup(0.1, { warmupSteps: 10 })(0)).toBe(0.01);
   });
 
   test('refuses bad arguments, naming the schedule', () => {
