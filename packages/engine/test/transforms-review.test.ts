@@ -323,6 +323,32 @@ describe('a custom op whose backward closes over an outer input', () => {
     expect(w.op).toBe('');
   });
 
+  test('every result of one call keeps the graph it needs, and tracked vectors keep theirs', () => {
+    // two results through one custom op: the second was detached after the first's walk (got [12])
+    for (const [inner, expected] of [
+      [(a: Tensor) => (x: Tensor, y: Tensor) => x.mul(y).mul(a).sum(), 17],
+      [(a: Tensor) => (x: Tensor, y: Tensor) => timesA(a)(x.mul(y)).sum(), 17],
+    ] as const) {
+      const outer = grad((a: Tensor) => {
+        const [gx, gy] = grad(inner(a), { argnums: [0, 1] })(tensor([2, 3]), tensor([5, 7])) as Tensor[];
+        return gx!.sum().add(gy!.sum());
+      });
+      expect(arr(outer(tensor([10])))).toEqual([expected]);
+    }
+    // a tracked cotangent or tangent that belongs to no transformation keeps its graph, as at top level
+    const twice = defineOp<Tensor>({ name: 'twice', forward: (x) => 2 * x, backward: (g) => g.mul(2) });
+    const W = tensor([3], { requiresGrad: true });
+    let pulled: Tensor | null = null;
+    let pushed: Tensor | null = null;
+    grad((a: Tensor) => {
+      pulled = vjp(twice, tensor([1]))[1](W)[0] as Tensor;
+      pushed = jvp(twice, [tensor([1])], [W])[1] as Tensor;
+      return a.sum();
+    })(tensor([1]));
+    expect(pulled!.requiresGrad).toBe(true);
+    expect(pushed!.requiresGrad).toBe(true);
+  });
+
   test('a number result that would lose the closure’s derivative is refused, not returned', () => {
     const op = (a: Value) =>
       defineOp<Value>({ name: 'timesA', forward: (x) => x * a.data, backward: (g) => g.mul(a) });

@@ -100,10 +100,10 @@ export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
 /**
  * A non-number result `r` of a call nested only through a custom op (`viaCustom`) as the caller gets
  * it: with its graph when it depends on an outer transformation's inputs, detached (as at top level)
- * when it does not. `seen` is shared by the results of one call, as in `asNumber`.
+ * when it does not. `clear` is shared by the results of one call, as in `asNumber`.
  */
-export function settle(inputs: Inputs, r: Leaf, seen: Set<Leaf>): Leaf {
-  return inputs.viaCustom && !reachesOuter([r], [], seen) ? r.detach() : r;
+export function settle(inputs: Inputs, r: Leaf, clear: Set<Leaf>): Leaf {
+  return inputs.viaCustom && !reachesOuter([r], [], clear) ? r.detach() : r;
 }
 
 /**
@@ -124,11 +124,11 @@ export function asNumber(name: string, v: Value, recording: boolean, seen = new 
 
 /**
  * Whether the graph below `roots` (roots included, not below the nodes `own`) holds an input of a
- * running transformation. `seen` holds nodes an earlier walk over the same frames found clear: the
- * results of one call share it, so that many results over one graph cost one walk.
+ * running transformation. `clear` holds nodes an earlier walk over the same frames found clear: the
+ * results of one call share it, so that many results over one graph cost about one walk.
  */
-function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], seen: Set<Leaf>): boolean {
-  return walkBelow(roots, own, seen, inOuterFrame);
+function reachesOuter(roots: readonly Leaf[], own: readonly Leaf[], clear: Set<Leaf>): boolean {
+  return walkBelow(roots, own, clear, inOuterFrame);
 }
 
 /** Whether `node` is an input of a running transformation. */
@@ -142,24 +142,28 @@ function inOuterFrame(node: Leaf): boolean {
 
 /**
  * Visits the graph below `roots` (roots included, not below the nodes `own`, each node once, none
- * in `seen`) until `found` says true, and says whether it did.
+ * in `clear`) until `found` says true, and says whether it did. A walk that finds nothing adds the
+ * nodes it visited to `clear`, so later walks over the same graph skip them; one that stops early
+ * adds none (a node it passed may lie above what it found).
  */
 function walkBelow(
   roots: readonly Leaf[],
   own: readonly Leaf[],
-  seen: Set<Leaf>,
+  clear: Set<Leaf>,
   found: (node: Leaf) => boolean,
 ): boolean {
   const stop = new Set<Leaf>(own);
+  const visited = new Set<Leaf>();
   const stack: Leaf[] = roots.slice();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if (clear.has(node) || visited.has(node)) continue;
+    visited.add(node);
     if (found(node)) return true;
     if (stop.has(node)) continue;
     for (const parent of node.parents as readonly Leaf[]) stack.push(parent);
   }
+  for (const node of visited) clear.add(node);
   return false;
 }
 

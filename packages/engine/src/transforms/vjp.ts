@@ -201,14 +201,17 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
     throw new TypeError(`${name}: tangents must be an array like primals, got ${describe(tangents)}`);
   const paths = t.inputs.parts.flatMap(({ flat }, j) => flat.paths.map((path) => `[${j}]${path}`));
   const given = vectorsFor(name, 'the tangents', t.inputs.nodes, paths, tangents);
-  const nested = t.inputs.nested || (isRecording() && anyTracked(tangents));
+  const tracked = isRecording() && anyTracked(tangents);
+  const nested = t.inputs.nested || tracked;
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
   const seen = new Set<Leaf>();
+  // tracked tangents give the results a graph of their own, as at top level: nothing to settle
+  const inputs = tracked ? { ...t.inputs, viaCustom: false } : t.inputs;
   const asGiven = filled.map((d) =>
     t.allNumbers && d instanceof Value
       ? asNumber(name, d, t.inputs.recording, seen)
-      : settle(t.inputs, d, seen),
+      : settle(inputs, d, seen),
   );
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
@@ -236,10 +239,13 @@ export function vjp(
   const t = trace('vjp', f, primals);
   const pullback = (cotangent: unknown): unknown[] => {
     const cts = vectorsFor('vjp', 'the cotangent', t.outputs, t.outFlat.paths, cotangent);
-    const nested = t.inputs.nested || (isRecording() && anyTracked(cotangent));
+    const tracked = isRecording() && anyTracked(cotangent);
+    const nested = t.inputs.nested || tracked;
     const grads = withRecording(nested, () => pullBack(t, cts, nested));
-    // the pullback may run later than the trace, inside a transformation or noGrad of its own
-    return rebuild(t.inputs, grads, false, isRecording()) as unknown[];
+    // the pullback may run later than the trace, inside a transformation or noGrad of its own; tracked
+    // cotangents give the results a graph of their own, as at top level: nothing to settle
+    const inputs = tracked ? { ...t.inputs, viaCustom: false } : t.inputs;
+    return rebuild(inputs, grads, false, isRecording()) as unknown[];
   };
   return [outputsAsGiven(t), pullback];
 }
