@@ -2,6 +2,7 @@
 // logcumsumexp.
 
 import { describe, formatShape } from '../errors.js';
+import { kernels } from '../kernels/index.js';
 import { NO_PARAMS } from '../ops/elementwise/declaration.js';
 import { applyElementwise } from '../ops/tensor/elementwise.js';
 import { around } from '../ops/tensor/rule.js';
@@ -145,7 +146,11 @@ export function statisticsMethods() {
     },
     logcumsumexp(axis: number): Tensor {
       const [x, ax] = withAxis(this, axis, 'logcumsumexp');
-      return scan(x.reshape(around(x.shape, ax)), logAddExp, Number.NEGATIVE_INFINITY, false).reshape(
+      // both operands of a step are -Infinity only where the input holds one: then the step that
+      // keeps the gradient finite there, else the plain one (a third of the ops fewer per step)
+      const negInf = kernels().findOutside(x._data, -Number.MAX_VALUE, Number.POSITIVE_INFINITY) >= 0;
+      const combine = negInf ? logAddExpAtNegInf : logAddExp;
+      return scan(x.reshape(around(x.shape, ax)), combine, Number.NEGATIVE_INFINITY, false).reshape(
         this.shape,
       );
     },
@@ -203,16 +208,35 @@ function sqrtFlatAtZero(s: Tensor): Tensor {
 
 /**
  * log(e^a + e^b), elementwise, as log(e^(a-m) + e^(b-m)) + m with m the larger of a and b held
- * constant (a non-finite m replaced by 0): smooth in a and b, with no kink at a = b, and exactly a when
- * b is -Infinity (the scan's padding). Where both are -Infinity the result is a itself (-Infinity, with
- * the gradient 1 for a and 0 for b, as log(e^a + e^b) = a has when b is exactly -Infinity), and the
- * log is taken of the sum plus 1 there, so its derivative is finite and the gradient that reaches the
- * exponentials is 0 rather than log'(0)·0 = ∞·0 = NaN: a -Infinity after a finite element of
- * logcumsumexp gets the gradient 0, as in PyTorch, and a leading one 1 (PyTorch: NaN).
+ * constant (a non-finite m replaced by 0, so -Infinity with -Infinity stays -Infinity): smooth in a and
+ * b, with no kink at a = b, and exactly a when b is -Infinity (the scan's padding).
  */
 function logAddExp(a: Tensor, b: Tensor): Tensor {
-  const m = applyElementwise('finiteOrZero', [Tensor._apply('maximum', [a, b], NO_PARAMS, true)], NO_PARAMS);
-  const s = a.sub(m).exp().add(b.sub(m).exp());
+  const m = maxHeld(a, b);
+  return expsShifted(a, b, m).log().add(m);
+}
+
+/**
+ * `logAddExp` where a and b may both be -Infinity: there the result is a itself (-Infinity, with the
+ * gradient 1 for a and 0 for b, as log(e^a + e^b) = a has when b is exactly -Infinity), and the log
+ * is taken of the sum plus 1, so its derivative is finite and the gradient that reaches the
+ * exponentials is 0 rather than log'(0)·0 = ∞·0 = NaN: a -Infinity after a finite element of
+ * logcumsumexp gets the gradient 0, as in PyTorch, and one before every finite element 1 (PyTorch:
+ * NaN). Elsewhere the same numbers as `logAddExp`.
+ */
+function logAddExpAtNegInf(a: Tensor, b: Tensor): Tensor {
+  const m = maxHeld(a, b);
+  const s = expsShifted(a, b, m);
   const bothNegInf = applyElementwise('isExactZero', [s], NO_PARAMS);
   return a.where(bothNegInf, s.add(bothNegInf).log().add(m));
+}
+
+/** The larger of a and b as a node without gradient, a non-finite one replaced by 0. */
+function maxHeld(a: Tensor, b: Tensor): Tensor {
+  return applyElementwise('finiteOrZero', [Tensor._apply('maximum', [a, b], NO_PARAMS, true)], NO_PARAMS);
+}
+
+/** e^(a-m) + e^(b-m). */
+function expsShifted(a: Tensor, b: Tensor, m: Tensor): Tensor {
+  return a.sub(m).exp().add(b.sub(m).exp());
 }

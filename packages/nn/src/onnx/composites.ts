@@ -115,27 +115,17 @@ function normInput(t: Tensor): Tensor | null {
 /**
  * The [outer, len, inner] input of logcumsumexp as recorded: a Hillis–Steele scan whose rounds r = 0,
  * 1, ... combine a with a shifted 2^r places (−∞ filled in) by log(e^(a−m) + e^(b−m)) + m, m the
- * node finiteOrZero(max(a, b)) without gradient, the log taken of the sum s plus the mask [s = 0] and a
- * itself chosen where that mask is set (both −∞). Written as one operator: one stable ReduceLogSumExp
- * per prefix, which is −∞ there too.
+ * node finiteOrZero(max(a, b)) without gradient (for an input holding −∞: the log taken of the sum s
+ * plus the mask [s = 0], and a itself chosen where that mask is set). Written as one operator: one
+ * stable ReduceLogSumExp per prefix, which is −∞ where the recorded scan is.
  */
 function logcumsumexpInput(t: Tensor): Tensor | null {
   const shifts: number[] = [];
   let out = t;
   for (;;) {
-    if (out.op !== 'where') break;
-    const [bothNegInf, chosen, combined] = out.parents as [Tensor, Tensor, Tensor];
-    if (combined.op !== 'add') break;
-    const [l, m] = combined.parents as [Tensor, Tensor];
-    const lifted = l.op === 'log' ? l.parents[0]! : null;
-    const sum = lifted?.op === 'add' ? lifted.parents[0]! : null;
-    if (!sum || lifted!.parents[1] !== bothNegInf || !isNodeOf(bothNegInf, 'isExactZero', sum)) break;
-    const [ea, eb] = sum.op === 'add' ? (sum.parents as [Tensor, Tensor]) : [];
-    if (ea?.op !== 'exp' || eb?.op !== 'exp') break;
-    const [da, db] = [ea.parents[0]!, eb.parents[0]!];
-    if (da.op !== 'sub' || db.op !== 'sub' || da.parents[1] !== m || db.parents[1] !== m) break;
-    const [a, b] = [da.parents[0]!, db.parents[0]!];
-    if (chosen !== a) break;
+    const step = scanStep(out);
+    if (step === null) break;
+    const { a, b, m } = step;
     const [pad, cut] = b.op === 'concat' ? (b.parents as [Tensor, Tensor]) : [];
     if (pad === undefined || cut?.op !== 'slice' || cut.parents[0] !== a || a.ndim !== 3) break;
     if (!holds(pad, pad, () => Number.NEGATIVE_INFINITY)) break;
@@ -149,6 +139,34 @@ function logcumsumexpInput(t: Tensor): Tensor | null {
   const expected = shifts.map((_, r) => Math.min(2 ** (shifts.length - 1 - r), len));
   const complete = 2 ** (shifts.length - 1) < len && 2 ** shifts.length >= len;
   return complete && shifts.every((d, i) => d === expected[i]) ? out : null;
+}
+
+/**
+ * The operands of one logcumsumexp step, log(e^(a−m) + e^(b−m)) + m, or the same with the log of the
+ * sum plus [sum = 0] and a chosen where that mask is set; null for anything else.
+ */
+function scanStep(out: Tensor): { a: Tensor; b: Tensor; m: Tensor } | null {
+  let combined = out;
+  let mask: Tensor | null = null;
+  let chosen: Tensor | null = null;
+  if (out.op === 'where') {
+    [mask, chosen, combined] = out.parents as [Tensor, Tensor, Tensor];
+  }
+  if (combined.op !== 'add') return null;
+  const [l, m] = combined.parents as [Tensor, Tensor];
+  let sum = l.op === 'log' ? l.parents[0]! : null;
+  if (sum !== null && mask !== null) {
+    // the lifted sum, s + [s = 0]
+    const lifted = sum;
+    sum = lifted.op === 'add' && lifted.parents[1] === mask ? lifted.parents[0]! : null;
+    if (sum === null || !isNodeOf(mask, 'isExactZero', sum)) return null;
+  }
+  const [ea, eb] = sum?.op === 'add' ? (sum.parents as [Tensor, Tensor]) : [];
+  if (ea?.op !== 'exp' || eb?.op !== 'exp') return null;
+  const [da, db] = [ea.parents[0]!, eb.parents[0]!];
+  if (da.op !== 'sub' || db.op !== 'sub' || da.parents[1] !== m || db.parents[1] !== m) return null;
+  const [a, b] = [da.parents[0]!, db.parents[0]!];
+  return chosen === null || chosen === a ? { a, b, m } : null;
 }
 
 /** The composite `t` completes, or null when `t` is exported as its own op. */
