@@ -231,6 +231,9 @@ describe('review fixes', () => {
     expect(() => t.gather(0, tensor(1))).toThrow(
       /^gather: index 1 \(element 0\) is out of range for axis 0 of size 1/,
     );
+    expect(() => t.gather(0, tensor([[0]]))).toThrow(
+      /^gather: a 0-D tensor takes an index of rank 0 or 1, got one of shape \[1,1\]/,
+    );
   });
 
   test('backward takes options first as Value.backward does, and full keeps -0', () => {

@@ -251,10 +251,16 @@ export function shapeMethods() {
       if (!(index instanceof Tensor))
         throw new TypeError(`gather: the index must be a Tensor, got ${describe(index)}`);
       // a 0-D tensor along its axis 0 (or -1) is read as [1], as PyTorch reads it
-      if (this.ndim === 0 && index.ndim <= 1 && (axis === 0 || axis === -1))
+      if (this.ndim === 0 && (axis === 0 || axis === -1)) {
+        if (index.ndim > 1) {
+          throw new ShapeError(
+            `gather: a 0-D tensor takes an index of rank 0 or 1, got one of shape ${formatShape(index.shape)}`,
+          );
+        }
         return this.reshape([1])
           .gather(0, index.reshape([index.size]))
           .reshape(index.shape);
+      }
       const ax = normalizeAxis(axis, this.ndim, 'gather');
       if (index.ndim !== this.ndim || index.shape.some((d, i) => i !== ax && d !== this.shape[i])) {
         throw new ShapeError(
