@@ -71,7 +71,7 @@ describe('batches', () => {
 });
 
 describe('accuracy', () => {
-  test('binary: the target is a label, never compared with the threshold (torchmetrics BinaryAccuracy)', () => {
+  test('binary: the target is a label, never compared with the threshold', () => {
     // threshold 1: 2 says class 1, 0.5 class 0, both right (the target 1 was compared with 1 and read as 0)
     expect(accuracy(tensor([[2], [0.5]]), tensor([[1], [0]]), { threshold: 1 })).toBe(1);
     // a threshold below 0 with 0/1 labels: the label 0 is class 0, not above the threshold
