@@ -249,7 +249,8 @@ export class Value extends GraphNode<Value> {
 
   /**
    * this raised to a power: a number, or a Value exponent (then the exponent gets a gradient too). A
-   * negative base needs an integer exponent. For a number base write `pow(2, x)`.
+   * finite negative base needs an integer exponent; infinities give their limits, as C's pow does.
+   * For a number base write `pow(2, x)`.
    *
    * @example
    * ```ts

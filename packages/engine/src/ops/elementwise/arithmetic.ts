@@ -100,8 +100,9 @@ export const arithmetic = {
     simd: 'f64x2.div(a, b)',
   }),
   /**
-   * this raised to a power: a number, or a Value / Tensor of exponents (broadcasting). A negative
-   * base needs an integer exponent. For a number base write `pow(2, x)`.
+   * this raised to a power: a number, or a Value / Tensor of exponents (broadcasting). A finite
+   * negative base needs an integer exponent; infinities give their limits, as C's pow does. For a
+   * number base write `pow(2, x)`.
    *
    * @example
    * ```ts
@@ -137,7 +138,7 @@ export const arithmetic = {
       formula: 'a^b',
       derivative: '∂a = b·a^(b−1), ∂b = a^b·ln a',
       convention:
-        '∂a = 0 where b = 0 (the output is constant), and so is its derivative in b (PyTorch); ∂b = 0 where a = 0 and b >= 0 (PyTorch); a negative base with a non-integer exponent is a RangeError',
+        "∂a = 0 where b = 0 (the output is constant), and so is its derivative in b (PyTorch); ∂b = 0 where a = 0 and b >= 0 (PyTorch); a finite negative base with a finite non-integer exponent is a RangeError; 1^b = 1 and (−1)^±∞ = 1 (C's pow)",
     },
   }),
   /**
