@@ -349,6 +349,32 @@ describe('a custom op whose backward closes over an outer input', () => {
     expect(pushed!.requiresGrad).toBe(true);
   });
 
+  test('a call through a custom op keeps its graphs as the same call through built-in ops', () => {
+    for (const op of [(a: Tensor) => (x: Tensor) => x.mul(a), (a: Tensor) => (x: Tensor) => timesA(a)(x)]) {
+      // one result reaches the outer input and one does not: both keep their graph, as a built-in
+      // call nested by the first does
+      let gy: Tensor | null = null;
+      grad((a: Tensor) => {
+        const f = (x: Tensor, y: Tensor) => op(a)(x).sum().add(y.mul(y).sum());
+        const [gx, g2] = grad(f, { argnums: [0, 1] })(tensor([2, 3]), tensor([5, 7])) as Tensor[];
+        gy = g2!;
+        return gx!.sum();
+      })(tensor([10]));
+      expect(arr(gy!)).toEqual([10, 14]);
+      expect(gy!.requiresGrad).toBe(true);
+      // a pullback called after the outer transformation returned keeps the path to its input
+      const A = tensor([10], { requiresGrad: true });
+      let pullback: ((ct: Tensor) => unknown[]) | null = null;
+      grad((a: Tensor) => {
+        pullback = vjp(op(a), tensor([2, 3]))[1] as (ct: Tensor) => unknown[];
+        return a.sum();
+      })(A);
+      const r = pullback!(tensor([1, 1]))[0] as Tensor;
+      r.sum().backward();
+      expect(arr(A.grad!)).toEqual([2]);
+    }
+  });
+
   test('a number result that would lose the closure’s derivative is refused, not returned', () => {
     const op = (a: Value) =>
       defineOp<Value>({ name: 'timesA', forward: (x) => x * a.data, backward: (g) => g.mul(a) });

@@ -98,12 +98,22 @@ export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
 }
 
 /**
- * A non-number result `r` of a call nested only through a custom op (`viaCustom`) as the caller gets
- * it: with its graph when it depends on an outer transformation's inputs, detached (as at top level)
- * when it does not. `clear` is shared by the results of one call, as in `asNumber`.
+ * The non-number results of a call nested only through a custom op (`viaCustom`), as the caller
+ * gets them: detached (as at top level) when none of them depends on a running transformation's
+ * inputs, else all as they are, as a call that depends on them through built-in ops keeps every
+ * result's graph; as they are, too, once no transformation runs (a pullback called after the
+ * transformation that traced it returned). `skip[k]` leaves result k out (a number result, which
+ * `asNumber` decides). `clear` is shared by the results of one call, as in `asNumber`.
  */
-export function settle(inputs: Inputs, r: Leaf, clear: Set<Leaf>): Leaf {
-  return inputs.viaCustom && !reachesOuter([r], [], clear) ? r.detach() : r;
+export function settle(
+  inputs: Inputs,
+  results: readonly Leaf[],
+  clear: Set<Leaf>,
+  skip: readonly boolean[] = [],
+): Leaf[] {
+  if (!inputs.viaCustom || active.length === 0) return results.slice();
+  const reaching = results.some((r, k) => skip[k] !== true && reachesOuter([r], [], clear));
+  return results.map((r, k) => (reaching || skip[k] === true ? r : r.detach()));
 }
 
 /**
@@ -247,8 +257,9 @@ export function rebuild(
   recording = inputs.recording,
 ): unknown {
   const seen = new Set<Leaf>();
-  const asGiven = results.map((r, k) =>
-    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : settle(inputs, r, seen),
+  const settled = settle(inputs, results, seen, inputs.fromNumber);
+  const asGiven = settled.map((r, k) =>
+    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : r,
   );
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;

@@ -150,12 +150,16 @@ function jacobianAs(
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
     const seen = new Set<Leaf>();
-    const perOutput = table.map((row) => {
-      const asGiven = row.map((b) =>
-        t.allNumbers && b instanceof Value
-          ? asNumber(name, b, t.inputs.recording, seen)
-          : settle(t.inputs, b, seen),
-      );
+    // every block of the table is one call's result: settled together
+    const all = table.flat();
+    const numbers = all.map((b) => t.allNumbers && b instanceof Value);
+    const settled = settle(t.inputs, all, seen, numbers);
+    const perOutput = table.map((row, i) => {
+      const asGiven = row.map((_, k) => {
+        const at = i * row.length + k;
+        const b = settled[at]!;
+        return numbers[at] ? asNumber(name, b as Value, t.inputs.recording, seen) : b;
+      });
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];
     });

@@ -208,10 +208,9 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const seen = new Set<Leaf>();
   // tracked tangents give the results a graph of their own, as at top level: nothing to settle
   const inputs = tracked ? { ...t.inputs, viaCustom: false } : t.inputs;
-  const asGiven = filled.map((d) =>
-    t.allNumbers && d instanceof Value
-      ? asNumber(name, d, t.inputs.recording, seen)
-      : settle(inputs, d, seen),
+  const numbers = filled.map((d) => t.allNumbers && d instanceof Value);
+  const asGiven = settle(inputs, filled, seen, numbers).map((d, i) =>
+    numbers[i] ? asNumber(name, d as Value, t.inputs.recording, seen) : d,
   );
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
