@@ -207,7 +207,10 @@ const STEPS: Record<string, Step> = {
   asinAcos: (v) => v.tanh().mul(0.99).asin().sub(v.tanh().mul(0.99).acos()),
   sinhCosh: (v) => v.tanh().mul(3).sinh().add(v.tanh().cosh()),
   expm1Log1p: (v) => v.tanh().expm1().add(v.abs().log1p()),
-  roots: (v) => v.abs().add(1).rsqrt().add(v.abs().add(1).log2()).add(v.abs().sqrt()).add(v.square()),
+  // kept away from 0, where √|v| magnifies any earlier rounding without bound (after logcumsumexp of a
+  // logSoftmax, whose last column is 0 up to an ulp that ReduceLogSumExp and the scan round apart)
+  roots: (v) =>
+    v.abs().add(1).rsqrt().add(v.abs().add(1).log2()).add(v.abs().add(0.5).sqrt()).add(v.square()),
   erfGelu: (v) =>
     v
       .gelu()
