@@ -8,12 +8,13 @@ import type { Value } from '../value.js';
 import {
   type Argnums,
   argnumList,
-  asNumber,
   callFunction,
   checkFunction,
   checkOptions,
   checkOutput,
+  type Inputs,
   nestIfOuter,
+  outputAsNumber,
   prepareInputs,
   rebuild,
 } from './inputs.js';
@@ -67,8 +68,8 @@ interface Run {
   aux: unknown;
   grads: unknown;
   allNumbers: boolean;
-  /** Whether the output depends on a running transformation's inputs (and the caller records). */
-  nested: boolean;
+  /** The call's prepared inputs (whether the output depends on an outer transformation's among them). */
+  inputs: Inputs;
 }
 
 function run(name: string, f: (...args: unknown[]) => unknown, options: GradOptions, args: unknown[]): Run {
@@ -113,7 +114,7 @@ function run(name: string, f: (...args: unknown[]) => unknown, options: GradOpti
       aux,
       grads: rebuild(inputs, grads, !Array.isArray(argnums)),
       allNumbers: inputs.fromNumber.length > 0 && inputs.fromNumber.every(Boolean),
-      nested: inputs.nested,
+      inputs,
     };
   });
 }
@@ -209,9 +210,7 @@ export function valueAndGrad(
   argnumList('valueAndGrad', options.argnums ?? 0);
   return (...args) => {
     const r = run('valueAndGrad', f as (...args: unknown[]) => unknown, options, args);
-    // from numbers the output is nested only where it reaches an outer input: refused then (asNumber)
-    const out = r.out as Value;
-    const value = !r.allNumbers ? r.out : r.nested ? asNumber('valueAndGrad', out, true) : out.data;
+    const value = r.allNumbers ? outputAsNumber(r.inputs, r.out as Value) : r.out;
     return [options.hasAux === true ? [value, r.aux] : value, r.grads];
   };
 }

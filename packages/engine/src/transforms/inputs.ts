@@ -97,19 +97,43 @@ export function nestIfOuter(inputs: Inputs, outputs: readonly Leaf[]): void {
   if (!outer && custom) inputs.viaCustom = true;
 }
 
+/** How `asReturned` hands results back. */
+export interface ReturnOptions {
+  /** Whether the caller records (the pullback of `vjp` asks when it runs). Default `inputs.recording`. */
+  readonly recording?: boolean;
+  /** The results carry a graph of their own (tracked tangents or cotangents), kept as at top level. */
+  readonly ownGraph?: boolean;
+}
+
 /**
- * The non-number results of a call nested only through a custom op (`viaCustom`), as the caller
- * gets them: detached (as at top level) when none of them depends on a running transformation's
- * inputs, else all as they are, as a call that depends on them through built-in ops keeps every
- * result's graph; as they are, too, once no transformation runs (a pullback called after the
- * transformation that traced it returned). `skip[k]` leaves result k out (a number result, which
- * `asNumber` decides). `clear` is shared by the results of one call, as in `asNumber`.
+ * The results of one call as the caller gets them: result k as a number where `numbers[k]` (refused
+ * by `asNumber` where that would drop an outer derivative), the others settled (`settle`) unless
+ * they carry a graph of their own.
  */
-export function settle(
+export function asReturned(
+  inputs: Inputs,
+  results: readonly Leaf[],
+  numbers: readonly boolean[],
+  { recording = inputs.recording, ownGraph = false }: ReturnOptions = {},
+): (Leaf | number)[] {
+  const clear = new Set<Leaf>();
+  const settled = ownGraph ? results : settle(inputs, results, clear, numbers);
+  return settled.map((r, k) => (numbers[k] ? asNumber(inputs.name, r as Value, recording, clear) : r));
+}
+
+/**
+ * The non-number results of a call nested only through a custom op (`viaCustom`): detached (as at
+ * top level) when none of them depends on a running transformation's inputs, else all as they are,
+ * as a call that depends on them through built-in ops keeps every result's graph; as they are, too,
+ * once no transformation runs (a pullback called after the transformation that traced it returned).
+ * `skip[k]` leaves result k out (a number result, which `asNumber` decides). `clear` is shared by the
+ * results of one call, as in `asNumber`.
+ */
+function settle(
   inputs: Inputs,
   results: readonly Leaf[],
   clear: Set<Leaf>,
-  skip: readonly boolean[] = [],
+  skip: readonly boolean[],
 ): Leaf[] {
   if (!inputs.viaCustom || active.length === 0) return results.slice();
   const reaching = results.some((r, k) => skip[k] !== true && reachesOuter([r], [], clear));
@@ -123,13 +147,21 @@ export function settle(
  * passed) would lose its derivative as a number: that is refused, naming `name`, rather than
  * dropped without a word.
  */
-export function asNumber(name: string, v: Value, recording: boolean, seen = new Set<Leaf>()): number {
+function asNumber(name: string, v: Value, recording: boolean, seen = new Set<Leaf>()): number {
   if (recording && active.length > 0 && reachesOuter([v], [], seen)) {
     throw new TypeError(
       `${name}: a result depends on the inputs of an outer transformation, but it would come back as a number (its arguments were numbers) without that derivative; pass Values (value(x)) instead of numbers`,
     );
   }
   return v.data;
+}
+
+/**
+ * A function's output `v` as a number, for a call whose arguments were all numbers: walked for a
+ * dependence on an outer transformation only where `nestIfOuter` found one (and refused then).
+ */
+export function outputAsNumber(inputs: Inputs, v: Value, clear = new Set<Leaf>()): number {
+  return inputs.nested ? asNumber(inputs.name, v, true, clear) : v.data;
 }
 
 /**
@@ -254,13 +286,9 @@ export function rebuild(
   inputs: Inputs,
   results: readonly Leaf[],
   single: boolean,
-  recording = inputs.recording,
+  options: ReturnOptions = {},
 ): unknown {
-  const seen = new Set<Leaf>();
-  const settled = settle(inputs, results, seen, inputs.fromNumber);
-  const asGiven = settled.map((r, k) =>
-    inputs.fromNumber[k] ? asNumber(inputs.name, r as Value, recording, seen) : r,
-  );
+  const asGiven = asReturned(inputs, results, inputs.fromNumber, options);
   const trees = inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
   return single ? trees[0] : trees;
 }

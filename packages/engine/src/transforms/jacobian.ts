@@ -6,7 +6,7 @@ import { withRecording } from '../graph/recording.js';
 import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import { type GradOf, gradAs, type Loose } from './grad.js';
-import { type Argnums, argnumList, asNumber, checkFunction, checkOptions, settle } from './inputs.js';
+import { type Argnums, argnumList, asReturned, checkFunction, checkOptions } from './inputs.js';
 import type { Leaf } from './tree.js';
 import { jvpAs, pullBack, pushForward, type Traced, trace } from './vjp.js';
 
@@ -149,17 +149,15 @@ function jacobianAs(
     const t = trace(name, f, args, list);
     const nested = t.inputs.nested;
     const table = withRecording(nested, () => blocks(t, mode, nested));
-    const seen = new Set<Leaf>();
-    // every block of the table is one call's result: settled together
+    // every block of the table is one call's result: handed back together
     const all = table.flat();
-    const numbers = all.map((b) => t.allNumbers && b instanceof Value);
-    const settled = settle(t.inputs, all, seen, numbers);
+    const given = asReturned(
+      t.inputs,
+      all,
+      all.map((b) => t.allNumbers && b instanceof Value),
+    );
     const perOutput = table.map((row, i) => {
-      const asGiven = row.map((_, k) => {
-        const at = i * row.length + k;
-        const b = settled[at]!;
-        return numbers[at] ? asNumber(name, b as Value, t.inputs.recording, seen) : b;
-      });
+      const asGiven = given.slice(i * row.length, (i + 1) * row.length);
       const trees = t.inputs.parts.map(({ flat, from, to }) => flat.build(asGiven.slice(from, to)));
       return Array.isArray(argnums) ? trees : trees[0];
     });

@@ -8,15 +8,15 @@ import { Tensor } from '../tensor.js';
 import { Value } from '../value.js';
 import type { GradOf, Loose } from './grad.js';
 import {
-  asNumber,
+  asReturned,
   callFunction,
   checkFunction,
   checkOutput,
   type Inputs,
   nestIfOuter,
+  outputAsNumber,
   prepareInputs,
   rebuild,
-  settle,
 } from './inputs.js';
 import { tensorTangent, valueTangent } from './tangents.js';
 import { type Flat, flatten, type Leaf, type ResultFor } from './tree.js';
@@ -52,9 +52,10 @@ export function trace(name: string, f: unknown, primals: unknown, argnums?: read
  * walked for a dependence on an outer transformation only when `trace` found one (`nested`).
  */
 export function outputsAsGiven(t: Traced): unknown {
-  const seen = new Set<Leaf>();
-  const number = (o: Value) => (t.inputs.nested ? asNumber(t.inputs.name, o, true, seen) : o.data);
-  return t.outFlat.build(t.outputs.map((o) => (t.allNumbers && o instanceof Value ? number(o) : o)));
+  const clear = new Set<Leaf>();
+  return t.outFlat.build(
+    t.outputs.map((o) => (t.allNumbers && o instanceof Value ? outputAsNumber(t.inputs, o, clear) : o)),
+  );
 }
 
 /**
@@ -205,13 +206,9 @@ export function jvpAs(name: string, f: unknown, primals: unknown, tangents: unkn
   const nested = t.inputs.nested || tracked;
   const out = withRecording(nested, () => pushForward(t.outputs, t.inputs.nodes, given));
   const filled = out.map((d, i) => d ?? t.outputs[i]!._zerosLike());
-  const seen = new Set<Leaf>();
-  // tracked tangents give the results a graph of their own, as at top level: nothing to settle
-  const inputs = tracked ? { ...t.inputs, viaCustom: false } : t.inputs;
+  // tracked tangents give the results a graph of their own, as at top level
   const numbers = filled.map((d) => t.allNumbers && d instanceof Value);
-  const asGiven = settle(inputs, filled, seen, numbers).map((d, i) =>
-    numbers[i] ? asNumber(name, d as Value, t.inputs.recording, seen) : d,
-  );
+  const asGiven = asReturned(t.inputs, filled, numbers, { ownGraph: tracked });
   return [outputsAsGiven(t), t.outFlat.build(asGiven)];
 }
 
@@ -241,10 +238,9 @@ export function vjp(
     const tracked = isRecording() && anyTracked(cotangent);
     const nested = t.inputs.nested || tracked;
     const grads = withRecording(nested, () => pullBack(t, cts, nested));
-    // the pullback may run later than the trace, inside a transformation or noGrad of its own; tracked
-    // cotangents give the results a graph of their own, as at top level: nothing to settle
-    const inputs = tracked ? { ...t.inputs, viaCustom: false } : t.inputs;
-    return rebuild(inputs, grads, false, isRecording()) as unknown[];
+    // the pullback may run later than the trace, inside a transformation or noGrad of its own;
+    // tracked cotangents give the results a graph of their own, as at top level
+    return rebuild(t.inputs, grads, false, { recording: isRecording(), ownGraph: tracked }) as unknown[];
   };
   return [outputsAsGiven(t), pullback];
 }
