@@ -11,6 +11,17 @@ import { describe, expect, test } from 'vitest';
 
 const folder = () => mkdtemp(join(tmpdir(), 'chainrule-files-'));
 
+/**
+ * Saves a width×width Linear (seed 1) through `first`, then another (seed 2) through `real`, both
+ * started before either finishes, and expects the second one's state in `real`.
+ */
+async function expectLastCallWins(first: string, real: string, width: number): Promise<void> {
+  const saves = [saveStateDict(new Linear(width, width, { seed: 1 }), first)];
+  saves.push(saveStateDict(new Linear(width, width, { seed: 2 }), real));
+  await Promise.all(saves);
+  expect(JSON.parse(await readFile(real, 'utf8'))).toEqual(new Linear(width, width, { seed: 2 }).stateDict());
+}
+
 describe('saves from elsewhere', () => {
   test('a save through a symlink and one through the real path queue together: the last call wins', async () => {
     const dir = await folder();
@@ -18,12 +29,7 @@ describe('saves from elsewhere', () => {
     const link = join(dir, 'link.json');
     await writeFile(real, '{}');
     await symlink(real, link);
-    for (let round = 0; round < 10; round++) {
-      const first = saveStateDict(new Linear(1, 1, { seed: 1 }), link);
-      const last = saveStateDict(new Linear(1, 1, { seed: 2 }), real);
-      await Promise.all([first, last]);
-      expect(JSON.parse(await readFile(real, 'utf8'))).toEqual(new Linear(1, 1, { seed: 2 }).stateDict());
-    }
+    for (let round = 0; round < 10; round++) await expectLastCallWins(link, real, 1);
   });
 
   test('so do a save through a dangling symlink and one through the file it will make', async () => {
@@ -31,10 +37,7 @@ describe('saves from elsewhere', () => {
     const real = join(dir, 'next.json');
     const link = join(dir, 'link.json');
     await symlink(real, link);
-    const first = saveStateDict(new Linear(40, 40, { seed: 1 }), link);
-    const last = saveStateDict(new Linear(40, 40, { seed: 2 }), real);
-    await Promise.all([first, last]);
-    expect(JSON.parse(await readFile(real, 'utf8'))).toEqual(new Linear(40, 40, { seed: 2 }).stateDict());
+    await expectLastCallWins(link, real, 40);
   });
 
   test("another scope's temp (a container sharing the folder) is removed only once it is an hour old", async () => {
