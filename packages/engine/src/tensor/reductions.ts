@@ -209,9 +209,13 @@ export function reductionAxis(
  * counted from the start.
  */
 export function axisOrAll(t: Tensor, axis: number | null | undefined, op: string): number | null {
-  if (axis === undefined || axis === null) return null;
-  if (t.ndim === 0 && (axis === 0 || axis === -1)) return null;
+  if (axis === undefined || axis === null || isOnlyElement(t, axis)) return null;
   return normalizeAxis(axis, t.ndim, op);
+}
+
+/** @internal Whether `axis` is axis 0 or -1 of a 0-D tensor, which PyTorch reads as its one element. */
+export function isOnlyElement(t: Tensor, axis: unknown): boolean {
+  return t.ndim === 0 && (axis === 0 || axis === -1);
 }
 
 function reduction(t: Tensor, op: 'sum' | 'max', axis: number | null | undefined, keepDims: boolean): Tensor {
@@ -220,7 +224,7 @@ function reduction(t: Tensor, op: 'sum' | 'max', axis: number | null | undefined
 
 /** @internal A 0-D tensor as [1] for the ops over an axis (softmax and its kin), and the axis to use. */
 export function withAxis(t: Tensor, axis: number, op: string): [Tensor, number] {
-  if (t.ndim === 0 && (axis === 0 || axis === -1)) return [t.reshape([1]), 0];
+  if (isOnlyElement(t, axis)) return [t.reshape([1]), 0];
   return [t, normalizeAxis(axis, t.ndim, op)];
 }
 

@@ -5,6 +5,7 @@ import { kernels } from '../kernels/index.js';
 import { normalizeSlice, type SliceIndex, type SliceSpec } from '../ops/slice.js';
 import { broadcastShapes, checkShape, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from './core.js';
+import { isOnlyElement } from './reductions.js';
 
 declare module './core.js' {
   interface Tensor {
@@ -182,7 +183,7 @@ export function shapeMethods() {
     },
     squeeze(axis?: number): Tensor {
       if (axis === undefined) return this.reshape(this.shape.filter((d) => d !== 1));
-      if (this.ndim === 0 && (axis === 0 || axis === -1)) return this; // as PyTorch
+      if (isOnlyElement(this, axis)) return this; // as PyTorch
       const ax = normalizeAxis(axis, this.ndim, 'squeeze');
       if (this.shape[ax] !== 1) {
         throw new ShapeError(
@@ -214,7 +215,8 @@ export function shapeMethods() {
         throw new RangeError('transpose: give both axes or neither');
       // a 0-D tensor's axis 0 (or -1) is its only element, as in PyTorch: nothing to swap
       if (this.ndim === 0) {
-        for (const d of [dim0, dim1]) if (d !== 0 && d !== -1) normalizeAxis(d, 0, 'transpose');
+        // refuses the other axis, naming it
+        for (const d of [dim0, dim1]) if (!isOnlyElement(this, d)) normalizeAxis(d, 0, 'transpose');
         return this;
       }
       const a = normalizeAxis(dim0, this.ndim, 'transpose');
@@ -251,7 +253,7 @@ export function shapeMethods() {
       if (!(index instanceof Tensor))
         throw new TypeError(`gather: the index must be a Tensor, got ${describe(index)}`);
       // a 0-D tensor along its axis 0 (or -1) is read as [1], as PyTorch reads it
-      if (this.ndim === 0 && (axis === 0 || axis === -1)) {
+      if (isOnlyElement(this, axis)) {
         if (index.ndim > 1) {
           throw new ShapeError(
             `gather: a 0-D tensor takes an index of rank 0 or 1, got one of shape ${formatShape(index.shape)}`,
