@@ -40,7 +40,9 @@ export const activations = {
     arity: 1,
     // Math.max keeps NaN as NaN
     f: (a) => Math.max(a, 0),
-    derivative: (m, { a, g }) => m.reluGrad(g, a),
+    // read from the output, which is > 0 exactly where the input is (and NaN where it is): the
+    // backward needs no input, so a fused forward need not keep max's argument (tensor/fusion.ts)
+    derivative: (m, { out, g }) => m.reluGrad(g, out),
     doc: {
       family: 'activations',
       formula: 'max(x, 0)',
