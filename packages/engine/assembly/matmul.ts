@@ -53,7 +53,8 @@ function madd(a: v128, b: v128, c: v128): v128 {
  * roundUp4(min(MC, rows))·min(KC, k) doubles and `packB` roundUp4(min(NC, columns))·min(KC, k),
  * both private to the calling thread; they come first so that a thread pool can offset them alone.
  * k must be at least 1. A dense layer's epilogue follows when `bias` is not 0 (the n values there
- * added to every row) or `relu` is set: each block of C gets it as soon as its last depth block is
+ * added to every row; with bit 2 of `epilogue`, the m values there, each added across its row) or
+ * bit 1 of `epilogue` (relu) is set: each block of C gets it as soon as its last depth block is
  * done, while it is still in cache, by the thread that computed it.
  */
 export function matmul(
@@ -76,10 +77,12 @@ export function matmul(
   colStart: i32,
   colEnd: i32,
   bias: usize,
-  relu: bool,
+  epilogue: i32,
 ): void {
   const ldc = (<usize>n) << 3;
-  const epilogue = bias !== 0 || relu;
+  const relu = (epilogue & 1) !== 0;
+  const perRow = (epilogue & 2) !== 0;
+  const finish = bias !== 0 || relu;
   // a broadcast operand that fits in one packed block is packed for the first batch item only
   const packBOnce = bStride === 0 && k <= KC && colEnd - colStart <= NC;
   const packAOnce = aStride === 0 && k <= KC && rowEnd - rowStart <= MC;
@@ -118,9 +121,10 @@ export function matmul(
               Tile.micro(ap, bp, kc, cp, ldc, mr, nr, first);
             }
           }
-          if (epilogue && pc + kc === k) {
+          if (finish && pc + kc === k) {
             const block = ct + ((<usize>ic * <usize>n + <usize>jc) << 3);
-            epilogueBlock(block, ldc, bias + ((<usize>jc) << 3), mc, nc, bias !== 0, relu);
+            const biasAt = bias + ((<usize>(perRow ? ic : jc)) << 3);
+            epilogueBlock(block, ldc, biasAt, mc, nc, bias !== 0, relu, perRow);
           }
         }
       }
@@ -339,9 +343,10 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
 
 /**
  * A dense layer's epilogue on a block of C in place (`rows` × `cols`, rows `ldc` bytes apart): each
- * row plus the `cols` values at `bias` when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds
- * as JavaScript's + does and the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does,
- * so the numbers are those of the elementwise add and relu applied to the finished product.
+ * row plus the `cols` values at `bias` (or, when `perRow`, plus the row's own value at `bias`, one
+ * per row) when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds as JavaScript's + does and
+ * the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does, so the numbers are those of
+ * the elementwise add and relu applied to the finished product.
  */
 function epilogueBlock(
   c: usize,
@@ -351,13 +356,22 @@ function epilogueBlock(
   cols: i32,
   hasBias: bool,
   relu: bool,
+  perRow: bool,
 ): void {
   // a loop per case, so that nothing is decided inside one
   const pairs = (<usize>(cols & ~1)) << 3;
   const odd = (cols & 1) !== 0;
   for (let i = 0; i < rows; i++) {
     const row = c + <usize>i * ldc;
-    if (hasBias && relu) {
+    // the row's own bias, in both lanes, when there is one per row
+    const own = perRow ? load<f64>(bias + ((<usize>i) << 3)) : 0;
+    const lanes = f64x2.splat(own);
+    if (hasBias && perRow && relu) {
+      for (let j: usize = 0; j < pairs; j += 16)
+        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), lanes)));
+    } else if (hasBias && perRow) {
+      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, f64x2.add(v128.load(row + j), lanes));
+    } else if (hasBias && relu) {
       for (let j: usize = 0; j < pairs; j += 16) {
         v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), v128.load(bias + j))));
       }
@@ -369,7 +383,7 @@ function epilogueBlock(
     }
     if (odd) {
       let x = load<f64>(row + pairs);
-      if (hasBias) x += load<f64>(bias + pairs);
+      if (hasBias) x += perRow ? own : load<f64>(bias + pairs);
       if (relu) x = max<f64>(x, 0);
       store<f64>(row + pairs, x);
     }

@@ -5,7 +5,7 @@
 import { gradcheck, linear, type Tensor, tensor } from '@chainrule/engine';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { Kernels } from '../src/kernels/backend.js';
+import { type DenseLayout, type Kernels, LINEAR_LAYOUT } from '../src/kernels/backend.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
 import { linearBackwardWith } from '../src/kernels/ts-matmul.js';
 import { createWasmKernels, getNumThreads, hasSimd, setNumThreads } from '../src/kernels/wasm/index.js';
@@ -39,12 +39,13 @@ function forwardApart(
   depth: number,
   n: number,
   relu: boolean,
+  layout: DenseLayout = LINEAR_LAYOUT,
 ): Float64Array {
   let out = new Float64Array(m * n);
-  k.matmul(x, w, out, m, depth, n, false, true, 1, 0, 0);
+  k.matmul(x, w, out, m, depth, n, false, layout.wTransposed, 1, 0, 0);
   if (bias) {
     const sum = new Float64Array(m * n);
-    k.binary('add', out, [m, n], bias, [n], sum, [m, n]);
+    k.binary('add', out, [m, n], bias, layout.biasPerRow ? [m, 1] : [n], sum, [m, n]);
     out = sum;
   }
   if (relu) {
@@ -54,6 +55,9 @@ function forwardApart(
   }
   return out;
 }
+
+/** Every way `Kernels.linear` may read its weight and bias. */
+const layouts = fc.record({ wTransposed: fc.boolean(), biasPerRow: fc.boolean() });
 
 /**
  * The unfused backward as the matmul, add and relu rules run it: the reluGrad kernel, the pair (or two
@@ -100,14 +104,22 @@ describe('linear kernels', () => {
           const rng = createRng(threads);
           const size = fc.integer({ min: 1, max: 70 });
           fc.assert(
-            fc.property(size, size, size, fc.boolean(), fc.boolean(), (m, depth, n, withBias, relu) => {
-              const x = fill(rng, m * depth);
-              const w = fill(rng, n * depth);
-              const bias = withBias ? fill(rng, n) : null;
-              const out = new Float64Array(m * n).fill(Number.NaN);
-              k!.linear(x, w, bias, out, m, depth, n, relu);
-              expect(identical(out, forwardApart(k!, x, w, bias, m, depth, n, relu))).toBe(true);
-            }),
+            fc.property(
+              size,
+              size,
+              size,
+              fc.boolean(),
+              fc.boolean(),
+              layouts,
+              (m, depth, n, withBias, relu, layout) => {
+                const x = fill(rng, m * depth);
+                const w = fill(rng, n * depth);
+                const bias = withBias ? fill(rng, layout.biasPerRow ? m : n) : null;
+                const out = new Float64Array(m * n).fill(Number.NaN);
+                k!.linear(x, w, bias, out, m, depth, n, relu, layout);
+                expect(identical(out, forwardApart(k!, x, w, bias, m, depth, n, relu, layout))).toBe(true);
+              },
+            ),
             { numRuns: 40 },
           );
         });
@@ -191,8 +203,11 @@ describe('linear kernels', () => {
           const w = fill(rng, n * depth, 0.01);
           const bias = fill(rng, n);
           const out = new Float64Array(m * n).fill(Number.NaN);
-          k.linear(x, w, bias, out, m, depth, n, true);
-          expect(identical(out, forwardApart(k, x, w, bias, m, depth, n, true))).toBe(true);
+          for (const layout of [LINEAR_LAYOUT, { wTransposed: false, biasPerRow: true }]) {
+            const own = layout.biasPerRow ? fill(rng, m) : bias;
+            k.linear(x, w, own, out, m, depth, n, true, layout);
+            expect(identical(out, forwardApart(k, x, w, own, m, depth, n, true, layout))).toBe(true);
+          }
         }
       }
     }

@@ -3,6 +3,7 @@
 // here (1 MiB instead of 64) so that small operands take the path.
 
 import { afterAll, describe, expect, test } from 'vitest';
+import { LINEAR_LAYOUT } from '../src/kernels/backend.js';
 import { tsKernels } from '../src/kernels/ts-kernels.js';
 import {
   createWasmKernels,
@@ -62,7 +63,7 @@ describe.skipIf(!hasSimd())('wasm operations on large operands', () => {
       const [x, w, bias, g] = [filled(m * k, 1), filled(n * k, 2), filled(n, 3), filled(m * n, 4)];
       both((kernels) => {
         const y = new Float64Array(m * n);
-        kernels.linear(x, w, bias, y, m, k, n, true);
+        kernels.linear(x, w, bias, y, m, k, n, true, LINEAR_LAYOUT);
         const [dx, dw, db] = [new Float64Array(m * k), new Float64Array(n * k), new Float64Array(n)];
         kernels.linearBackward(g, y, x, w, dx, dw, db, m, k, n);
         const first = {

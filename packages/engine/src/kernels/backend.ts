@@ -125,12 +125,14 @@ export interface Kernels {
     bStride: number,
   ): void;
   /**
-   * A dense layer's forward, fused: `out` (m×n) = x·wᵀ + bias, then max(·, 0) when `relu`, where x is
-   * m×k and w is n×k (row-major, as `Linear` stores its weight) and bias has n elements or is null.
-   * The numbers are exactly those of `matmul` (transB) followed by the binary add and the unary relu
-   * of the same backend, each result rounded as those ops round it; fused, the product's output is
-   * not copied out and back in twice more. `out` aliases nothing; it may arrive with any contents
-   * (output.ts), and every element is written.
+   * A dense layer's forward, fused: `out` (m×n) = x·op(w) + bias, then max(·, 0) when `relu`, where x
+   * is m×k and op(w) is k×n: w stored n×k and read transposed (as `Linear` stores its weight) when
+   * `layout.wTransposed`, else stored k×n. The bias is null, or holds n values added to every row, or
+   * (`layout.biasPerRow`, a bias of shape [m, 1]) m values, one added across each row. The numbers
+   * are exactly those of `matmul` followed by the binary add and the unary relu of the same backend,
+   * each result rounded as those ops round it; fused, the product's output is not copied out and back
+   * in twice more. `out` aliases nothing; it may arrive with any contents (output.ts), and every
+   * element is written.
    */
   linear(
     x: Float64Array,
@@ -141,6 +143,7 @@ export interface Kernels {
     k: number,
     n: number,
     relu: boolean,
+    layout: DenseLayout,
   ): void;
   /**
    * A dense layer's backward, fused: given the output gradient `g` (m×n) and, for a relu layer, its
@@ -257,6 +260,17 @@ export interface StridedView {
   readonly steps: readonly number[];
   readonly counts: readonly number[];
 }
+
+/** How `Kernels.linear` reads its weight and bias. */
+export interface DenseLayout {
+  /** The weight is stored n×k and read transposed (`Linear`'s layout, x·wᵀ); else it is k×n (x·w). */
+  readonly wTransposed: boolean;
+  /** The bias holds one value per row of the output (shape [m, 1]); else one per column (n values). */
+  readonly biasPerRow: boolean;
+}
+
+/** `Linear`'s layout: x·wᵀ with w stored [out, in], a bias per output column. */
+export const LINEAR_LAYOUT: DenseLayout = Object.freeze({ wTransposed: true, biasPerRow: false });
 
 /** One product C = op(A)·op(B) of single matrices, as `Kernels.matmul` takes it with batch 1. */
 export interface MatmulCall {

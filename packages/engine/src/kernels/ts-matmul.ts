@@ -279,15 +279,17 @@ export function matmulPair(first: MatmulCall, second: MatmulCall): void {
 }
 
 /**
- * A dense layer's forward: x·wᵀ, then each row plus `bias` and max(·, 0) when `relu`; see
- * `Kernels.linear`. The same additions and maxima as the binary add and unary relu kernels.
+ * A dense layer's forward: x·op(w), then each element plus its bias (the row's or the column's) and
+ * max(·, 0) when `relu`; see `Kernels.linear`. The same additions and maxima as the binary add and
+ * unary relu kernels.
  */
-export const linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
-  matmul(x, w, out, m, k, n, false, true, 1, 0, 0);
+export const linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu, layout) => {
+  matmul(x, w, out, m, k, n, false, layout.wTransposed, 1, 0, 0);
   if (bias === null && !relu) return;
-  for (let o = 0; o < m * n; o += n) {
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
     for (let j = 0; j < n; j++) {
-      const v = bias === null ? out[o + j]! : out[o + j]! + bias[j]!;
+      const v = bias === null ? out[o + j]! : out[o + j]! + bias[layout.biasPerRow ? i : j]!;
       // Math.max keeps NaN as NaN, as the relu kernel does
       out[o + j] = relu ? Math.max(v, 0) : v;
     }

@@ -11,6 +11,21 @@ import { createThreadPool, type ThreadPool } from './thread-pool.js';
 import type { WasmApi, WasmMemory, WasmModule } from './wasm-api.js';
 
 export const PAGE = 65_536;
+
+/** What `run` does to the product before copying it out: a dense layer's bias and relu, if any. */
+interface Epilogue {
+  readonly bias: Float64Array | null;
+  readonly relu: boolean;
+  /** The bias holds one value per row of C (added across the row); else one per column. */
+  readonly biasPerRow: boolean;
+}
+
+const NO_EPILOGUE: Epilogue = { bias: null, relu: false, biasPerRow: false };
+
+/** The epilogue's flags as the kernel (assembly/matmul.ts) reads them. */
+const EPILOGUE_RELU = 1;
+const EPILOGUE_BIAS_PER_ROW = 2;
+
 /** The wasm32 limit, which the kernel modules declare as their maximum. */
 export const MAX_PAGES = 65_536;
 export const ALIGN = 64;
@@ -285,26 +300,27 @@ export class MatmulInstance {
       if (ready > 1 && this.depthSplit(a, b, out, m, k, n, ready)) return;
     }
     const call = { a, b, out, m, k, n, transA, transB };
-    if (!this.run(call, batch, aStride, bStride, null, false, false)) {
+    if (!this.run(call, batch, aStride, bStride, NO_EPILOGUE, false)) {
       this.base.matmul(a, b, out, m, k, n, transA, transB, batch, aStride, bStride);
     }
   };
 
   /**
-   * `Kernels.linear`: the product x·wᵀ as `matmul` runs it, then the bias and relu in WebAssembly
+   * `Kernels.linear`: the product x·op(w) as `matmul` runs it, then the bias and relu in WebAssembly
    * on the output before it is copied out; the copies of x and of the output stay resident for the
    * backward pass.
    */
-  readonly linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu) => {
-    const call = { a: x, b: w, out, m, k, n, transA: false, transB: true };
+  readonly linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu, layout) => {
+    const call = { a: x, b: w, out, m, k, n, transA: false, transB: layout.wTransposed };
     const large = m > 0 && n > 0 && k > 0 && m * n * k >= this.minFlops;
-    if (!large || !this.run(call, 1, 0, 0, bias, relu, true))
-      this.base.linear(x, w, bias, out, m, k, n, relu);
+    const epilogue = { bias, relu, biasPerRow: layout.biasPerRow };
+    if (!large || !this.run(call, 1, 0, 0, epilogue, true))
+      this.base.linear(x, w, bias, out, m, k, n, relu, layout);
   };
 
   /**
-   * Copies a (batched) product in, runs it on one thread or several, applies the epilogue (`bias`
-   * added to every row, then relu) and copies it out; false when the memory cannot hold it. With
+   * Copies a (batched) product in, runs it on one thread or several, applies the epilogue (the bias
+   * added to every row, or across each row when `biasPerRow`, then relu) and copies it out; false when the memory cannot hold it. With
    * `resident`, A's copy and C stay in the ring of copies where the ring has room.
    */
   private run(
@@ -312,8 +328,7 @@ export class MatmulInstance {
     batch: number,
     aStride: number,
     bStride: number,
-    bias: Float64Array | null,
-    relu: boolean,
+    { bias, relu, biasPerRow }: Epilogue,
     resident: boolean,
   ): boolean {
     let threads = Math.min(getNumThreads(), Math.floor((batch * m * n * k) / this.threadMinFlops) || 1);
@@ -371,7 +386,8 @@ export class MatmulInstance {
       bStride,
     ];
     // batch items, rows, columns; then the epilogue, applied to each block of C where it is computed
-    args.push(0, batch, 0, m, 0, n, bias === null ? 0 : biasAt, relu ? 1 : 0);
+    const flags = (relu ? EPILOGUE_RELU : 0) | (biasPerRow ? EPILOGUE_BIAS_PER_ROW : 0);
+    args.push(0, batch, 0, m, 0, n, bias === null ? 0 : biasAt, flags);
     if (threads === 1) {
       this.kernel(...args);
     } else {

@@ -1,7 +1,7 @@
 // The matrix product's rule and the fused dense layer's (linear), over the matmul kernels.
 
 import { isRecording } from '../../graph/recording.js';
-import type { MatmulCall } from '../../kernels/backend.js';
+import { LINEAR_LAYOUT, type MatmulCall } from '../../kernels/backend.js';
 import { kernels } from '../../kernels/index.js';
 import { outputArray } from '../../kernels/output.js';
 import { broadcastShapes, type Shape, sizeOf, stridesOf } from '../../shape.js';
@@ -51,7 +51,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const [m, k] = x!.shape as [number, number];
       const n = w!.shape[0]!;
       const data = outputArray(m * n);
-      kernels().linear(x!._data, w!._data, b?._data ?? null, data, m, k, n, relu);
+      kernels().linear(x!._data, w!._data, b?._data ?? null, data, m, k, n, relu, LINEAR_LAYOUT);
       return { data, shape: [m, n] };
     },
     // with y = relu(z), z = x·wᵀ + b: dz = [y > 0]·g (y > 0 exactly where z > 0, and NaN where z is),
