@@ -12,6 +12,7 @@
 
 import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
 import { reluLanes } from './lanes';
+import { sumEachRow } from './reduce';
 
 /** Rows of op(A) packed per block: 96 rows × 256 × 8 bytes = 192 KiB, well inside L2. */
 const MC: i32 = 96;
@@ -392,15 +393,17 @@ function epilogueBlock(
 
 /**
  * A dense layer's backward before its two products, in place on the output gradient g (m×n): masked
- * by relu's output at `y` when `y` is not 0 (the elementwise module's reluGrad lanes), then summed down
- * the rows into `db` when `db` is not 0 (its sumRows), so the numbers are exactly those of the two
- * elementwise kernels.
+ * by relu's output at `y` when `y` is not 0 (the elementwise module's reluGrad lanes), then summed into
+ * `db` when `db` is not 0: down the rows (its sumRows), or along each row when `perRow` (the
+ * reductions' sumEachRow), so the numbers are exactly those of the separate kernels.
  */
-export function linearGrad(g: usize, y: usize, db: usize, m: i32, n: i32): void {
+export function linearGrad(g: usize, y: usize, db: usize, m: i32, n: i32, perRow: bool): void {
   if (y !== 0) binaryRows(RELU_GRAD, g, 0, y, 0, g, 1, m * n);
-  // as the host's sumTo does it: a single row is copied (a -0 stays -0), several summed from 0
-  if (db !== 0) {
-    if (m === 1 && n > 1) memory.copy(db, g, (<usize>n) << 3);
-    else sumRows(g, db, m, n);
-  }
+  if (db === 0) return;
+  // as the host's sumTo does it: a sum as long as g is a copy (a -0 stays -0), others summed from 0
+  if (perRow) {
+    if (n === 1 && m > 1) memory.copy(db, g, (<usize>m) << 3);
+    else sumEachRow(g, db, m, n);
+  } else if (m === 1 && n > 1) memory.copy(db, g, (<usize>n) << 3);
+  else sumRows(g, db, m, n);
 }

@@ -58,6 +58,9 @@ function forwardApart(
 
 /** Every way `Kernels.linear` may read its weight and bias. */
 const layouts = fc.record({ wTransposed: fc.boolean(), biasPerRow: fc.boolean() });
+const allLayouts: DenseLayout[] = [false, true].flatMap((wTransposed) =>
+  [false, true].map((biasPerRow) => ({ wTransposed, biasPerRow })),
+);
 
 /**
  * The unfused backward as the matmul, add and relu rules run it: the reluGrad kernel, the pair (or two
@@ -74,13 +77,14 @@ function backwardApart(
   depth: number,
   n: number,
   needs: readonly [boolean, boolean, boolean],
+  layout: DenseLayout = LINEAR_LAYOUT,
 ): (Float64Array | null)[] {
   const out = [
     needs[0] ? new Float64Array(m * depth) : null,
     needs[1] ? new Float64Array(n * depth) : null,
-    needs[2] ? new Float64Array(n) : null,
+    needs[2] ? new Float64Array(layout.biasPerRow ? m : n) : null,
   ] as const;
-  linearBackwardWith(k, g, y, x, w, out[0], out[1], out[2], m, depth, n);
+  linearBackwardWith(k, g, y, x, w, out[0], out[1], out[2], m, depth, n, layout);
   return [...out];
 }
 
@@ -130,7 +134,7 @@ describe('linear kernels', () => {
           const size = fc.integer({ min: 1, max: 70 });
           const needs = fc.tuple(fc.boolean(), fc.boolean(), fc.boolean());
           fc.assert(
-            fc.property(size, size, size, fc.boolean(), needs, (m, depth, n, relu, need) => {
+            fc.property(size, size, size, fc.boolean(), needs, layouts, (m, depth, n, relu, need, layout) => {
               const x = fill(rng, m * depth);
               const w = fill(rng, n * depth);
               const g = fill(rng, m * n);
@@ -139,12 +143,12 @@ describe('linear kernels', () => {
               const got = [
                 need[0] ? new Float64Array(m * depth).fill(Number.NaN) : null,
                 need[1] ? new Float64Array(n * depth).fill(Number.NaN) : null,
-                need[2] ? new Float64Array(n).fill(Number.NaN) : null,
+                need[2] ? new Float64Array(layout.biasPerRow ? m : n).fill(Number.NaN) : null,
               ];
               const before = g.slice();
-              k!.linearBackward(g, y, x, w, got[0]!, got[1]!, got[2]!, m, depth, n);
+              k!.linearBackward(g, y, x, w, got[0]!, got[1]!, got[2]!, m, depth, n, layout);
               expect(identical(g, before)).toBe(true); // the caller's gradient is left alone
-              const expected = backwardApart(k!, g, y, x, w, m, depth, n, need);
+              const expected = backwardApart(k!, g, y, x, w, m, depth, n, need, layout);
               got.forEach((a, i) => {
                 expect(a === null ? null : identical(a, expected[i]!)).toBe(a === null ? null : true);
               });
@@ -173,10 +177,12 @@ describe('linear kernels', () => {
           const w = fill(rng, n * depth);
           const g = fill(rng, m * n).map((v, i) => (i % 3 === 0 ? -0 : v));
           const y = fill(rng, m * n, 0.2).map((v) => Math.max(v, 0));
-          for (const relu of [false, true]) {
-            const got = [m * depth, n * depth, n].map((size) => new Float64Array(size).fill(Number.NaN));
-            k.linearBackward(g, relu ? y : null, x, w, got[0]!, got[1]!, got[2]!, m, depth, n);
-            const expected = backwardApart(k, g, relu ? y : null, x, w, m, depth, n, [true, true, true]);
+          for (const [relu, layout] of [false, true].flatMap((r) => allLayouts.map((l) => [r, l] as const))) {
+            const sizes = [m * depth, n * depth, layout.biasPerRow ? m : n];
+            const got = sizes.map((size) => new Float64Array(size).fill(Number.NaN));
+            const mask = relu ? y : null;
+            k.linearBackward(g, mask, x, w, got[0]!, got[1]!, got[2]!, m, depth, n, layout);
+            const expected = backwardApart(k, g, mask, x, w, m, depth, n, [true, true, true], layout);
             got.forEach((a, i) => {
               expect(identical(a, expected[i]!)).toBe(true);
             });
@@ -223,7 +229,7 @@ describe('linear kernels', () => {
     const before = k.wasm.workerChunks;
     // a sleeping worker may wake after the caller has taken both products: one of 50 calls must share
     for (let i = 0; i < 50 && k.wasm.workerChunks === before; i++) {
-      k.linearBackward(g, null, x, w, dx, dw, null, m, depth, n);
+      k.linearBackward(g, null, x, w, dx, dw, null, m, depth, n, LINEAR_LAYOUT);
     }
     expect(eager!.wasm.workerChunks).toBeGreaterThan(before);
   });

@@ -65,7 +65,7 @@ describe.skipIf(!hasSimd())('wasm operations on large operands', () => {
         const y = new Float64Array(m * n);
         kernels.linear(x, w, bias, y, m, k, n, true, LINEAR_LAYOUT);
         const [dx, dw, db] = [new Float64Array(m * k), new Float64Array(n * k), new Float64Array(n)];
-        kernels.linearBackward(g, y, x, w, dx, dw, db, m, k, n);
+        kernels.linearBackward(g, y, x, w, dx, dw, db, m, k, n, LINEAR_LAYOUT);
         const first = {
           a: g,
           b: w,

@@ -148,11 +148,12 @@ export interface Kernels {
   /**
    * A dense layer's backward, fused: given the output gradient `g` (m×n) and, for a relu layer, its
    * output `y` (null otherwise), dz = g where y > 0 (g·0 where y <= 0, NaN where y is NaN), then
-   * dx = dz·w (m×k), dw = dzᵀ·x (n×k) and db = dz summed down the rows (n), each into its array
-   * when that is not null. The numbers are exactly those of the binary reluGrad, `matmulPair` (or
-   * two `matmul` calls) and `sumTo` of the same backend; fused, dz is computed where the products read
-   * it. The outputs alias nothing. dx and dw may arrive with any contents (output.ts) and are written
-   * whole; db arrives zeroed.
+   * dx = dz·op(w)ᵀ (m×k), dw = the gradient of w as `layout` stores it (dzᵀ·x, n×k, when
+   * `wTransposed`; else xᵀ·dz, k×n) and db = dz summed down the rows (n), or along each row (m) when
+   * `layout.biasPerRow`, each into its array when that is not null. The numbers are exactly those of
+   * the binary reluGrad, `matmulPair` (or two `matmul` calls) and `sumTo` of the same backend; fused,
+   * dz is computed where the products read it. The outputs alias nothing. dx and dw may arrive with
+   * any contents (output.ts) and are written whole; db arrives zeroed.
    */
   linearBackward(
     g: Float64Array,
@@ -165,6 +166,7 @@ export interface Kernels {
     m: number,
     k: number,
     n: number,
+    layout: DenseLayout,
   ): void;
   /**
    * Two independent products of single matrices, exactly as two `matmul` calls give them (a backend

@@ -298,18 +298,19 @@ export const linear: Kernels['linear'] = (x, w, bias, out, m, k, n, relu, layout
 
 /**
  * A dense layer's backward (see `Kernels.linearBackward`) composed from the kernels of `k`: the
- * reluGrad mask, the two products (side by side where `k` can), the bias's row sums. The TypeScript
+ * reluGrad mask, the two products (side by side where `k` can), the bias's sums. The TypeScript
  * backend's definition, and what another backend falls back to where it has no fused path.
  */
 export function linearBackwardWith(
   k: Kernels,
-  ...[g, y, x, w, dx, dw, db, m, depth, n]: Parameters<Kernels['linearBackward']>
+  ...[g, y, x, w, dx, dw, db, m, depth, n, layout]: Parameters<Kernels['linearBackward']>
 ): void {
   let dz = g;
   if (y !== null) {
     dz = outputArray(m * n);
     k.binary('reluGrad', g, [m, n], y, [m, n], dz, [m, n]);
   }
+  // dx = dz·op(w)ᵀ: w itself when stored n×k, else w read transposed
   const toX: MatmulCall | null = dx && {
     a: dz,
     b: w,
@@ -318,23 +319,19 @@ export function linearBackwardWith(
     k: n,
     n: depth,
     transA: false,
-    transB: false,
+    transB: !layout.wTransposed,
   };
-  const toW: MatmulCall | null = dw && {
-    a: dz,
-    b: x,
-    out: dw,
-    m: n,
-    k: m,
-    n: depth,
-    transA: true,
-    transB: false,
-  };
+  // the weight's gradient in its own layout: dzᵀ·x (n×k) or xᵀ·dz (k×n)
+  const toW: MatmulCall | null =
+    dw &&
+    (layout.wTransposed
+      ? { a: dz, b: x, out: dw, m: n, k: m, n: depth, transA: true, transB: false }
+      : { a: x, b: dz, out: dw, m: depth, k: m, n, transA: true, transB: false });
   if (toX && toW) k.matmulPair(toX, toW);
   else {
     for (const p of [toX, toW]) {
       if (p) k.matmul(p.a, p.b, p.out, p.m, p.k, p.n, p.transA, p.transB, 1, 0, 0);
     }
   }
-  if (db) k.sumTo(dz, [m, n], db, [n]);
+  if (db) k.sumTo(dz, [m, n], db, layout.biasPerRow ? [m, 1] : [n]);
 }

@@ -92,7 +92,7 @@ function side(s: MatmulInstance, first: MatmulCall, second: MatmulCall): boolean
  */
 export function fusedLinearBackward(
   s: MatmulInstance,
-  ...[g, y, x, w, dx, dw, db, m, k, n]: Parameters<Kernels['linearBackward']>
+  ...[g, y, x, w, dx, dw, db, m, k, n, layout]: Parameters<Kernels['linearBackward']>
 ): boolean {
   const flops = m * n * k;
   if ((!dx && !dw) || flops === 0 || flops < s.minFlops) return false;
@@ -108,15 +108,19 @@ export function fusedLinearBackward(
   // room for every operand in the scratch; those found resident are read from the ring instead
   const operands = { g: place(m * n), y: y ? place(m * n) : 0, x: dw ? place(m * k) : 0 };
   const wAt = dx ? place(n * k) : 0;
-  const dbAt = db ? place(n) : 0;
-  const packs = [dx, dw].map((out, i) => {
-    if (!out) return null;
-    const [rows, depth] = i === 0 ? [m, n] : [n, m];
-    const kc = Math.min(s.kc, depth);
+  const dbAt = db ? place(db.length) : 0;
+  // dx = dz·op(w)ᵀ is m×k over a depth of n; w's gradient is n×k (dzᵀ·x) or k×n (xᵀ·dz) over m
+  const shapes = [
+    dx ? { rows: m, depth: n, cols: k } : null,
+    dw ? (layout.wTransposed ? { rows: n, depth: m, cols: k } : { rows: k, depth: m, cols: n }) : null,
+  ];
+  const packs = shapes.map((shape) => {
+    if (!shape) return null;
+    const kc = Math.min(s.kc, shape.depth);
     return {
-      a: place(roundUp(Math.min(s.mc, rows), 4) * kc),
-      b: place(roundUp(Math.min(s.nc, k), 4) * kc),
-      c: place(rows * k),
+      a: place(roundUp(Math.min(s.mc, shape.rows), 4) * kc),
+      b: place(roundUp(Math.min(s.nc, shape.cols), 4) * kc),
+      c: place(shape.rows * shape.cols),
     };
   });
   if (!s.reserve(at)) return false;
@@ -143,23 +147,38 @@ export function fusedLinearBackward(
     const slot = ring.claim(dx, keep);
     if (slot >= 0) packs[0]!.c = slot;
   }
-  s.exports.linearGrad(operands.g, operands.y, dbAt, m, n);
-  // dx = dz·w (m×n · n×k) and dw = dzᵀ·x (dz read transposed: n×m · m×k)
+  s.exports.linearGrad(operands.g, operands.y, dbAt, m, n, layout.biasPerRow ? 1 : 0);
+  // each product's operands and whether each is read transposed
+  const factors = [
+    [operands.g, wAt, 0, layout.wTransposed ? 0 : 1],
+    layout.wTransposed ? [operands.g, operands.x, 1, 0] : [operands.x, operands.g, 1, 0],
+  ];
   const products: number[][] = [];
   const outputs: [Float64Array, number][] = [];
-  for (const [i, out, rows, depth, b, transA] of [
-    [0, dx, m, n, wAt, 0],
-    [1, dw, n, m, operands.x, 1],
-  ] as const) {
-    const pack = packs[i];
-    if (!out || !pack) continue;
-    const args = [pack.a, pack.b, operands.g, b, pack.c, rows, depth, k, transA, 0, 0, 0];
-    products.push([...args, 0, 1, 0, rows, 0, k, 0, 0]); // one batch item, every row and column
+  [dx, dw].forEach((out, i) => {
+    const [shape, pack] = [shapes[i], packs[i]];
+    if (!out || !shape || !pack) return;
+    const [a, b, transA, transB] = factors[i]!;
+    const args = [
+      pack.a,
+      pack.b,
+      a!,
+      b!,
+      pack.c,
+      shape.rows,
+      shape.depth,
+      shape.cols,
+      transA!,
+      transB!,
+      0,
+      0,
+    ];
+    products.push([...args, 0, 1, 0, shape.rows, 0, shape.cols, 0, 0]); // one batch item, every row and column
     outputs.push([out, pack.c]);
-  }
+  });
   if (threaded) s.pool!.runEach(products, 2, s.kernel);
   else for (const args of products) s.kernel(...args);
   for (const [out, c] of outputs) out.set(view.subarray(c / 8, c / 8 + out.length));
-  if (db) db.set(view.subarray(dbAt / 8, dbAt / 8 + n));
+  if (db) db.set(view.subarray(dbAt / 8, dbAt / 8 + db.length));
   return true;
 }

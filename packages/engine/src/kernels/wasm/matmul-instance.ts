@@ -65,7 +65,7 @@ export enum Split {
 
 export interface MatmulExports {
   matmul: MatmulEntry;
-  linearGrad(g: number, y: number, db: number, m: number, n: number): void;
+  linearGrad(g: number, y: number, db: number, m: number, n: number, perRow: number): void;
   heapBase(): number;
   blockRows(): number;
   blockDepth(): number;

@@ -71,7 +71,7 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
       const dw = needs[1] ? outputArray(n * k) : null;
       const db = b && needs[2] ? new Float64Array(n) : null;
       const y = out._attrs.relu ? out._data : null;
-      kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n);
+      kernels().linearBackward(g._data, y, x!._data, w!._data, dx, dw, db, m, k, n, LINEAR_LAYOUT);
       const grads = [dx && gradientOf(x!, dx), dw && gradientOf(w!, dw)];
       return b ? [...grads, db && gradientOf(b, db)] : grads;
     },
