@@ -7,6 +7,7 @@
 // `examples/browser` reads `kernels()` and its `wasm` facts to check where products ran.
 export {
   type BinaryKernelOp,
+  type DenseLayout,
   defineKernels,
   type Kernels,
   type KernelTable,
@@ -27,3 +28,6 @@ export {
   type WasmKernelOptions,
   type WasmKernels,
 } from './kernels/wasm/index.js';
+// Dense layers written with separate ops run fused (ops/tensor/fusion.ts); benchmarks and tests turn
+// that off to compare, and every number is the same either way.
+export { setFusion } from './ops/tensor/fusion.js';

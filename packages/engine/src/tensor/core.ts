@@ -7,8 +7,9 @@ import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
 import { currentPass } from '../graph/backward.js';
 import { GraphNode } from '../graph/node.js';
 import { isRecording, isTracing } from '../graph/recording.js';
-import { markEscaped } from '../kernels/escape.js';
+import { hasEscaped, markEscaped } from '../kernels/escape.js';
 import { declarationOf } from '../ops/elementwise/index.js';
+import { fusedForward, type Plan, recordReaders, settleReaders } from '../ops/tensor/fusion.js';
 import { type Raw, type TensorOpAttrs, type TensorOpName, tensorOps } from '../ops/tensor/index.js';
 import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
 import { checkLeafOptions } from '../tensor-options.js';
@@ -19,6 +20,7 @@ import { matmulMethods } from './matmul.js';
 import { reductionMethods } from './reductions.js';
 import { shapeMethods } from './shape-ops.js';
 import { statisticsMethods } from './statistics.js';
+import { storageMethods } from './storage.js';
 import { valueMethods } from './values.js';
 
 /** What the elementwise ops accept as their other operand: a Tensor or a number. */
@@ -31,6 +33,12 @@ function carriesGradient(op: string): boolean {
 
 /** False only while `Tensor._of` constructs: every other construction adopts a caller's array. */
 let adopting = true;
+
+/** The plan `Tensor._planned` constructs with, instead of elements; null otherwise. */
+let planning: Plan | null = null;
+
+/** What a planned tensor is built with: no elements, and no array of any length to check. */
+const NO_ELEMENTS = new Float64Array(0);
 
 /**
  * An n-dimensional array of float64 that records how it was computed. Storage is a contiguous
@@ -49,8 +57,18 @@ let adopting = true;
 export class Tensor extends GraphNode<Tensor> {
   /** The size of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
-  /** @internal The elements; the engine reads them here, where reading hands nothing out. */
-  readonly _data: Float64Array;
+  /** @internal The elements once computed; null while a plan waits (`_plan`). Read through `_data`. */
+  _store: Float64Array | null;
+  /**
+   * @internal What computes the elements when something first reads them, or null once they exist:
+   * a dense layer's product or its sum with a bias, relu's mask of its gradient or that mask's sums,
+   * which a fused step may never need (ops/tensor/fusion.ts).
+   */
+  _plan: Plan | null;
+  /** @internal The tensor whose array this one shares (reshape, detach), or null when the array is its own. */
+  _owner: Tensor | null;
+  /** @internal On an array's owner: the plans that read the array and wait (ops/tensor/fusion.ts), or null. */
+  _readers: Tensor[] | null;
   /** A name for `toDot`; empty by default. */
   label: string;
   /** @internal */
@@ -80,14 +98,18 @@ export class Tensor extends GraphNode<Tensor> {
     if (!(data instanceof Float64Array))
       throw new TypeError(`Tensor: expected a Float64Array, got ${describe(data)}`);
     const checked = checkShape(shape, 'Tensor');
-    if (sizeOf(checked) !== data.length) {
+    const plan = planning;
+    if (plan === null && sizeOf(checked) !== data.length) {
       throw new ShapeError(`Tensor: ${data.length} values do not fill shape ${formatShape(checked)}`);
     }
     const leaf = checkLeafOptions(options, 'Tensor');
     super('', []);
     this.shape = checked;
-    this._data = data;
-    if (adopting) markEscaped(data);
+    this._store = plan === null ? data : null;
+    this._plan = plan;
+    this._owner = null;
+    this._readers = null;
+    if (adopting && plan === null) markEscaped(data);
     this.label = leaf.label;
     this._requiresGrad = leaf.requiresGrad;
     this._attrs = null;
@@ -108,6 +130,24 @@ export class Tensor extends GraphNode<Tensor> {
     }
   }
 
+  /** @internal A tensor whose elements `plan` computes when they are first read (ops/tensor/fusion.ts). */
+  static _planned(plan: Plan, shape: readonly number[]): Tensor {
+    planning = plan;
+    try {
+      const t = Tensor._of(NO_ELEMENTS, shape);
+      recordReaders(t, plan);
+      return t;
+    } finally {
+      planning = null;
+    }
+  }
+
+  /** @internal The elements, computed now if a plan was waiting; the engine reads them here, where reading hands nothing out. */
+  get _data(): Float64Array {
+    const data = this._store;
+    return data !== null ? data : this._settle();
+  }
+
   /**
    * @internal The output of `op`; recorded when recording is on and it requires grad (an input does,
    * and `op` has a derivative and is not `detached`, a maximum held constant). Inside `traceGraph` an
@@ -121,8 +161,18 @@ export class Tensor extends GraphNode<Tensor> {
     attrs: TensorOpAttrs[K],
     detached = false,
   ): Tensor {
-    const raw: Raw = tensorOps[op].forward(inputs, attrs);
-    const out = Tensor._of(raw.data, raw.shape);
+    // a dense layer's steps may be planned or fused (ops/tensor/fusion.ts); every other op runs as declared
+    const fused = fusedForward(op, inputs, attrs);
+    let out: Tensor;
+    if (fused === null) {
+      const raw: Raw = tensorOps[op].forward(inputs, attrs);
+      out = Tensor._of(raw.data, raw.shape);
+      // an op that hands back its input's array (reshape) makes an alias of the array's owner
+      const source = inputs.find((t) => t._store === raw.data);
+      if (source !== undefined) out._owner = source._owner ?? source;
+    } else
+      out =
+        fused.plan !== null ? Tensor._planned(fused.plan, fused.shape) : Tensor._of(fused.data, fused.shape);
     const requires = !detached && inputs.some((t) => t._requiresGrad) && carriesGradient(op);
     if (Tensor._records(inputs, requires)) {
       const writable = out as unknown as { op: string; parents: readonly Tensor[]; _attrs: unknown };
@@ -219,13 +269,16 @@ export class Tensor extends GraphNode<Tensor> {
    * ```
    */
   get data(): Float64Array {
-    markEscaped(this._data);
-    return this._data;
+    const data = this._data;
+    // the plans that read this array compute now, while it holds what they were given
+    if (!hasEscaped(data)) settleReaders(this);
+    markEscaped(data);
+    return data;
   }
 
   /** The number of elements. */
   get size(): number {
-    return this._data.length;
+    return this._store !== null ? this._store.length : sizeOf(this.shape);
   }
 
   /** The number of axes. */
@@ -270,36 +323,7 @@ export class Tensor extends GraphNode<Tensor> {
 
   /** @internal */
   _zerosLike(): Tensor {
-    return Tensor._of(new Float64Array(this._data.length), this.shape);
-  }
-
-  /** @internal */
-  override _asInput(): Tensor {
-    return this._requiresGrad ? this : Tensor._of(this._data, this.shape, { requiresGrad: true });
-  }
-
-  /**
-   * @internal A leaf's gradient is its own array: never the caller's seed or another leaf's. A
-   * gradient a rule made for this leaf alone (`_gradientFor`) is kept as it is; any other is copied.
-   */
-  override _keepGrad(g: Tensor, createGraph: boolean): Tensor {
-    const own = g._madeFor === this && g._madeIn === currentPass();
-    return createGraph || this.op !== '' || own ? g : Tensor._of(g._data.slice(), g.shape);
-  }
-
-  /**
-   * @internal `g`, a gradient that a backward rule has just made for this input in an array of its
-   * own and returns for it alone, marked so that a leaf keeps it without the copy `_keepGrad` makes
-   * of a gradient that may be shared. The reverse pass gives a leaf's gradient to nothing but the
-   * leaf, and the mark counts only in the pass that set it. Not set while recording: a createGraph
-   * pass keeps every gradient as it is, and its gradients are nodes that later code can reach.
-   */
-  _gradientFor(g: Tensor): Tensor {
-    if (this.op === '' && g !== this && !isRecording() && currentPass() !== 0) {
-      g._madeFor = this;
-      g._madeIn = currentPass();
-    }
-    return g;
+    return Tensor._of(new Float64Array(this.size), this.shape);
   }
 
   /** @internal */
@@ -358,6 +382,7 @@ for (const methods of [
   reductionMethods(),
   shapeMethods(),
   statisticsMethods(),
+  storageMethods(),
   valueMethods(),
 ]) {
   for (const [name, method] of Object.entries(methods)) {

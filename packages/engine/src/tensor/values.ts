@@ -88,7 +88,7 @@ export function valueMethods() {
       return unflatten(this._data, this.shape);
     },
     detach(): Tensor {
-      return Tensor._of(this._data, this.shape);
+      return this._alias();
     },
     backward(gradient?: Tensor | NestedArray | BackwardOptions, options: BackwardOptions = {}): void {
       // backward({ createGraph: true }) reads as Value's backward(options): a plain object is options

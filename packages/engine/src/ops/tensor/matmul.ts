@@ -7,6 +7,7 @@ import { outputArray } from '../../kernels/output.js';
 import { broadcastShapes, type Shape, sizeOf, stridesOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { applyElementwise } from './elementwise.js';
+import { fusedProductBackward } from './fusion.js';
 import type { TensorRules } from './rule.js';
 
 /** The rules of matmul and linear. */
@@ -30,6 +31,9 @@ export const matmulRules: TensorRules<'matmul' | 'linear'> = {
     backward: (g, out, needs) => {
       const [a, b] = out.parents;
       const { transA, transB } = out._attrs;
+      // a fused layer's product: relu's mask, the bias's sums and both products as one call
+      const fused = !transA && !transB && !isRecording() ? fusedProductBackward(g, a!, b!, needs) : null;
+      if (fused !== null) return [fused.dx && gradientOf(a!, fused.dx), fused.dw && gradientOf(b!, fused.dw)];
       const pair = kernels().matmulPair;
       if (needs[0] && needs[1] && pair && !isRecording() && a!.ndim === 2 && b!.ndim === 2) {
         // both gradients of one matrix product, which a backend may compute side by side

@@ -1,0 +1,295 @@
+// Where a dense layer written with separate ops runs as one kernel call each way: the one place that
+// decides fusion (issue 14, items 2 and 9).
+//
+// `h.matmul(W).add(b).relu()` makes three tensors, and each would be a kernel call that writes a
+// fresh [batch, out] array; its backward three more (relu's mask, the bias's sums, the products).
+// Here the product is not computed when `matmul` is called: its tensor holds a plan (the operands,
+// read later) and computes its elements the first time anything reads them. `add` of a bias to such
+// a tensor is a plan too, and `relu` of a plan computes the whole layer at once (`Kernels.linear`).
+// Backward, relu's masked gradient and the bias's sums of it are plans, and the product's rule runs
+// the mask, the sums and both products as one call (`Kernels.linearBackward`). In a training loop
+// nothing reads the product, its sum with the bias or the masked gradient, so they are never
+// computed (micrograd's every node still has its `grad`: read, it is computed then).
+//
+// The numbers are exactly the separate ops' (the kernels' contract), whenever a plan runs. What a
+// plan reads must still hold what it held when the op was called, so a plan keeps an array only
+// while the engine alone can write it (it has not escaped: kernels/escape.ts), and the array's owner
+// lists the plan so that `settleReaders` computes it before the array escapes through `data`; an
+// array that has escaped is copied when it is small, and the op runs at once when it is not.
+
+import type { DenseLayout } from '../../kernels/backend.js';
+import { hasEscaped } from '../../kernels/escape.js';
+import { kernels } from '../../kernels/index.js';
+import { outputArray } from '../../kernels/output.js';
+import type { Tensor } from '../../tensor/core.js';
+
+/** A product `x·w` (m×k by k×n), plus a bias when `bias` is set, not yet computed. */
+export interface DensePlan {
+  readonly kind: 'dense';
+  readonly x: Float64Array;
+  readonly w: Float64Array;
+  readonly bias: Float64Array | null;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly layout: DenseLayout;
+  /** The tensors that own the arrays kept (not copied): each lists the plan among its readers. */
+  readonly reads: readonly Tensor[];
+}
+
+/** The gradient relu passes down, g·[y > 0] (m×n), not yet computed. */
+export interface MaskPlan {
+  readonly kind: 'mask';
+  readonly g: Float64Array;
+  readonly y: Float64Array;
+  readonly m: number;
+  readonly n: number;
+  readonly reads: readonly Tensor[];
+  /** The bias's gradient planned from this one (its sums), which the fused backward fills; or null. */
+  sums: Tensor | null;
+}
+
+/** The sums of a masked gradient down to a bias's shape (a row of n, or a column of m), not yet computed. */
+export interface SumsPlan {
+  readonly kind: 'sums';
+  readonly of: Tensor;
+  readonly shape: readonly number[];
+  readonly perRow: boolean;
+  readonly reads: readonly Tensor[];
+}
+
+export type Plan = DensePlan | MaskPlan | SumsPlan;
+
+/** What an op's forward gives here: its elements now, or a plan for them. */
+export type Fused =
+  | { readonly data: Float64Array; readonly plan: null; readonly shape: number[] }
+  | { readonly data: null; readonly plan: Plan; readonly shape: number[] };
+
+/**
+ * The largest operand that has escaped and is copied so that its product can wait (a layer's weight,
+ * a small batch); a larger one makes the product run at once. Which happens changes no number.
+ */
+export const COPIED_OPERAND_MAX = 16_384;
+
+/** At most this many plans wait on one array; beyond it a plan copies the array (a long-lived input). */
+export const WAITING_MAX = 16;
+
+const PRODUCT: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: false });
+const COLUMN_BIAS: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: true });
+
+/** Whether plans are made at all: on, except where a test or a benchmark compares without them. */
+let enabled = true;
+
+/**
+ * @internal Turns the planning of dense layers off (or back on); every result is the same either way.
+ * For tests and benchmarks that compare the two.
+ */
+export function setFusion(on: boolean): void {
+  enabled = on;
+}
+
+/** The elements a plan stands for: one kernel call (two for sums whose gradient was not computed). */
+export function runPlan(plan: Plan): Float64Array {
+  const table = kernels();
+  if (plan.kind === 'mask') {
+    const { g, y, m, n } = plan;
+    const out = outputArray(m * n);
+    table.binary('reluGrad', g, [m, n], y, [m, n], out, [m, n]);
+    return out;
+  }
+  if (plan.kind === 'sums') {
+    const of = plan.of;
+    // as sumTo's forward: into zeros, which the kernel adds onto
+    const out = new Float64Array(plan.perRow ? of.shape[0]! : of.shape[1]!);
+    table.sumTo(of._data, of.shape, out, plan.shape);
+    return out;
+  }
+  return runDense(plan, false);
+}
+
+/** A dense plan's elements, then relu'd when `relu`: one kernel call. */
+function runDense(plan: DensePlan, relu: boolean): Float64Array {
+  const { x, w, bias, m, k, n, layout } = plan;
+  const out = outputArray(m * n);
+  // a bare product is exactly what `matmul`'s forward runs
+  if (bias === null && !relu) kernels().matmul(x, w, out, m, k, n, false, layout.wTransposed, 1, 0, 0);
+  else kernels().linear(x, w, bias, out, m, k, n, relu, layout);
+  return out;
+}
+
+/**
+ * The forward of `op` when it takes part in a dense layer (a 2-D product, a bias added to one, relu
+ * of either, and backward relu's mask of such a layer and its sums), or null for every other op and
+ * case, which run as they are declared.
+ *
+ * @internal
+ */
+export function fusedForward(op: string, inputs: readonly Tensor[], attrs: unknown): Fused | null {
+  if (!enabled) return null;
+  switch (op) {
+    case 'matmul':
+      return plannedProduct(inputs[0]!, inputs[1]!, attrs as { transA: boolean; transB: boolean });
+    case 'add':
+      return inputs.length === 2 ? plannedBias(inputs[0]!, inputs[1]!) : null;
+    case 'relu': {
+      const plan = inputs[0]!._plan;
+      if (plan?.kind !== 'dense') return null;
+      return { data: runDense(plan, true), plan: null, shape: inputs[0]!.shape.slice() };
+    }
+    case 'reluGrad':
+      return plannedMask(inputs[0]!, inputs[1]!);
+    case 'sumTo':
+      return plannedSums(inputs[0]!, (attrs as { shape: readonly number[] }).shape);
+    default:
+      return null;
+  }
+}
+
+/** A product of two matrices, as a plan; null when an escaped operand is too large to copy. */
+function plannedProduct(
+  a: Tensor,
+  b: Tensor,
+  { transA, transB }: { transA: boolean; transB: boolean },
+): Fused | null {
+  if (transA || transB || a.ndim !== 2 || b.ndim !== 2) return null;
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[1]!;
+  if (m === 0 || k === 0 || n === 0) return null;
+  const x = kept(a);
+  const w = x === null ? null : kept(b);
+  if (x === null || w === null) return null;
+  const reads = owners([a, b], [x, w]);
+  return {
+    data: null,
+    plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: PRODUCT, reads },
+    shape: [m, n],
+  };
+}
+
+/** A bias (a row of n or a column of m) added to a product that waits, as one plan; else null. */
+function plannedBias(a: Tensor, b: Tensor): Fused | null {
+  const plan = a._plan;
+  if (plan?.kind !== 'dense' || plan.bias !== null) return null;
+  const { m, n } = plan;
+  const [r, c] = b.shape;
+  const row = (b.ndim === 1 && r === n) || (b.ndim === 2 && r === 1 && c === n);
+  const column = b.ndim === 2 && r === m && c === 1;
+  if (!row && !column) return null;
+  const layout = row ? PRODUCT : COLUMN_BIAS;
+  return { data: null, plan: { ...plan, bias: b._data.slice(), layout }, shape: [m, n] };
+}
+
+/**
+ * relu's backward, g·[y > 0], as a plan when y is the output of a fused dense layer (whose product's
+ * rule will run the mask with both products); null otherwise.
+ */
+function plannedMask(g: Tensor, y: Tensor): Fused | null {
+  const source = y.op === 'relu' ? y.parents[0] : undefined;
+  if (source?._plan?.kind !== 'dense' || g.ndim !== 2 || y.ndim !== 2) return null;
+  const [m, n] = y.shape as [number, number];
+  if (g.shape[0] !== m || g.shape[1] !== n) return null;
+  const gKept = kept(g);
+  const yKept = gKept === null ? null : kept(y);
+  if (gKept === null || yKept === null) return null;
+  const reads = owners([g, y], [gKept, yKept]);
+  return { data: null, plan: { kind: 'mask', g: gKept, y: yKept, m, n, reads, sums: null }, shape: [m, n] };
+}
+
+/** A bias's gradient from a masked gradient that waits, as a plan the fused backward fills; else null. */
+function plannedSums(of: Tensor, shape: readonly number[]): Fused | null {
+  const plan = of._plan;
+  if (plan?.kind !== 'mask' || plan.sums !== null) return null;
+  const { m, n } = plan;
+  const [r, c] = shape;
+  const row = (shape.length === 1 && r === n) || (shape.length === 2 && r === 1 && c === n);
+  const column = shape.length === 2 && r === m && c === 1;
+  if (!row && !column) return null;
+  // it reads the masked gradient, which reads g and y: their owners settle it with the gradient
+  return {
+    data: null,
+    plan: { kind: 'sums', of, shape: shape.slice(), perRow: !row, reads: plan.reads },
+    shape: shape.slice(),
+  };
+}
+
+/**
+ * The gradients of a product z = x·w (both 2-D) whose output gradient is relu's mask of a fused
+ * layer, waiting: the mask, its sums for the bias (when planned) and both products as one call.
+ * Null when that is not the case, and the product's rule runs as declared.
+ *
+ * @internal
+ */
+export function fusedProductBackward(
+  g: Tensor,
+  x: Tensor,
+  w: Tensor,
+  needs: readonly boolean[],
+): { dx: Float64Array | null; dw: Float64Array | null } | null {
+  const plan = g._plan;
+  if (plan?.kind !== 'mask' || x.ndim !== 2 || w.ndim !== 2 || !(needs[0] || needs[1])) return null;
+  const [m, k] = x.shape as [number, number];
+  const n = w.shape[1]!;
+  if (plan.m !== m || plan.n !== n) return null;
+  const sums = plan.sums?._plan?.kind === 'sums' ? plan.sums : null;
+  const perRow = sums !== null && (sums._plan as SumsPlan).perRow;
+  const dx = needs[0] ? outputArray(m * k) : null;
+  const dw = needs[1] ? outputArray(k * n) : null;
+  // sums arrive zeroed (Kernels.linearBackward)
+  const db = sums === null ? null : new Float64Array(perRow ? m : n);
+  const layout = perRow ? COLUMN_BIAS : PRODUCT;
+  kernels().linearBackward(plan.g, plan.y, x._data, w._data, dx, dw, db, m, k, n, layout);
+  if (sums !== null) sums._settleWith(db!);
+  return { dx, dw };
+}
+
+// ---- what a plan may keep -------------------------------------------------------------------------
+
+/**
+ * `t`'s elements as a plan may keep them: the array itself while only the engine can write it and
+ * fewer than `WAITING_MAX` plans wait on it, else a copy when it is small; null when it is neither.
+ */
+function kept(t: Tensor): Float64Array | null {
+  const array = t._data;
+  const owner = t._owner ?? t;
+  if (!hasEscaped(array)) {
+    // drop the plans computed since; those that nobody will read stay until the array escapes or dies
+    const waiting = owner._readers?.filter((u) => u._plan !== null) ?? [];
+    owner._readers = waiting;
+    if (waiting.length < WAITING_MAX) return array;
+  }
+  return array.length <= COPIED_OPERAND_MAX ? array.slice() : null;
+}
+
+/** The owners of those of `tensors`' arrays that a plan keeps as they are (`kept` copied the others). */
+function owners(tensors: readonly Tensor[], keptArrays: readonly Float64Array[]): Tensor[] {
+  return tensors.filter((t) => keptArrays.includes(t._data)).map((t) => t._owner ?? t);
+}
+
+/**
+ * Records that `t`'s plan reads the arrays it kept, on the tensors that own them (an alias made by
+ * reshape or detach shares its owner's array), so that `settleReaders` computes the plan before an
+ * array escapes; and a bias's sums on the masked gradient they sum, for the fused backward to fill.
+ *
+ * @internal
+ */
+export function recordReaders(t: Tensor, plan: Plan): void {
+  for (const owner of plan.reads) {
+    if (owner._readers === null) owner._readers = [t];
+    else owner._readers.push(t);
+  }
+  if (plan.kind === 'sums') (plan.of._plan as MaskPlan).sums = t;
+}
+
+/**
+ * Computes every plan that reads `t`'s array, before the array is handed to code outside the engine,
+ * which may write into it.
+ *
+ * @internal
+ */
+export function settleReaders(t: Tensor): void {
+  const owner = t._owner ?? t;
+  const waiting = owner._readers;
+  if (waiting === null) return;
+  owner._readers = null;
+  for (const u of waiting) if (u._plan !== null) u._settle();
+}
