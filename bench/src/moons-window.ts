@@ -5,9 +5,11 @@
 // full collections and share of time in collector pauses (collector.ts). The median of windows
 // and the CPU time are steadier than one long run's wall time on a shared machine.
 // Usage: node … moons-window.ts <threads> <ops|columns|fused> [warm-up epochs, 300] [windows, 40]
-// [epochs a window, 50]
+// [epochs a window, 50]; with FUSION=off in the environment, separate ops run apart (setFusion(false)),
+// as before the engine fused them.
 import { readFileSync } from 'node:fs';
 import { setBackend, setNumThreads } from '@chainrule/engine';
+import { setFusion } from '@chainrule/engine/internal';
 import { watchCollector } from './collector.js';
 import { chainruleEpoch, columnEpoch } from './moons-kit.js';
 
@@ -22,6 +24,7 @@ if (!(threads >= 1) || !['ops', 'columns', 'fused'].includes(style) || !(windows
 }
 setBackend('wasm');
 setNumThreads(threads);
+setFusion(process.env.FUSION !== 'off');
 const sizes = [2, 25, 50, 50, 25, 1];
 const epoch = style === 'columns' ? columnEpoch(sizes) : chainruleEpoch(sizes, style as 'ops' | 'fused');
 /** The main thread's user and system time in ms: fields 14 and 15 of its stat, in 100 Hz ticks. */
@@ -47,6 +50,7 @@ console.log(
   JSON.stringify({
     threads,
     style,
+    ...(process.env.FUSION === 'off' ? { fusion: 'off' } : {}),
     median: +ms[ms.length >> 1]!.toFixed(3),
     min: +ms[0]!.toFixed(3),
     mean: +(total / (windows * per)).toFixed(3),

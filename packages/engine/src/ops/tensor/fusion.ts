@@ -158,7 +158,7 @@ function plannedProduct(
   const x = kept(a);
   const w = x === null ? null : kept(b);
   if (x === null || w === null) return null;
-  const reads = owners([a, b], [x, w]);
+  const reads = owners(a, x, b, w);
   return {
     data: null,
     plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: PRODUCT, reads },
@@ -191,7 +191,7 @@ function plannedMask(g: Tensor, y: Tensor): Fused | null {
   const gKept = kept(g);
   const yKept = gKept === null ? null : kept(y);
   if (gKept === null || yKept === null) return null;
-  const reads = owners([g, y], [gKept, yKept]);
+  const reads = owners(g, gKept, y, yKept);
   return { data: null, plan: { kind: 'mask', g: gKept, y: yKept, m, n, reads, sums: null }, shape: [m, n] };
 }
 
@@ -250,19 +250,25 @@ export function fusedProductBackward(
  */
 function kept(t: Tensor): Float64Array | null {
   const array = t._data;
-  const owner = t._owner ?? t;
   if (!hasEscaped(array)) {
     // drop the plans computed since; those that nobody will read stay until the array escapes or dies
-    const waiting = owner._readers?.filter((u) => u._plan !== null) ?? [];
-    owner._readers = waiting;
-    if (waiting.length < WAITING_MAX) return array;
+    const waiting = (t._owner ?? t)._readers;
+    let count = 0;
+    if (waiting !== null) {
+      for (const u of waiting) if (u._plan !== null) waiting[count++] = u;
+      waiting.length = count;
+    }
+    if (count < WAITING_MAX) return array;
   }
   return array.length <= COPIED_OPERAND_MAX ? array.slice() : null;
 }
 
-/** The owners of those of `tensors`' arrays that a plan keeps as they are (`kept` copied the others). */
-function owners(tensors: readonly Tensor[], keptArrays: readonly Float64Array[]): Tensor[] {
-  return tensors.filter((t) => keptArrays.includes(t._data)).map((t) => t._owner ?? t);
+/** The owners of the arrays of `a` and `b` that a plan keeps as they are (`kept` copied the others). */
+function owners(a: Tensor, aKept: Float64Array, b: Tensor, bKept: Float64Array): Tensor[] {
+  const reads: Tensor[] = [];
+  if (aKept === a._store) reads.push(a._owner ?? a);
+  if (bKept === b._store && (b._owner ?? b) !== (a._owner ?? a)) reads.push(b._owner ?? b);
+  return reads;
 }
 
 /**
