@@ -7,12 +7,10 @@
 // undoes the transposes and pads ragged edges with zeros, so the micro-kernel never branches on them.
 // All pointers are byte addresses into the (possibly shared) memory the host owns; this module
 // allocates nothing and keeps no state, so several threads may run it at once on disjoint rows of C.
-// Beside the product it holds a dense layer's steps before and after one (the bias and relu on its
+// The module also exports a dense layer's steps around a product (dense.ts: the bias and relu on its
 // output, the relu mask and bias sums of its backward), run on operands already in this memory.
 
-import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
-import { reluLanes } from './lanes';
-import { sumEachRow } from './reduce';
+import { epilogueBlock } from './dense';
 
 /** Rows of op(A) packed per block: 96 rows × 256 × 8 bytes = 192 KiB, well inside L2. */
 const MC: i32 = 96;
@@ -54,8 +52,8 @@ function madd(a: v128, b: v128, c: v128): v128 {
  * roundUp4(min(MC, rows))·min(KC, k) doubles and `packB` roundUp4(min(NC, columns))·min(KC, k),
  * both private to the calling thread; they come first so that a thread pool can offset them alone.
  * k must be at least 1. A dense layer's epilogue follows when `bias` is not 0 (the n values there
- * added to every row; with bit 2 of `epilogue`, the m values there, each added across its row) or
- * bit 1 of `epilogue` (relu) is set: each block of C gets it as soon as its last depth block is
+ * added to every row; with flag 2 of `epilogue`, the m values there, each added across its row) or
+ * flag 1 of `epilogue` (relu) is set: each block of C gets it as soon as its last depth block is
  * done, while it is still in cache, by the thread that computed it.
  */
 export function matmul(
@@ -342,68 +340,4 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
   }
 }
 
-/**
- * A dense layer's epilogue on a block of C in place (`rows` × `cols`, rows `ldc` bytes apart): each
- * row plus the `cols` values at `bias` (or, when `perRow`, plus the row's own value at `bias`, one
- * per row) when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds as JavaScript's + does and
- * the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does, so the numbers are those of
- * the elementwise add and relu applied to the finished product.
- */
-function epilogueBlock(
-  c: usize,
-  ldc: usize,
-  bias: usize,
-  rows: i32,
-  cols: i32,
-  hasBias: bool,
-  relu: bool,
-  perRow: bool,
-): void {
-  // a loop per case, so that nothing is decided inside one
-  const pairs = (<usize>(cols & ~1)) << 3;
-  const odd = (cols & 1) !== 0;
-  for (let i = 0; i < rows; i++) {
-    const row = c + <usize>i * ldc;
-    // the row's own bias, in both lanes, when there is one per row
-    const own = perRow ? load<f64>(bias + ((<usize>i) << 3)) : 0;
-    const lanes = f64x2.splat(own);
-    if (hasBias && perRow && relu) {
-      for (let j: usize = 0; j < pairs; j += 16)
-        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), lanes)));
-    } else if (hasBias && perRow) {
-      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, f64x2.add(v128.load(row + j), lanes));
-    } else if (hasBias && relu) {
-      for (let j: usize = 0; j < pairs; j += 16) {
-        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), v128.load(bias + j))));
-      }
-    } else if (hasBias) {
-      for (let j: usize = 0; j < pairs; j += 16)
-        v128.store(row + j, f64x2.add(v128.load(row + j), v128.load(bias + j)));
-    } else {
-      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, reluLanes(v128.load(row + j)));
-    }
-    if (odd) {
-      let x = load<f64>(row + pairs);
-      if (hasBias) x += perRow ? own : load<f64>(bias + pairs);
-      if (relu) x = max<f64>(x, 0);
-      store<f64>(row + pairs, x);
-    }
-  }
-}
-
-/**
- * A dense layer's backward before its two products, in place on the output gradient g (m×n): masked
- * by relu's output at `y` when `y` is not 0 (the elementwise module's reluGrad lanes), then summed into
- * `db` when `db` is not 0: down the rows (its sumRows), or along each row when `perRow` (the
- * reductions' sumEachRow), so the numbers are exactly those of the separate kernels.
- */
-export function linearGrad(g: usize, y: usize, db: usize, m: i32, n: i32, perRow: bool): void {
-  if (y !== 0) binaryRows(RELU_GRAD, g, 0, y, 0, g, 1, m * n);
-  if (db === 0) return;
-  // as the host's sumTo does it: a sum as long as g is a copy (a -0 stays -0), others summed from 0
-  if (perRow) {
-    if (n === 1 && m > 1) memory.copy(db, g, (<usize>m) << 3);
-    else sumEachRow(g, db, m, n);
-  } else if (m === 1 && n > 1) memory.copy(db, g, (<usize>n) << 3);
-  else sumRows(g, db, m, n);
-}
+export { linearGrad } from './dense';

@@ -19,7 +19,7 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Kernels } from '../src/kernels/backend.js';
 import { kernels, registerBackend } from '../src/kernels/index.js';
 import { hasSimd } from '../src/kernels/wasm/index.js';
-import { COPIED_OPERAND_MAX, setFusion, WAITING_MAX } from '../src/ops/tensor/fusion.js';
+import { COPIED_SHARE, setFusion, WAITING_MAX } from '../src/ops/tensor/fusion.js';
 
 const initial = { backend: getBackend(), threads: getNumThreads() };
 afterAll(() => {
@@ -78,21 +78,21 @@ describe('a planned product', () => {
     ['its detach()', (x) => x.detach().data.fill(0)],
     ['a reshape of its detach()', (x) => x.detach().reshape([-1]).data.fill(0)],
   ];
-  // a leaf from randn holds an array the caller could have, so a plan copies it; an op's output
-  // holds one only the engine has written, which a plan keeps and must compute before it escapes
+  // a plan copies a leaf's array when small enough (here it is not: the product runs at once), and
+  // keeps a recorded node's, which only the engine has written, and must compute before it escapes
   const sources: [string, (x: Tensor) => Tensor][] = [
     ['a leaf', (x) => x],
-    ["an op's output", (x) => x.mul(1)],
+    ['a recorded node', (x) => x.mul(1)],
   ];
   for (const [name, write] of writes) {
     for (const [kind, source] of sources) {
       test(`${kind} written through ${name} after the call still gives the product of the values at the call`, () => {
         const [fused, apart] = bothWays(() => {
           const rng = createRng(2);
-          const x = source(Tensor.randn([8, 3], { rng }));
-          const w = Tensor.randn([3, 4], { rng });
+          const x = source(Tensor.randn([40, 3], { rng, requiresGrad: true }));
+          const w = Tensor.randn([3, 16], { rng });
           const z = x.matmul(w);
-          const a = z.add(tensor([1, 2, 3, 4]));
+          const a = z.add(Tensor.arange(16));
           write(x);
           return [z.toArray(), a.toArray()];
         });
@@ -102,30 +102,60 @@ describe('a planned product', () => {
     }
   }
 
-  test('an escaped operand too large to copy makes the product run at once, with the same numbers', () => {
-    const rows = Math.ceil((COPIED_OPERAND_MAX + 1) / 4);
+  test('an operand it may not keep and larger than a quarter of the product makes it run at once, with the same numbers', () => {
     const [fused, apart] = bothWays(() => {
       const x = new Tensor(
-        Float64Array.from({ length: rows * 4 }, (_, i) => Math.sin(i)),
-        [rows, 4],
+        Float64Array.from({ length: 50 * 4 }, (_, i) => Math.sin(i)),
+        [50, 4],
       );
       const z = x.matmul(tensor([[1], [2], [3], [4]]));
+      expect(x.size).toBeGreaterThan(z.size * COPIED_SHARE);
       x.data.fill(0);
       return z.toArray();
     });
     expect(fused).toEqual(apart);
   });
 
+  test("a bias's gradient is the sums of the masked gradient as it was, after that gradient is written", () => {
+    // x and W take no gradient, so no product rule runs the fused backward: the sums wait until read
+    const [fused, apart] = bothWays(() => {
+      const rng = createRng(9);
+      // both copied (each a quarter of the product at most), so the product waits
+      const x = Tensor.randn([40, 2], { rng });
+      const w = Tensor.randn([2, 16], { rng });
+      const b = Tensor.randn([16], { rng, requiresGrad: true });
+      const c = x.matmul(w).add(b);
+      c.relu().sum().backward();
+      c.grad!.data.fill(0);
+      return Array.from(b.grad!.data);
+    });
+    expect(fused).toEqual(apart);
+    expect(fused.some((v) => v !== 0)).toBe(true);
+  });
+
   test(`an input read by more than ${WAITING_MAX} waiting products keeps each product's numbers`, () => {
     const [fused, apart] = bothWays(() => {
-      const x = Tensor.randn([5, 3], { rng: createRng(3) }).mul(1);
+      const x = Tensor.randn([40, 3], { rng: createRng(3), requiresGrad: true }).mul(1);
       const products = Array.from({ length: 2 * WAITING_MAX + 3 }, (_, i) =>
-        x.matmul(Tensor.full([3, 2], i)).add(tensor([i, -i])),
+        x.matmul(Tensor.full([3, 16], i)).add(Tensor.full([16], -i)),
       );
       x.data.fill(7);
       return products.map((z) => z.toArray());
     });
     expect(fused).toEqual(apart);
+  });
+  test('a long-lived input holds a bounded number of waiting plans, and a leaf none', () => {
+    const rng = createRng(10);
+    const node = Tensor.randn([40, 3], { rng, requiresGrad: true }).mul(1);
+    const leaf = Tensor.randn([40, 3], { rng });
+    for (let i = 0; i < 5 * WAITING_MAX; i++) {
+      for (const x of [node, leaf])
+        x.matmul(Tensor.full([3, 16], i))
+          .add(Tensor.full([16], i))
+          .relu();
+    }
+    expect(node._readers!.length).toBeLessThanOrEqual(WAITING_MAX + 1);
+    expect(leaf._readers).toBe(null);
   });
 });
 
@@ -163,24 +193,27 @@ describe('a dense layer written with separate ops', () => {
           : k,
       ]),
     ) as unknown as Kernels;
+    // the calls of the layer's steps, without those of the .mul(1) that makes its input a recorded node
+    const layerCalls = (all: string[]) => all.filter((c) => c !== 'fill' && c !== 'binary mul');
     registerBackend({ ...counting, name: 'counting' });
     setBackend('counting' as BackendName);
     try {
       const rng = createRng(6);
-      const h = Tensor.randn([30, 8], { rng, requiresGrad: true });
+      // h a layer's output (a recorded node, which a plan keeps as it is); W copied (a quarter at most)
+      const h = Tensor.randn([60, 8], { rng, requiresGrad: true }).mul(1);
       const W = Tensor.randn([8, 5], { rng, requiresGrad: true });
       const b = Tensor.randn([5], { rng, requiresGrad: true });
-      const g = Tensor.randn([30, 5], { rng });
+      const g = Tensor.randn([60, 5], { rng });
       calls.length = 0;
       h.matmul(W).add(b).relu().backward(g);
-      expect(calls.filter((c) => c !== 'fill')).toEqual(['linear', 'linearBackward']);
-      const A = Tensor.randn([8, 30], { rng, requiresGrad: true });
+      expect(layerCalls(calls)).toEqual(['linear', 'linearBackward']);
+      const A = Tensor.randn([8, 60], { rng, requiresGrad: true }).mul(1);
       const V = Tensor.randn([5, 8], { rng, requiresGrad: true });
       const c = Tensor.randn([5, 1], { rng, requiresGrad: true });
-      const gc = Tensor.randn([5, 30], { rng });
+      const gc = Tensor.randn([5, 60], { rng });
       calls.length = 0;
       V.matmul(A).add(c).relu().backward(gc);
-      expect(calls.filter((c) => c !== 'fill')).toEqual(['linear', 'linearBackward']);
+      expect(layerCalls(calls)).toEqual(['linear', 'linearBackward']);
     } finally {
       setBackend(initial.backend);
     }
@@ -191,6 +224,10 @@ describe('a dense layer written with separate ops', () => {
 
 interface Program {
   columns: boolean;
+  /** Widths of 40 and more and a batch of hundreds, so that products run on two threads. */
+  wide: boolean;
+  inputGrad: boolean;
+  weightsGrad: boolean;
   bias: 'none' | 'row' | 'column';
   activation: 'relu' | 'tanh' | 'none';
   layers: 1 | 2 | 3;
@@ -200,10 +237,22 @@ interface Program {
   twoSteps: boolean;
 }
 
-type Touch = 'readZ' | 'readA' | 'readGradA' | 'writeInput' | 'writeWeight' | 'writeHidden' | 'readHidden';
+type Touch =
+  | 'readZ'
+  | 'readA'
+  | 'readGradA'
+  | 'writeGradA'
+  | 'readGradB'
+  | 'writeInput'
+  | 'writeWeight'
+  | 'writeHidden'
+  | 'readHidden';
 
 const programArb: fc.Arbitrary<Program> = fc.record({
   columns: fc.boolean(),
+  wide: fc.boolean(),
+  inputGrad: fc.boolean(),
+  weightsGrad: fc.boolean(),
   bias: fc.constantFrom('none', 'row', 'column'),
   activation: fc.constantFrom('relu', 'relu', 'tanh', 'none'),
   layers: fc.constantFrom(1, 2, 3),
@@ -216,6 +265,8 @@ const programArb: fc.Arbitrary<Program> = fc.record({
         'readZ',
         'readA',
         'readGradA',
+        'writeGradA',
+        'readGradB',
         'writeInput',
         'writeWeight',
         'writeHidden',
@@ -230,18 +281,21 @@ const programArb: fc.Arbitrary<Program> = fc.record({
 /** Runs `program` and returns everything it read, then every parameter's data and gradient. */
 function runProgram(p: Program): number[][] {
   const rng = createRng(p.batch * 31 + p.layers);
-  const widths = [3, 6, 5, 4].slice(0, p.layers + 1);
+  const widths = (p.wide ? [3, 40, 30, 20] : [3, 6, 5, 4]).slice(0, p.layers + 1);
+  const batch = p.wide ? p.batch * 4 : p.batch;
   const seen: number[][] = [];
-  const input = Tensor.randn(p.columns ? [widths[0]!, p.batch] : [p.batch, widths[0]!], {
+  // something must take a gradient
+  const inputGrad = p.inputGrad || (!p.weightsGrad && p.bias === 'none');
+  const input = Tensor.randn(p.columns ? [widths[0]!, batch] : [batch, widths[0]!], {
     rng,
-    requiresGrad: true,
+    requiresGrad: inputGrad,
   });
   const layers = widths.slice(1).map((out, i) => {
     const inn = widths[i]!;
-    const w = Tensor.randn(p.columns ? [out, inn] : [inn, out], { rng, requiresGrad: true });
+    const w = Tensor.randn(p.columns ? [out, inn] : [inn, out], { rng, requiresGrad: p.weightsGrad });
     // a column bias in the rows layout is a bias per batch row, and a row bias in the columns layout one per point
-    const rows = p.columns ? out : p.batch;
-    const cols = p.columns ? p.batch : out;
+    const rows = p.columns ? out : batch;
+    const cols = p.columns ? batch : out;
     const shape = p.bias === 'row' ? [cols] : p.bias === 'column' ? [rows, 1] : null;
     return { w, b: shape === null ? null : Tensor.randn(shape, { rng, requiresGrad: true }) };
   });
@@ -257,6 +311,8 @@ function runProgram(p: Program): number[][] {
         if (e.what === 'readZ') seen.push(Array.from(n.z.data));
         else if (e.what === 'readA') seen.push((n.a.toArray() as number[][]).flat());
         else if (e.what === 'readGradA') seen.push(Array.from(n.a.grad?.data ?? []));
+        else if (e.what === 'writeGradA') n.a.grad?.data.fill(0.5);
+        else if (e.what === 'readGradB') seen.push(Array.from(l.b?.grad?.data ?? []));
         else if (e.what === 'readHidden') seen.push(Array.from(n.h.data));
         else if (e.what === 'writeInput') n.input.data[0] = 0.25;
         else if (e.what === 'writeWeight') l.w.data.fill(0.125);
@@ -277,7 +333,8 @@ function runProgram(p: Program): number[][] {
     touch('afterBackward');
     seen.push(...nodes.flatMap((n) => [Array.from(n.z.grad?.data ?? []), Array.from(n.h.data)]));
     for (const t of params) {
-      const g = t.grad!.data;
+      if (t.grad === null) continue;
+      const g = t.grad.data;
       const d = t.data;
       for (let i = 0; i < d.length; i++) d[i]! -= 0.01 * g[i]!;
       t.zeroGrad();

@@ -4,7 +4,6 @@
 // this module putting them on it when it loads (the calls at the end of this file).
 
 import { describe, formatNumber, formatShape, ShapeError } from '../errors.js';
-import { currentPass } from '../graph/backward.js';
 import { GraphNode } from '../graph/node.js';
 import { isRecording, isTracing } from '../graph/recording.js';
 import { hasEscaped, markEscaped } from '../kernels/escape.js';
@@ -168,8 +167,7 @@ export class Tensor extends GraphNode<Tensor> {
       const raw: Raw = tensorOps[op].forward(inputs, attrs);
       out = Tensor._of(raw.data, raw.shape);
       // an op that hands back its input's array (reshape) makes an alias of the array's owner
-      const source = inputs.find((t) => t._store === raw.data);
-      if (source !== undefined) out._owner = source._owner ?? source;
+      for (const t of inputs) if (t._store === raw.data) out._owner = t._owner ?? t;
     } else
       out =
         fused.plan !== null ? Tensor._planned(fused.plan, fused.shape) : Tensor._of(fused.data, fused.shape);

@@ -12,19 +12,11 @@ import type { WasmApi, WasmMemory, WasmModule } from './wasm-api.js';
 
 export const PAGE = 65_536;
 
-/** What `run` does to the product before copying it out: a dense layer's bias and relu, if any. */
-interface Epilogue {
-  readonly bias: Float64Array | null;
-  readonly relu: boolean;
-  /** The bias holds one value per row of C (added across the row); else one per column. */
-  readonly biasPerRow: boolean;
-}
-
+/** What `run` does to the product before copying it out: a dense layer's bias (one value per row of C, or per column) and relu. */
+type Epilogue = { readonly bias: Float64Array | null; readonly relu: boolean; readonly biasPerRow: boolean };
 const NO_EPILOGUE: Epilogue = { bias: null, relu: false, biasPerRow: false };
-
 /** The epilogue's flags as the kernel (assembly/matmul.ts) reads them. */
-const EPILOGUE_RELU = 1;
-const EPILOGUE_BIAS_PER_ROW = 2;
+const [EPILOGUE_RELU, EPILOGUE_BIAS_PER_ROW] = [1, 2];
 
 /** The wasm32 limit, which the kernel modules declare as their maximum. */
 export const MAX_PAGES = 65_536;
@@ -386,7 +378,7 @@ export class MatmulInstance {
       bStride,
     ];
     // batch items, rows, columns; then the epilogue, applied to each block of C where it is computed
-    const flags = (relu ? EPILOGUE_RELU : 0) | (biasPerRow ? EPILOGUE_BIAS_PER_ROW : 0);
+    const flags = (relu ? EPILOGUE_RELU : 0) | (bias !== null && biasPerRow ? EPILOGUE_BIAS_PER_ROW : 0);
     args.push(0, batch, 0, m, 0, n, bias === null ? 0 : biasAt, flags);
     if (threads === 1) {
       this.kernel(...args);

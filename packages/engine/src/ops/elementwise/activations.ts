@@ -41,7 +41,8 @@ export const activations = {
     // Math.max keeps NaN as NaN
     f: (a) => Math.max(a, 0),
     // read from the output, which is > 0 exactly where the input is (and NaN where it is): the
-    // backward needs no input, so a fused forward need not keep max's argument (tensor/fusion.ts)
+    // backward needs no input, so a fused forward need not keep max's argument (ops/tensor/fusion.ts); PyTorch's
+    // relu backward reads its result too
     derivative: (m, { out, g }) => m.reluGrad(g, out),
     doc: {
       family: 'activations',

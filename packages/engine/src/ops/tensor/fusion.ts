@@ -13,9 +13,11 @@
 //
 // The numbers are exactly the separate ops' (the kernels' contract), whenever a plan runs. What a
 // plan reads must still hold what it held when the op was called, so a plan keeps an array only
-// while the engine alone can write it (it has not escaped: kernels/escape.ts), and the array's owner
-// lists the plan so that `settleReaders` computes it before the array escapes through `data`; an
-// array that has escaped is copied when it is small, and the op runs at once when it is not.
+// while the engine alone can write it (it has not escaped: kernels/escape.ts), and every tensor whose
+// array a plan reads (its owner, for an alias) lists the plan so that `settleReaders` computes it
+// before the array escapes through `data`. A product keeps so only the arrays of recorded nodes (a
+// layer's activations, which die with the step's graph); a leaf's or an escaped array is copied when
+// it is at most a quarter of the product's size, and the product runs at once when it is not.
 
 import type { DenseLayout } from '../../kernels/backend.js';
 import { hasEscaped } from '../../kernels/escape.js';
@@ -66,16 +68,20 @@ export type Fused =
   | { readonly data: null; readonly plan: Plan; readonly shape: number[] };
 
 /**
- * The largest operand that has escaped and is copied so that its product can wait (a layer's weight,
- * a small batch); a larger one makes the product run at once. Which happens changes no number.
+ * A product copies an operand it may not keep (a weight the optimizer writes, a leaf's data) only when
+ * it has at most this share of the product's elements: the copy then costs a fraction of the calls
+ * fusion saves, and a product with a larger one runs at once. Which happens changes no number.
  */
-export const COPIED_OPERAND_MAX = 16_384;
+export const COPIED_SHARE = 1 / 4;
 
-/** At most this many plans wait on one array; beyond it a plan copies the array (a long-lived input). */
+/**
+ * A plan keeps an array only while fewer than this many plans wait on its tensor (one that lives
+ * long and is read by every step's product); past it a product copies the array or runs at once.
+ */
 export const WAITING_MAX = 16;
 
-const PRODUCT: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: false });
-const COLUMN_BIAS: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: true });
+const BIAS_PER_COLUMN: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: false });
+const BIAS_PER_ROW: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: true });
 
 /** Whether plans are made at all: on, except where a test or a benchmark compares without them. */
 let enabled = true;
@@ -145,7 +151,7 @@ export function fusedForward(op: string, inputs: readonly Tensor[], attrs: unkno
   }
 }
 
-/** A product of two matrices, as a plan; null when an escaped operand is too large to copy. */
+/** A product of two matrices, as a plan; null when an operand it may not keep is too large to copy. */
 function plannedProduct(
   a: Tensor,
   b: Tensor,
@@ -155,41 +161,50 @@ function plannedProduct(
   const [m, k] = a.shape as [number, number];
   const n = b.shape[1]!;
   if (m === 0 || k === 0 || n === 0) return null;
-  const x = kept(a);
-  const w = x === null ? null : kept(b);
+  const copyMax = Math.floor(m * n * COPIED_SHARE);
+  const x = kept(a, a.op !== '', copyMax);
+  const w = x === null ? null : kept(b, b.op !== '', copyMax);
   if (x === null || w === null) return null;
   const reads = owners(a, x, b, w);
   return {
     data: null,
-    plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: PRODUCT, reads },
+    plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: BIAS_PER_COLUMN, reads },
     shape: [m, n],
   };
 }
 
-/** A bias (a row of n or a column of m) added to a product that waits, as one plan; else null. */
+/**
+ * A bias added to a product that waits, as one plan (a copy of the bias, which is one value per
+ * column, [n] or [1, n], or one per row, [m, 1]); null otherwise.
+ */
 function plannedBias(a: Tensor, b: Tensor): Fused | null {
   const plan = a._plan;
   if (plan?.kind !== 'dense' || plan.bias !== null) return null;
-  const { m, n } = plan;
-  const [r, c] = b.shape;
-  const row = (b.ndim === 1 && r === n) || (b.ndim === 2 && r === 1 && c === n);
-  const column = b.ndim === 2 && r === m && c === 1;
-  if (!row && !column) return null;
-  const layout = row ? PRODUCT : COLUMN_BIAS;
-  return { data: null, plan: { ...plan, bias: b._data.slice(), layout }, shape: [m, n] };
+  const perRow = biasPerRow(b.shape, plan.m, plan.n);
+  if (perRow === null) return null;
+  const layout = perRow ? BIAS_PER_ROW : BIAS_PER_COLUMN;
+  return { data: null, plan: { ...plan, bias: b._data.slice(), layout }, shape: [plan.m, plan.n] };
+}
+
+/** Whether `shape` is a bias with one value per row of an m×n matrix (true), per column (false), or neither (null). */
+function biasPerRow(shape: readonly number[], m: number, n: number): boolean | null {
+  const [r, c] = shape;
+  if ((shape.length === 1 && r === n) || (shape.length === 2 && r === 1 && c === n)) return false;
+  return shape.length === 2 && r === m && c === 1 ? true : null;
 }
 
 /**
  * relu's backward, g·[y > 0], as a plan when y is the output of a fused dense layer (whose product's
- * rule will run the mask with both products); null otherwise.
+ * rule runs the mask with both products, when the product takes gradients); null otherwise, and when
+ * g or y has escaped (a copy would cost what the mask does).
  */
 function plannedMask(g: Tensor, y: Tensor): Fused | null {
   const source = y.op === 'relu' ? y.parents[0] : undefined;
   if (source?._plan?.kind !== 'dense' || g.ndim !== 2 || y.ndim !== 2) return null;
   const [m, n] = y.shape as [number, number];
   if (g.shape[0] !== m || g.shape[1] !== n) return null;
-  const gKept = kept(g);
-  const yKept = gKept === null ? null : kept(y);
+  const gKept = kept(g, true, 0);
+  const yKept = gKept === null ? null : kept(y, true, 0);
   if (gKept === null || yKept === null) return null;
   const reads = owners(g, gKept, y, yKept);
   return { data: null, plan: { kind: 'mask', g: gKept, y: yKept, m, n, reads, sums: null }, shape: [m, n] };
@@ -199,15 +214,12 @@ function plannedMask(g: Tensor, y: Tensor): Fused | null {
 function plannedSums(of: Tensor, shape: readonly number[]): Fused | null {
   const plan = of._plan;
   if (plan?.kind !== 'mask' || plan.sums !== null) return null;
-  const { m, n } = plan;
-  const [r, c] = shape;
-  const row = (shape.length === 1 && r === n) || (shape.length === 2 && r === 1 && c === n);
-  const column = shape.length === 2 && r === m && c === 1;
-  if (!row && !column) return null;
-  // it reads the masked gradient, which reads g and y: their owners settle it with the gradient
+  const perRow = biasPerRow(shape, plan.m, plan.n);
+  if (perRow === null) return null;
+  // it reads the masked gradient (settled before that escapes), which reads g and y (likewise)
   return {
     data: null,
-    plan: { kind: 'sums', of, shape: shape.slice(), perRow: !row, reads: plan.reads },
+    plan: { kind: 'sums', of, shape: shape.slice(), perRow, reads: [...plan.reads, of] },
     shape: shape.slice(),
   };
 }
@@ -236,7 +248,7 @@ export function fusedProductBackward(
   const dw = needs[1] ? outputArray(k * n) : null;
   // sums arrive zeroed (Kernels.linearBackward)
   const db = sums === null ? null : new Float64Array(perRow ? m : n);
-  const layout = perRow ? COLUMN_BIAS : PRODUCT;
+  const layout = perRow ? BIAS_PER_ROW : BIAS_PER_COLUMN;
   kernels().linearBackward(plan.g, plan.y, x._data, w._data, dx, dw, db, m, k, n, layout);
   if (sums !== null) sums._settleWith(db!);
   return { dx, dw };
@@ -245,12 +257,13 @@ export function fusedProductBackward(
 // ---- what a plan may keep -------------------------------------------------------------------------
 
 /**
- * `t`'s elements as a plan may keep them: the array itself while only the engine can write it and
- * fewer than `WAITING_MAX` plans wait on it, else a copy when it is small; null when it is neither.
+ * `t`'s elements as a plan may keep them: the array itself when `byReference` allows it, only the
+ * engine can write it and fewer than `WAITING_MAX` plans wait on it; else a copy when it has at most
+ * `copyMax` elements; else null.
  */
-function kept(t: Tensor): Float64Array | null {
+function kept(t: Tensor, byReference: boolean, copyMax: number): Float64Array | null {
   const array = t._data;
-  if (!hasEscaped(array)) {
+  if (byReference && !hasEscaped(array)) {
     // drop the plans computed since; those that nobody will read stay until the array escapes or dies
     const waiting = (t._owner ?? t)._readers;
     let count = 0;
@@ -260,7 +273,7 @@ function kept(t: Tensor): Float64Array | null {
     }
     if (count < WAITING_MAX) return array;
   }
-  return array.length <= COPIED_OPERAND_MAX ? array.slice() : null;
+  return array.length <= copyMax ? array.slice() : null;
 }
 
 /** The owners of the arrays of `a` and `b` that a plan keeps as they are (`kept` copied the others). */
