@@ -144,6 +144,64 @@ describe('a planned product', () => {
     });
     expect(fused).toEqual(apart);
   });
+  test('a product reused by every step is computed once, and its input holds a bounded list', () => {
+    const [fused, apart] = bothWays(() => {
+      const rng = createRng(11);
+      const xn = Tensor.randn([40, 3], { rng, requiresGrad: true }).mul(1);
+      const z = xn.matmul(Tensor.randn([3, 16], { rng }));
+      const b = Tensor.zeros([16], { requiresGrad: true });
+      const losses: number[] = [];
+      for (let i = 0; i < 3 * WAITING_MAX; i++) {
+        const loss = z.add(b).relu().mean();
+        loss.backward();
+        losses.push(loss.item());
+        const g = b.grad!.data;
+        const d = b.data;
+        for (let j = 0; j < d.length; j++) d[j]! -= 0.5 * g[j]!;
+        b.zeroGrad();
+      }
+      expect(xn._readers?.length ?? 0).toBeLessThanOrEqual(WAITING_MAX);
+      expect(z._plan).toBe(null); // the second step computed it
+      return losses;
+    });
+    expect(fused).toEqual(apart);
+  });
+
+  test('a plan that throws while an array escapes stays listed: the next escape computes it', () => {
+    const active = kernels();
+    let failNext = false;
+    const flaky = {
+      ...active,
+      name: 'flaky',
+      matmul: (...args: Parameters<Kernels['matmul']>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('flaky: out of memory');
+        }
+        active.matmul(...args);
+      },
+    } as Kernels;
+    registerBackend(flaky);
+    setBackend('flaky' as BackendName);
+    try {
+      const rng = createRng(12);
+      const x = Tensor.randn([40, 3], { rng, requiresGrad: true }).mul(1);
+      const [w1, w2] = [Tensor.randn([3, 16], { rng }), Tensor.randn([3, 16], { rng })];
+      const [p1, p2] = [x.matmul(w1), x.matmul(w2)];
+      // the operands' values, read without handing x's array out
+      const expected = [Float64Array.from((x.toArray() as number[][]).flat()), w1.data, w2.data];
+      failNext = true;
+      expect(() => x.data).toThrow('flaky: out of memory');
+      x.data.fill(0);
+      const reference = (w: Float64Array) =>
+        new Tensor(expected[0]!, [40, 3]).matmul(new Tensor(w, [3, 16])).toArray();
+      expect(p1.toArray()).toEqual(reference(expected[1]!));
+      expect(p2.toArray()).toEqual(reference(expected[2]!));
+    } finally {
+      setBackend(initial.backend);
+    }
+  });
+
   test('a long-lived input holds a bounded number of waiting plans, and a leaf none', () => {
     const rng = createRng(10);
     const node = Tensor.randn([40, 3], { rng, requiresGrad: true }).mul(1);

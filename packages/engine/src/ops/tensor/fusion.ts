@@ -37,6 +37,11 @@ export interface DensePlan {
   readonly layout: DenseLayout;
   /** The tensors that own the arrays kept (not copied): each lists the plan among its readers. */
   readonly reads: readonly Tensor[];
+  /**
+   * Whether a bias or relu took this plan into one of its own: a second one computes the tensor's
+   * elements instead (once), so that a product used by every step is not computed again each time.
+   */
+  taken: boolean;
 }
 
 /** The gradient relu passes down, g·[y > 0] (m×n), not yet computed. */
@@ -79,6 +84,12 @@ export const COPIED_SHARE = 1 / 4;
  * long and is read by every step's product); past it a product copies the array or runs at once.
  */
 export const WAITING_MAX = 16;
+
+/**
+ * A product with more elements than this (128 MiB) runs at once: fusing its bias and relu would save
+ * little beside it, and its allocation fails, if it does, where it was asked for.
+ */
+export const PLANNED_MAX = 2 ** 24;
 
 const BIAS_PER_COLUMN: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: false });
 const BIAS_PER_ROW: DenseLayout = Object.freeze({ wTransposed: false, biasPerRow: true });
@@ -139,7 +150,8 @@ export function fusedForward(op: string, inputs: readonly Tensor[], attrs: unkno
       return inputs.length === 2 ? plannedBias(inputs[0]!, inputs[1]!) : null;
     case 'relu': {
       const plan = inputs[0]!._plan;
-      if (plan?.kind !== 'dense') return null;
+      if (plan?.kind !== 'dense' || plan.taken) return null;
+      plan.taken = true;
       return { data: runDense(plan, true), plan: null, shape: inputs[0]!.shape.slice() };
     }
     case 'reluGrad':
@@ -160,7 +172,7 @@ function plannedProduct(
   if (transA || transB || a.ndim !== 2 || b.ndim !== 2) return null;
   const [m, k] = a.shape as [number, number];
   const n = b.shape[1]!;
-  if (m === 0 || k === 0 || n === 0) return null;
+  if (m === 0 || k === 0 || n === 0 || m * n > PLANNED_MAX) return null;
   const copyMax = Math.floor(m * n * COPIED_SHARE);
   const x = kept(a, a.op !== '', copyMax);
   const w = x === null ? null : kept(b, b.op !== '', copyMax);
@@ -168,7 +180,7 @@ function plannedProduct(
   const reads = owners(a, x, b, w);
   return {
     data: null,
-    plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: BIAS_PER_COLUMN, reads },
+    plan: { kind: 'dense', x, w, bias: null, m, k, n, layout: BIAS_PER_COLUMN, reads, taken: false },
     shape: [m, n],
   };
 }
@@ -179,11 +191,13 @@ function plannedProduct(
  */
 function plannedBias(a: Tensor, b: Tensor): Fused | null {
   const plan = a._plan;
-  if (plan?.kind !== 'dense' || plan.bias !== null) return null;
+  if (plan?.kind !== 'dense' || plan.bias !== null || plan.taken || !plan.reads.every(hasRoom)) return null;
   const perRow = biasPerRow(b.shape, plan.m, plan.n);
   if (perRow === null) return null;
+  plan.taken = true;
   const layout = perRow ? BIAS_PER_ROW : BIAS_PER_COLUMN;
-  return { data: null, plan: { ...plan, bias: b._data.slice(), layout }, shape: [plan.m, plan.n] };
+  const joined: DensePlan = { ...plan, bias: b._data.slice(), layout, taken: false };
+  return { data: null, plan: joined, shape: [plan.m, plan.n] };
 }
 
 /** Whether `shape` is a bias with one value per row of an m×n matrix (true), per column (false), or neither (null). */
@@ -213,7 +227,7 @@ function plannedMask(g: Tensor, y: Tensor): Fused | null {
 /** A bias's gradient from a masked gradient that waits, as a plan the fused backward fills; else null. */
 function plannedSums(of: Tensor, shape: readonly number[]): Fused | null {
   const plan = of._plan;
-  if (plan?.kind !== 'mask' || plan.sums !== null) return null;
+  if (plan?.kind !== 'mask' || plan.sums !== null || !plan.reads.every(hasRoom)) return null;
   const perRow = biasPerRow(shape, plan.m, plan.n);
   if (perRow === null) return null;
   // it reads the masked gradient (settled before that escapes), which reads g and y (likewise)
@@ -263,17 +277,21 @@ export function fusedProductBackward(
  */
 function kept(t: Tensor, byReference: boolean, copyMax: number): Float64Array | null {
   const array = t._data;
-  if (byReference && !hasEscaped(array)) {
-    // drop the plans computed since; those that nobody will read stay until the array escapes or dies
-    const waiting = (t._owner ?? t)._readers;
-    let count = 0;
-    if (waiting !== null) {
-      for (const u of waiting) if (u._plan !== null) waiting[count++] = u;
-      waiting.length = count;
-    }
-    if (count < WAITING_MAX) return array;
-  }
+  if (byReference && !hasEscaped(array) && hasRoom(t._owner ?? t)) return array;
   return array.length <= copyMax ? array.slice() : null;
+}
+
+/**
+ * Whether another plan may wait on `owner`'s array: fewer than `WAITING_MAX` do, once those computed
+ * since are dropped (those that nobody will read stay until the array escapes or dies).
+ */
+function hasRoom(owner: Tensor): boolean {
+  const waiting = owner._readers;
+  if (waiting === null) return true;
+  let count = 0;
+  for (const u of waiting) if (u._plan !== null) waiting[count++] = u;
+  waiting.length = count;
+  return count < WAITING_MAX;
 }
 
 /** The owners of the arrays of `a` and `b` that a plan keeps as they are (`kept` copied the others). */
@@ -309,6 +327,7 @@ export function settleReaders(t: Tensor): void {
   const owner = t._owner ?? t;
   const waiting = owner._readers;
   if (waiting === null) return;
-  owner._readers = null;
+  // the list goes only once all are computed: if one throws, the rest stay listed for the next call
   for (const u of waiting) if (u._plan !== null) u._settle();
+  owner._readers = null;
 }
