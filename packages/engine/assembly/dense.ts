@@ -8,10 +8,9 @@ import { sumEachRow } from './reduce';
 
 /**
  * A dense layer's epilogue on a block of C in place (`rows` × `cols`, rows `ldc` bytes apart): each
- * row plus the `cols` values at `bias` (or, when `perRow`, plus the row's own value at `bias`, one
- * per row) when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds as JavaScript's + does and
- * the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does, so the numbers are those of
- * the elementwise add and relu applied to the finished product.
+ * row plus the `cols` values at `bias` when `hasBias`, then max(·, 0) when `relu`. f64x2.add rounds
+ * as JavaScript's + does and the relu lanes (lanes.ts) treat NaN and signed zeros as Math.max does,
+ * so the numbers are those of the elementwise add and relu applied to the finished product.
  */
 export function epilogueBlock(
   c: usize,
@@ -21,22 +20,13 @@ export function epilogueBlock(
   cols: i32,
   hasBias: bool,
   relu: bool,
-  perRow: bool,
 ): void {
   // a loop per case, so that nothing is decided inside one
   const pairs = (<usize>(cols & ~1)) << 3;
   const odd = (cols & 1) !== 0;
   for (let i = 0; i < rows; i++) {
     const row = c + <usize>i * ldc;
-    // the row's own bias, in both lanes, when there is one per row
-    const own = perRow ? load<f64>(bias + ((<usize>i) << 3)) : 0;
-    const lanes = f64x2.splat(own);
-    if (hasBias && perRow && relu) {
-      for (let j: usize = 0; j < pairs; j += 16)
-        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), lanes)));
-    } else if (hasBias && perRow) {
-      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, f64x2.add(v128.load(row + j), lanes));
-    } else if (hasBias && relu) {
+    if (hasBias && relu) {
       for (let j: usize = 0; j < pairs; j += 16) {
         v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), v128.load(bias + j))));
       }
@@ -48,7 +38,35 @@ export function epilogueBlock(
     }
     if (odd) {
       let x = load<f64>(row + pairs);
-      if (hasBias) x += perRow ? own : load<f64>(bias + pairs);
+      if (hasBias) x += load<f64>(bias + pairs);
+      if (relu) x = max<f64>(x, 0);
+      store<f64>(row + pairs, x);
+    }
+  }
+}
+
+/**
+ * A bias of one value per row (the column layout's [m, 1]) on a finished m×n product C in place:
+ * each row plus its own value at `bias`, then max(·, 0) when `relu`, with the numbers of the
+ * elementwise add and relu as `epilogueBlock`'s. A pass of its own after the product, which keeps
+ * the product's loops (matmul.ts) as they were: a per-row case inside them made them slower.
+ */
+export function biasPerRow(c: usize, bias: usize, m: i32, n: i32, relu: bool): void {
+  const pairs = (<usize>(n & ~1)) << 3;
+  const odd = (n & 1) !== 0;
+  const ldc = (<usize>n) << 3;
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>i * ldc;
+    const own = load<f64>(bias + ((<usize>i) << 3));
+    const lanes = f64x2.splat(own);
+    if (relu) {
+      for (let j: usize = 0; j < pairs; j += 16)
+        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), lanes)));
+    } else {
+      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, f64x2.add(v128.load(row + j), lanes));
+    }
+    if (odd) {
+      let x = load<f64>(row + pairs) + own;
       if (relu) x = max<f64>(x, 0);
       store<f64>(row + pairs, x);
     }

@@ -52,8 +52,7 @@ function madd(a: v128, b: v128, c: v128): v128 {
  * roundUp4(min(MC, rows))·min(KC, k) doubles and `packB` roundUp4(min(NC, columns))·min(KC, k),
  * both private to the calling thread; they come first so that a thread pool can offset them alone.
  * k must be at least 1. A dense layer's epilogue follows when `bias` is not 0 (the n values there
- * added to every row; with flag 2 of `epilogue`, the m values there, each added across its row) or
- * flag 1 of `epilogue` (relu) is set: each block of C gets it as soon as its last depth block is
+ * added to every row) or `relu` is set: each block of C gets it as soon as its last depth block is
  * done, while it is still in cache, by the thread that computed it.
  */
 export function matmul(
@@ -76,12 +75,10 @@ export function matmul(
   colStart: i32,
   colEnd: i32,
   bias: usize,
-  epilogue: i32,
+  relu: bool,
 ): void {
   const ldc = (<usize>n) << 3;
-  const relu = (epilogue & 1) !== 0;
-  const perRow = (epilogue & 2) !== 0;
-  const finish = bias !== 0 || relu;
+  const epilogue = bias !== 0 || relu;
   // a broadcast operand that fits in one packed block is packed for the first batch item only
   const packBOnce = bStride === 0 && k <= KC && colEnd - colStart <= NC;
   const packAOnce = aStride === 0 && k <= KC && rowEnd - rowStart <= MC;
@@ -120,10 +117,9 @@ export function matmul(
               Tile.micro(ap, bp, kc, cp, ldc, mr, nr, first);
             }
           }
-          if (finish && pc + kc === k) {
+          if (epilogue && pc + kc === k) {
             const block = ct + ((<usize>ic * <usize>n + <usize>jc) << 3);
-            const biasAt = bias + ((<usize>(perRow ? ic : jc)) << 3);
-            epilogueBlock(block, ldc, biasAt, mc, nc, bias !== 0, relu, perRow);
+            epilogueBlock(block, ldc, bias + ((<usize>jc) << 3), mc, nc, bias !== 0, relu);
           }
         }
       }
@@ -340,4 +336,4 @@ function storeRow(cp: usize, v0: v128, v1: v128, nr: i32, first: bool): void {
   }
 }
 
-export { linearGrad } from './dense';
+export { biasPerRow, linearGrad } from './dense';

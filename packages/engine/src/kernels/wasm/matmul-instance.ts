@@ -15,8 +15,6 @@ export const PAGE = 65_536;
 /** What `run` does to the product before copying it out: a dense layer's bias (one value per row of C, or per column) and relu. */
 type Epilogue = { readonly bias: Float64Array | null; readonly relu: boolean; readonly biasPerRow: boolean };
 const NO_EPILOGUE: Epilogue = { bias: null, relu: false, biasPerRow: false };
-/** The epilogue's flags as the kernel (assembly/matmul.ts) reads them. */
-const [EPILOGUE_RELU, EPILOGUE_BIAS_PER_ROW] = [1, 2];
 
 /** The wasm32 limit, which the kernel modules declare as their maximum. */
 export const MAX_PAGES = 65_536;
@@ -58,6 +56,7 @@ export enum Split {
 export interface MatmulExports {
   matmul: MatmulEntry;
   linearGrad(g: number, y: number, db: number, m: number, n: number, perRow: number): void;
+  biasPerRow(c: number, bias: number, m: number, n: number, relu: number): void;
   heapBase(): number;
   blockRows(): number;
   blockDepth(): number;
@@ -378,8 +377,9 @@ export class MatmulInstance {
       bStride,
     ];
     // batch items, rows, columns; then the epilogue, applied to each block of C where it is computed
-    const flags = (relu ? EPILOGUE_RELU : 0) | (bias !== null && biasPerRow ? EPILOGUE_BIAS_PER_ROW : 0);
-    args.push(0, batch, 0, m, 0, n, bias === null ? 0 : biasAt, flags);
+    // (a bias per row of C, and the relu after it, in a pass of their own once C is done)
+    const rowBias = bias !== null && biasPerRow;
+    args.push(0, batch, 0, m, 0, n, bias === null || rowBias ? 0 : biasAt, relu && !rowBias ? 1 : 0);
     if (threads === 1) {
       this.kernel(...args);
     } else {
@@ -389,6 +389,7 @@ export class MatmulInstance {
       const job = { args, split, total: extent, chunkSize, participants: threads };
       this.pool!.run({ ...job, scratchStride: scratchSize }, this.kernel);
     }
+    if (rowBias) this.exports.biasPerRow(cAt, biasAt, m, n, relu ? 1 : 0); // a bias comes with batch 1
     out.set(view.subarray(cAt / 8, cAt / 8 + cLength));
     return true;
   }
