@@ -64,8 +64,8 @@ export class Tensor extends GraphNode<Tensor> {
    * which a fused step may never need (ops/tensor/fusion.ts).
    */
   _plan: Plan | null;
-  /** @internal The tensor whose array this one shares (reshape, detach), or null when the array is its own. */
-  _owner: Tensor | null;
+  /** @internal The tensor that owns this one's array: itself, or for an alias (reshape, detach) the tensor it shares it with. */
+  _owner: Tensor;
   /** @internal On an array's owner: the plans that read the array and wait (ops/tensor/fusion.ts), or null. */
   _readers: Tensor[] | null;
   /** A name for `toDot`; empty by default. */
@@ -106,7 +106,7 @@ export class Tensor extends GraphNode<Tensor> {
     this.shape = checked;
     this._store = plan === null ? data : null;
     this._plan = plan;
-    this._owner = null;
+    this._owner = this;
     this._readers = null;
     if (adopting && plan === null) markEscaped(data);
     this.label = leaf.label;
@@ -167,7 +167,7 @@ export class Tensor extends GraphNode<Tensor> {
       const raw: Raw = tensorOps[op].forward(inputs, attrs);
       out = Tensor._of(raw.data, raw.shape);
       // an op that hands back its input's array (reshape) makes an alias of the array's owner
-      for (const t of inputs) if (t._store === raw.data) out._owner = t._owner ?? t;
+      for (const t of inputs) if (t._store === raw.data) out._owner = t._owner;
     } else
       out =
         fused.plan !== null ? Tensor._planned(fused.plan, fused.shape) : Tensor._of(fused.data, fused.shape);

@@ -43,7 +43,7 @@ export function storageMethods() {
   return {
     _alias(options?: Omit<TensorOptions, 'shape'>): Tensor {
       const t = Tensor._of(this._data, this.shape, options);
-      t._owner = this._owner ?? this;
+      t._owner = this._owner;
       return t;
     },
     _settle(): Float64Array {

@@ -128,9 +128,10 @@ export function runPlan(plan: Plan): Float64Array {
 function runDense(plan: DensePlan, relu: boolean): Float64Array {
   const { x, w, bias, m, k, n, layout } = plan;
   const out = outputArray(m * n);
+  const table = kernels();
   // a bare product is exactly what `matmul`'s forward runs
-  if (bias === null && !relu) kernels().matmul(x, w, out, m, k, n, false, layout.wTransposed, 1, 0, 0);
-  else kernels().linear(x, w, bias, out, m, k, n, relu, layout);
+  if (bias === null && !relu) table.matmul(x, w, out, m, k, n, false, layout.wTransposed, 1, 0, 0);
+  else table.linear(x, w, bias, out, m, k, n, relu, layout);
   return out;
 }
 
@@ -277,7 +278,7 @@ export function fusedProductBackward(
  */
 function kept(t: Tensor, byReference: boolean, copyMax: number): Float64Array | null {
   const array = t._data;
-  if (byReference && !hasEscaped(array) && hasRoom(t._owner ?? t)) return array;
+  if (byReference && !hasEscaped(array) && hasRoom(t._owner)) return array;
   return array.length <= copyMax ? array.slice() : null;
 }
 
@@ -297,8 +298,8 @@ function hasRoom(owner: Tensor): boolean {
 /** The owners of the arrays of `a` and `b` that a plan keeps as they are (`kept` copied the others). */
 function owners(a: Tensor, aKept: Float64Array, b: Tensor, bKept: Float64Array): Tensor[] {
   const reads: Tensor[] = [];
-  if (aKept === a._store) reads.push(a._owner ?? a);
-  if (bKept === b._store && (b._owner ?? b) !== (a._owner ?? a)) reads.push(b._owner ?? b);
+  if (aKept === a._store) reads.push(a._owner);
+  if (bKept === b._store && b._owner !== a._owner) reads.push(b._owner);
   return reads;
 }
 
@@ -324,7 +325,7 @@ export function recordReaders(t: Tensor, plan: Plan): void {
  * @internal
  */
 export function settleReaders(t: Tensor): void {
-  const owner = t._owner ?? t;
+  const owner = t._owner;
   const waiting = owner._readers;
   if (waiting === null) return;
   // the list goes only once all are computed: if one throws, the rest stay listed for the next call
