@@ -2,7 +2,8 @@
 // applied to each finished block of C, and the relu mask and bias sums of the backward pass, on
 // operands already in the matmul module's memory.
 
-import { binaryRows, RELU_GRAD, sumRows } from './elementwise';
+import { binaryColumns, binaryRows, RELU_GRAD, sumRows, unary } from './elementwise';
+import { BINARY_ADD, UNARY_RELU } from './generated/ops';
 import { reluLanes } from './lanes';
 import { sumEachRow } from './reduce';
 
@@ -46,31 +47,14 @@ export function epilogueBlock(
 }
 
 /**
- * A bias of one value per row (the column layout's [m, 1]) on a finished m×n product C in place:
- * each row plus its own value at `bias`, then max(·, 0) when `relu`, with the numbers of the
- * elementwise add and relu as `epilogueBlock`'s. A pass of its own after the product, which keeps
- * the product's loops (matmul.ts) as they were: a per-row case inside them made them slower.
+ * A bias of one value per row (the column layout's [m, 1]) on a finished m×n product C in place, then
+ * max(·, 0) when `relu`: the elementwise module's column add and relu loops, so the numbers are those
+ * of the separate add and relu kernels. A pass of its own after the product, which keeps the
+ * product's loops (matmul.ts) as they were: a per-row case inside them made them slower.
  */
 export function biasPerRow(c: usize, bias: usize, m: i32, n: i32, relu: bool): void {
-  const pairs = (<usize>(n & ~1)) << 3;
-  const odd = (n & 1) !== 0;
-  const ldc = (<usize>n) << 3;
-  for (let i = 0; i < m; i++) {
-    const row = c + <usize>i * ldc;
-    const own = load<f64>(bias + ((<usize>i) << 3));
-    const lanes = f64x2.splat(own);
-    if (relu) {
-      for (let j: usize = 0; j < pairs; j += 16)
-        v128.store(row + j, reluLanes(f64x2.add(v128.load(row + j), lanes)));
-    } else {
-      for (let j: usize = 0; j < pairs; j += 16) v128.store(row + j, f64x2.add(v128.load(row + j), lanes));
-    }
-    if (odd) {
-      let x = load<f64>(row + pairs) + own;
-      if (relu) x = max<f64>(x, 0);
-      store<f64>(row + pairs, x);
-    }
-  }
+  binaryColumns(BINARY_ADD, c, bias, false, c, m, n);
+  if (relu) unary(UNARY_RELU, c, c, m * n, 0, 0);
 }
 
 /**
