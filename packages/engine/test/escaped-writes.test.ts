@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { hasSimd } from '../src/kernels/wasm/index.js';
 import { RESIDENT_MIN_ELEMENTS } from '../src/kernels/wasm/resident.js';
+import { identical } from './support/numeric.js';
 
 const initial = { backend: getBackend(), threads: getNumThreads() };
 afterAll(() => {
@@ -40,13 +41,6 @@ function onConfig<T>(config: Config, body: () => T): T {
   setBackend(config.backend);
   setNumThreads(config.threads);
   return body();
-}
-
-/** Every element the same double, NaN and the sign of zero included. */
-function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
 }
 
 describe('writes between forward and backward (the issue 14 reproductions)', () => {

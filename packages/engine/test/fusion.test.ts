@@ -20,6 +20,7 @@ import type { Kernels } from '../src/kernels/backend.js';
 import { kernels, registerBackend } from '../src/kernels/index.js';
 import { hasSimd } from '../src/kernels/wasm/index.js';
 import { COPIED_SHARE, setFusion, WAITING_MAX } from '../src/ops/tensor/fusion.js';
+import { identical } from './support/numeric.js';
 
 const initial = { backend: getBackend(), threads: getNumThreads() };
 afterAll(() => {
@@ -27,13 +28,6 @@ afterAll(() => {
   setNumThreads(initial.threads);
 });
 afterEach(() => setFusion(true));
-
-/** Every element the same double, NaN and the sign of zero included. */
-function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
 
 /** `body` with fusion on and with it off: the two results. */
 function bothWays<T>(body: () => T): [T, T] {

@@ -10,6 +10,7 @@ import { tsKernels } from '../src/kernels/ts-kernels.js';
 import { linearBackwardWith } from '../src/kernels/ts-matmul.js';
 import { createWasmKernels, getNumThreads, hasSimd, setNumThreads } from '../src/kernels/wasm/index.js';
 import { createRng, type Rng } from '../src/random.js';
+import { identical } from './support/numeric.js';
 
 const initialThreads = getNumThreads();
 afterAll(() => setNumThreads(initialThreads));
@@ -20,13 +21,6 @@ function fill(rng: Rng, length: number, special = 0.05): Float64Array {
   return Float64Array.from({ length }, () =>
     rng.uniform() < special ? specials[Math.floor(rng.uniform() * specials.length)]! : rng.normal(),
   );
-}
-
-/** Every element the same double, NaN and the sign of zero included. */
-function identical(actual: ArrayLike<number>, expected: ArrayLike<number>): boolean {
-  if (actual.length !== expected.length) return false;
-  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return false;
-  return true;
 }
 
 /** The unfused forward from the separate kernels: matmul with w transposed, the row add, relu. */

@@ -18,6 +18,7 @@ import {
   type WasmKernels,
 } from '../src/kernels/wasm/index.js';
 import { createRng } from '../src/random.js';
+import { identical } from './support/numeric.js';
 
 const initial = { backend: getBackend(), threads: getNumThreads() };
 setBackend('wasm');
@@ -37,13 +38,6 @@ function on<T>(k: Kernels, body: () => T): T {
   } finally {
     registerBackend(defaultWasm);
   }
-}
-
-/** Every element the same double, NaN and the sign of zero included. */
-function identical(actual: ArrayLike<number>, expected: ArrayLike<number>): boolean {
-  if (actual.length !== expected.length) return false;
-  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return false;
-  return true;
 }
 
 /** Normal values, some exactly 0 so that relu masks cut. */

@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { hasSimd } from '../src/kernels/wasm/index.js';
 import { expectError } from './support/errors.js';
-import { centralDiff, expectClose } from './support/numeric.js';
+import { centralDiff, expectClose, identical } from './support/numeric.js';
 import {
   broadcastFamilyArb,
   broadcastIndex,
@@ -57,13 +57,6 @@ function compare<T extends Value | Tensor>(op: Comparison, a: T, b: T | number):
 }
 
 const SPECIALS = [0, -0, 1, -1, 2.5, 5e-324, -5e-324, 1.7e308, -1.7e308, Infinity, -Infinity, Number.NaN];
-
-/** Every element the same double, NaN and the sign of zero included. */
-function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
 
 const backends = hasSimd() ? (['ts', 'wasm'] as const) : (['ts'] as const);
 const initialBackend = getBackend();

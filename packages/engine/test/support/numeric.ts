@@ -2,6 +2,13 @@
 
 import { expect } from 'vitest';
 
+/** Whether two arrays hold the same doubles, element for element: NaN and the sign of zero included (Object.is). */
+export function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
 /** A number or a flat array of numbers, as tests compare them (scalars, gradients, tensor data). */
 export type Numeric = number | ArrayLike<number>;
 
