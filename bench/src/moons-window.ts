@@ -5,9 +5,17 @@
 // full collections and share of time in collector pauses (collector.ts). The median of windows
 // and the CPU time are steadier than one long run's wall time on a shared machine.
 // Usage: node … moons-window.ts <threads> <ops|columns|fused> [warm-up epochs, 300] [windows, 40]
-// [epochs a window, 50]; with FUSION=off in the environment, separate ops run apart (setFusion(false)),
-// as before the engine fused them.
+// [epochs a window, 50] [MiB of other heap held, 0]; with FUSION=off in the environment, separate ops
+// run apart (setFusion(false)), as before the engine fused them.
+//
+// The heap held stands for what an application keeps besides the network (its modules, its data).
+// It decides whether V8 falls into the collector mode of bench/README.md ("Item 9 on two threads:
+// which process V8's collector mode takes"): V8 11 starts marking the old generation only once that
+// generation is over 8 MB, and this process alone sits at about 8 MB, where a few hundred KB of
+// compiled code tip it. The line reports the old generation's size after the warm-up, so a reader
+// sees which side of that threshold a run was on.
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { setBackend, setNumThreads } from '@chainrule/engine';
 import { setFusion } from '@chainrule/engine/internal';
 import { watchCollector } from './collector.js';
@@ -17,7 +25,13 @@ const [threads, style] = [Number(process.argv[2]), process.argv[3] ?? ''];
 const warmup = Number(process.argv[4] ?? 300);
 const windows = Number(process.argv[5] ?? 40);
 const per = Number(process.argv[6] ?? 50);
-if (!(threads >= 1) || !['ops', 'columns', 'fused'].includes(style) || !(windows >= 1 && per >= 1)) {
+const heldMiB = Number(process.argv[7] ?? 0);
+if (
+  !(threads >= 1) ||
+  !['ops', 'columns', 'fused'].includes(style) ||
+  !(windows >= 1 && per >= 1) ||
+  !(heldMiB >= 0)
+) {
   throw new Error(
     `moons-window: expected a thread count and ops, columns or fused, got ${process.argv.slice(2).join(' ')}`,
   );
@@ -32,7 +46,17 @@ const mainCpu = (): number => {
   const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
+/** MiB in use in the old generation (old, code and large-object spaces; garbage not yet collected too). */
+const oldGenerationMB = (): number =>
+  getHeapSpaceStatistics()
+    .filter((s) => !s.space_name.startsWith('new') && s.space_name !== 'read_only_space')
+    .reduce((sum, s) => sum + s.space_used_size, 0) /
+  2 ** 20;
+// one array of doubles (a large object, no pointers to mark): heap the application holds, nothing more
+const held: number[] = [];
+for (let i = Math.round(heldMiB * 2 ** 17); i > 0; i--) held.push(0.5);
 for (let i = 0; i < warmup; i++) epoch();
+const oldAfterWarmup = oldGenerationMB();
 const ms: number[] = [];
 const collector = watchCollector();
 const c0 = mainCpu();
@@ -51,10 +75,12 @@ console.log(
     threads,
     style,
     ...(process.env.FUSION === 'off' ? { fusion: 'off' } : {}),
+    ...(held.length > 0 ? { heldMiB } : {}),
     median: +ms[ms.length >> 1]!.toFixed(3),
     min: +ms[0]!.toFixed(3),
     mean: +(total / (windows * per)).toFixed(3),
     mainCpu: +cpu.toFixed(3),
+    oldGenerationMB: +oldAfterWarmup.toFixed(2),
     ...gc,
   }),
 );
