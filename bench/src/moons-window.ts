@@ -8,12 +8,13 @@
 // [epochs a window, 50] [MiB of other heap held, 0]; with FUSION=off in the environment, separate ops
 // run apart (setFusion(false)), as before the engine fused them.
 //
-// The heap held stands for what an application keeps besides the network (its modules, its data).
-// It decides whether V8 falls into the collector mode of bench/README.md ("Item 9 on two threads:
-// which process V8's collector mode takes"): V8 11 starts marking the old generation only once that
-// generation is over 8 MB, and this process alone sits at about 8 MB, where a few hundred KB of
-// compiled code tip it. The line reports the old generation's size after the warm-up, so a reader
-// sees which side of that threshold a run was on.
+// The heap held stands in for what an application keeps besides the network (its modules, its
+// data), without adding collector work of its own. It moves the process in and out of the collector
+// mode of bench/README.md ("Item 9 on two threads: which process V8's collector mode takes"): V8 11
+// starts marking the old generation only once that generation is over 8 MB, and with a young
+// generation's worth of ArrayBuffers dying between two scavenges, a process from just over 8 MB to
+// about 12 MB then runs a full collection after nearly every scavenge. This process alone sits at
+// about 8 MB, where a few hundred KB of compiled code decide it.
 import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { setBackend, setNumThreads } from '@chainrule/engine';
@@ -46,15 +47,21 @@ const mainCpu = (): number => {
   const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
-/** MiB in use in the old generation (old, code and large-object spaces; garbage not yet collected too). */
+/**
+ * MiB in use in the old generation (old, code and large-object spaces), garbage not yet collected
+ * included: a rough reading of where the process stands, not a verdict on the collector mode.
+ */
 const oldGenerationMB = (): number =>
   getHeapSpaceStatistics()
     .filter((s) => !s.space_name.startsWith('new') && s.space_name !== 'read_only_space')
     .reduce((sum, s) => sum + s.space_used_size, 0) /
   2 ** 20;
-// one array of doubles (a large object, no pointers to mark): heap the application holds, nothing more
-const held: number[] = [];
-for (let i = Math.round(heldMiB * 2 ** 17); i > 0; i--) held.push(0.5);
+// arrays of doubles of exactly the size asked (512 KiB each, no pointers to mark): heap that the
+// process holds and V8 counts, the cheapest kind to collect, so it adds no collector work of its own
+const held: number[][] = [];
+for (let left = Math.round(heldMiB * 2 ** 17); left > 0; left -= 2 ** 16) {
+  held.push(new Array<number>(Math.min(left, 2 ** 16)).fill(0.5));
+}
 for (let i = 0; i < warmup; i++) epoch();
 const oldAfterWarmup = oldGenerationMB();
 const ms: number[] = [];
@@ -75,7 +82,7 @@ console.log(
     threads,
     style,
     ...(process.env.FUSION === 'off' ? { fusion: 'off' } : {}),
-    ...(held.length > 0 ? { heldMiB } : {}),
+    ...(heldMiB > 0 ? { heldMiB } : {}),
     median: +ms[ms.length >> 1]!.toFixed(3),
     min: +ms[0]!.toFixed(3),
     mean: +(total / (windows * per)).toFixed(3),
