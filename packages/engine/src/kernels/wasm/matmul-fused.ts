@@ -149,7 +149,7 @@ export function fusedLinearBackward(
   }
   s.exports.linearGrad(operands.g, operands.y, dbAt, m, n, layout.biasPerRow ? 1 : 0);
   // each product's operands and whether each is read transposed
-  const factors = [
+  const factors: [a: number, b: number, transA: number, transB: number][] = [
     [operands.g, wAt, 0, layout.wTransposed ? 0 : 1],
     layout.wTransposed ? [operands.g, operands.x, 1, 0] : [operands.x, operands.g, 1, 0],
   ];
@@ -159,21 +159,9 @@ export function fusedLinearBackward(
     const [shape, pack] = [shapes[i], packs[i]];
     if (!out || !shape || !pack) return;
     const [a, b, transA, transB] = factors[i]!;
-    const args = [
-      pack.a,
-      pack.b,
-      a!,
-      b!,
-      pack.c,
-      shape.rows,
-      shape.depth,
-      shape.cols,
-      transA!,
-      transB!,
-      0,
-      0,
-    ];
-    products.push([...args, 0, 1, 0, shape.rows, 0, shape.cols, 0, 0]); // one batch item, every row and column
+    const { rows, depth, cols } = shape;
+    const call = [pack.a, pack.b, a, b, pack.c, rows, depth, cols, transA, transB, 0, 0];
+    products.push([...call, 0, 1, 0, rows, 0, cols, 0, 0]); // one batch item, every row and column
     outputs.push([out, pack.c]);
   });
   if (threaded) s.pool!.runEach(products, 2, s.kernel);

@@ -12,13 +12,13 @@ import type { WasmApi, WasmMemory, WasmModule } from './wasm-api.js';
 
 export const PAGE = 65_536;
 
-/** What `run` does to the product before copying it out: a dense layer's bias (one value per row of C, or per column) and relu. */
-type Epilogue = { readonly bias: Float64Array | null; readonly relu: boolean; readonly biasPerRow: boolean };
-const NO_EPILOGUE: Epilogue = { bias: null, relu: false, biasPerRow: false };
-
 /** The wasm32 limit, which the kernel modules declare as their maximum. */
 export const MAX_PAGES = 65_536;
 export const ALIGN = 64;
+
+/** What `run` does to the product before copying it out: a dense layer's bias (one value per row of C, or per column) and relu. */
+type Epilogue = { readonly bias: Float64Array | null; readonly relu: boolean; readonly biasPerRow: boolean };
+const NO_EPILOGUE: Epilogue = { bias: null, relu: false, biasPerRow: false };
 
 /**
  * Below this many multiply-adds per product (batch·m·n·k) the TypeScript kernel wins: copying into

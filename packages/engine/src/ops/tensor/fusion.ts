@@ -23,6 +23,7 @@ import type { DenseLayout } from '../../kernels/backend.js';
 import { hasEscaped } from '../../kernels/escape.js';
 import { kernels } from '../../kernels/index.js';
 import { outputArray } from '../../kernels/output.js';
+import { sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor/core.js';
 
 /** A product `x·w` (m×k by k×n), plus a bias when `bias` is set, not yet computed. */
@@ -117,7 +118,7 @@ export function runPlan(plan: Plan): Float64Array {
   if (plan.kind === 'sums') {
     const of = plan.of;
     // as sumTo's forward: into zeros, which the kernel adds onto
-    const out = new Float64Array(plan.perRow ? of.shape[0]! : of.shape[1]!);
+    const out = new Float64Array(sizeOf(plan.shape));
     table.sumTo(of._data, of.shape, out, plan.shape);
     return out;
   }
